@@ -1,0 +1,63 @@
+<?php
+/**
+ * banbot's farm helper: create accounts and set their explicit groups in ONE process.
+ *
+ * createAndPromote.php starts MediaWiki once per account (~0.3 s); tests and the demo need dozens of
+ * accounts, so this reads a JSON list [{"name", "password"?, "groups": [...]}] and, for each entry,
+ * creates the account if missing (through AuthManager, as createAndPromote.php does) and makes its
+ * explicit groups exactly the given list. Run through scripts/wikifarm: `wikifarm users WIKI SPEC.json`.
+ */
+require_once '/usr/share/mediawiki/maintenance/Maintenance.php';
+
+use MediaWiki\MediaWikiServices;
+
+class BanbotFarmUsers extends Maintenance {
+	public function __construct() {
+		parent::__construct();
+		$this->addArg( 'spec', 'JSON file: [{"name": ..., "password": ..., "groups": [...]}]' );
+	}
+
+	public function execute() {
+		$spec = json_decode( file_get_contents( $this->getArg( 0 ) ), true );
+		$services = MediaWikiServices::getInstance();
+		$ugm = $services->getUserGroupManager();
+		$allGroups = $ugm->listAllGroups();
+		foreach ( $spec as $entry ) {
+			$user = $services->getUserFactory()->newFromName( $entry['name'] );
+			if ( !is_object( $user ) ) {
+				$this->fatalError( "invalid username: {$entry['name']}" );
+			}
+			if ( $user->idForName() === 0 ) {
+				$status = $services->getAuthManager()->autoCreateUser(
+					$user, MediaWiki\Auth\AuthManager::AUTOCREATE_SOURCE_MAINT, false
+				);
+				if ( !$status->isGood() ) {
+					$this->fatalError( $status->getMessage( false, false, 'en' )->text() );
+				}
+				SiteStatsUpdate::factory( [ 'users' => 1 ] )->doUpdate();
+			}
+			if ( isset( $entry['password'] ) ) {
+				$status = $user->changeAuthenticationData( [
+					'username' => $user->getName(), 'password' => $entry['password'], 'retype' => $entry['password'],
+				] );
+				if ( !$status->isGood() ) {
+					$this->fatalError( $status->getMessage( false, false, 'en' )->text() );
+				}
+			}
+			$want = $entry['groups'] ?? [];
+			$unknown = array_diff( $want, $allGroups );
+			if ( $unknown ) {
+				$this->fatalError( "unknown groups for {$entry['name']}: " . implode( ', ', $unknown ) );
+			}
+			$have = $ugm->getUserGroups( $user );
+			foreach ( array_diff( $have, $want ) as $g ) {
+				$ugm->removeUserFromGroup( $user, $g );
+			}
+			$ugm->addUserToMultipleGroups( $user, array_diff( $want, $have ) );
+			$this->output( "{$entry['name']}: " . implode( ',', $want ) . "\n" );
+		}
+	}
+}
+
+$maintClass = BanbotFarmUsers::class;
+require_once RUN_MAINTENANCE_IF_MAIN;

@@ -1,0 +1,435 @@
+"""The ban list: wikitext in, typed entries and reported problems out (pure: no network, no pywikibot).
+
+Two stages, as mwparserfromhell itself is built: first *find* the list and cut it into candidate rows
+(table rows below a header that names a user column, or bullet items), then *interpret* each row with
+mwparserfromhell into a :class:`BanEntry` or a :class:`Problem`. Every candidate row ends up as exactly
+one of the two — nothing is dropped silently — and anything ambiguous (two accounts in a row, an
+unclosed strike-through, a row a template builds) is a problem, so it can never be acted on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Node, Tag, Template, Wikilink
+from mwparserfromhell.wikicode import Wikicode
+
+from banbot.dates import find_date
+from banbot.errors import AmbiguousBanList, NoBanList, SectionNotFound
+from banbot.names import InvalidName, normalize
+
+
+@dataclass(frozen=True)
+class Protection:
+    type: str
+    level: str
+    expiry: str
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """Where the list text came from; later stages decide trust from revid, editor and protection."""
+
+    kind: str  # "file" or "wiki"
+    location: str  # a path, or the wiki's dbname
+    title: str | None = None
+    revid: int | None = None
+    timestamp: str | None = None
+    user: str | None = None
+    protection: tuple[Protection, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"kind": self.kind, "location": self.location}
+        if self.kind == "wiki":
+            data.update(
+                title=self.title, revid=self.revid, timestamp=self.timestamp, user=self.user,
+                protection=[{"type": p.type, "level": p.level, "expiry": p.expiry} for p in self.protection],
+            )
+        return data
+
+
+@dataclass(frozen=True)
+class BanEntry:
+    user: str
+    since: dt.date | None
+    lifted: bool
+    line: int
+    text: str = field(default="", compare=False)
+
+    def to_json(self) -> dict[str, object]:
+        return {"user": self.user, "since": self.since.isoformat() if self.since else None,
+                "lifted": self.lifted, "line": self.line}
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    text: str
+    reason: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"line": self.line, "text": self.text, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class BanList:
+    source: ListSource
+    section: str | None
+    entries: tuple[BanEntry, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def active(self) -> tuple[BanEntry, ...]:
+        return tuple(e for e in self.entries if not e.lifted)
+
+    @property
+    def lifted(self) -> tuple[BanEntry, ...]:
+        return tuple(e for e in self.entries if e.lifted)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "source": self.source.to_json(),
+            "section": self.section,
+            "entries": [e.to_json() for e in self.entries],
+            "problems": [p.to_json() for p in self.problems],
+            "summary": {"entries": len(self.entries), "active": len(self.active),
+                        "lifted": len(self.lifted), "problems": len(self.problems)},
+        }
+
+
+# --- stage 1: find the list and its candidate rows ------------------------------------------------
+
+USER_TEMPLATES = frozenset({
+    "user", "u", "noping", "np", "userlinks", "user links", "ul", "user link", "user2", "user3", "user5",
+    "user6", "lu", "luxotool", "vandal", "user-multi", "userlinks-abuse", "checkuser", "ipuser",
+    "user0", "user1", "user4", "user7", "user8", "userlink", "usernolink", "lockeduser",
+})
+STRIKE_TAGS = frozenset({"s", "del", "strike"})
+STRIKE_TEMPLATES = frozenset({"strike", "s", "del", "strikethrough", "stroke"})
+LAYOUT_TEMPLATES = frozenset({
+    "div col", "div col end", "divcol", "divcolend", "col-begin", "col-end", "col-break", "colbegin", "colend",
+    "columns-list", "clear", "reflist", "shortcut", "tocright", "toc", "-", "clr",
+})
+_USER_NS = frozenset({"user", "benutzer", "benutzerin", "utilisateur", "utilisatrice", "usuario", "usuaria",
+                      "用户", "用戶", "使用者", "utente", "gebruiker"})
+_ACCOUNT_SPECIALS = ("centralauth/", "contributions/", "contribs/", "globalcontributions/")
+_HEADING = re.compile(r"^(={1,6})(.+?)\1\s*$")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_STRIKE_MARK = re.compile(r"<\s*/?\s*(?:s|del|strike)\s*>", re.IGNORECASE)
+_LINK_TITLE = re.compile(r"\[\[([^\]|\n]*)")
+_USER_HEADER = re.compile(r"(^|[^a-z])(user ?names?|users?|accounts?|benutzer(?:name)?|utilisateur|usuario)([^a-z]|$)"
+                          r"|用户|用戶|使用者")
+_DATE_HEADER = re.compile(r"date|since|banned on|datum|fecha|日期|时间")
+_PREFIX = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A candidate row: its line, its full text, the fragment naming the user, and where a date is."""
+
+    line: int
+    text: str
+    user_text: str
+    date_text: str
+    plain_names_allowed: bool  # a table's user column may hold a bare name; a bullet must link
+
+
+@dataclass
+class _Found:
+    section: str
+    rows: list[_Row | Problem]
+
+
+def _blank_comments(text: str) -> str:
+    """Comments are not rows: blank them, keeping their newlines so line numbers stay true."""
+    return _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    m = _HEADING.match(line.strip())
+    if not m:
+        return None
+    title = mwparserfromhell.parse(m.group(2)).strip_code().strip()
+    return len(m.group(1)), title
+
+
+def _same_heading(a: str, b: str) -> bool:
+    def canon(s: str) -> str:
+        return re.sub(r"[\s_]+", " ", s).strip().casefold()
+
+    return canon(a) == canon(b)
+
+
+def _split_top(text: str, seps: tuple[str, ...]) -> list[str]:
+    """Split on any separator that is not inside [[…]] or {{…}}."""
+    parts: list[str] = []
+    depth = 0
+    buf: list[str] = []
+    i = 0
+    while i < len(text):
+        two = text[i:i + 2]
+        if two in ("[[", "{{"):
+            depth += 1
+            buf.append(two)
+            i += 2
+            continue
+        if two in ("]]", "}}") and depth:
+            depth -= 1
+            buf.append(two)
+            i += 2
+            continue
+        sep = next((s for s in seps if depth == 0 and text.startswith(s, i)), None)
+        if sep:
+            parts.append("".join(buf))
+            buf = []
+            i += len(sep)
+            continue
+        buf.append(text[i])
+        i += 1
+    parts.append("".join(buf))
+    return parts
+
+
+def _cell_content(cell: str) -> str:
+    """Drop a cell's attributes (``data-sort-value="…" | text``)."""
+    pieces = _split_top(cell, ("|",))
+    if len(pieces) > 1 and re.match(r"^\s*([\w-]+\s*=|$)", pieces[0]):
+        return "|".join(pieces[1:]).strip()
+    return cell.strip()
+
+
+def _header_text(cell: str) -> str:
+    return mwparserfromhell.parse(_cell_content(cell)).strip_code().strip().lower()
+
+
+def _table(lines: list[str], start: int, end: int) -> tuple[list[str], list[tuple[int, list[tuple[int, str]], bool]],
+                                                             list[Problem]]:
+    """Rows of the table spanning ``lines[start:end+1]``: header cells, rows as (line, cells), stray lines."""
+    rows: list[tuple[int, list[tuple[int, str]], bool]] = []
+    stray: list[Problem] = []
+    cells: list[tuple[int, str]] = []
+    header_row = False
+
+    def close() -> None:
+        nonlocal cells, header_row
+        if cells:
+            rows.append((cells[0][0], cells, header_row))
+        cells, header_row = [], False
+
+    for idx in range(start + 1, end):
+        raw = lines[idx]
+        s = raw.strip()
+        lineno = idx + 1
+        if not s or s.startswith("|+"):
+            continue
+        if s.startswith("|-"):
+            close()
+        elif s.startswith("!"):
+            header_row = header_row or not cells
+            cells.extend((lineno, c) for c in _split_top(s[1:], ("!!", "||")))
+        elif s.startswith("|"):
+            cells.extend((lineno, c) for c in _split_top(s[1:], ("||",)))
+        elif cells:
+            last_line, last = cells[-1]
+            cells[-1] = (last_line, last + "\n" + raw)
+        else:
+            stray.append(Problem(lineno, raw, _stray_reason(s)))
+    close()
+    header: list[str] = []
+    if rows and rows[0][2]:
+        header = [_header_text(c) for _, c in rows[0][1]]
+        rows = rows[1:]
+    return header, rows, stray
+
+
+def _stray_reason(s: str) -> str:
+    if s.startswith("{{"):
+        return ("this row is built by a template banbot cannot see into; write the account in the row "
+                "itself, e.g. | {{user|Name}} || 2026-03-05")
+    return "this line is inside the table but is not a cell; start table rows with |- and cells with |"
+
+
+def _find_lists(lines: list[str], lo: int, hi: int, scope_name: str) -> list[_Found]:
+    """Every ban list in ``lines[lo:hi]``: tables with a user column, bullet groups that link accounts."""
+    found: list[_Found] = []
+    bullets: dict[str, list[_Row | Problem]] = {}
+    section = scope_name
+    i = lo
+    while i < hi:
+        s = lines[i].strip()
+        head = _heading(lines[i])
+        if head:
+            section = head[1]
+        elif s.startswith("{|"):
+            depth, j = 0, i
+            while j < hi:
+                t = lines[j].strip()
+                depth += t.startswith("{|")
+                depth -= t.startswith("|}")
+                if depth == 0:
+                    break
+                j += 1
+            header, rows, stray = _table(lines, i, j)
+            user_col = next((k for k, h in enumerate(header) if _USER_HEADER.search(h)), None)
+            if user_col is not None:
+                date_col = next((k for k, h in enumerate(header) if _DATE_HEADER.search(h) and k != user_col), None)
+                out: list[_Row | Problem] = list(stray)
+                for lineno, cells, _ in rows:
+                    text = "\n".join(lines[lineno - 1: cells[-1][0]])
+                    if user_col >= len(cells):
+                        out.append(Problem(lineno, text, f"this row has {len(cells)} cells but the user column "
+                                                         f"is column {user_col + 1}"))
+                        continue
+                    date_cell = _cell_content(cells[date_col][1]) if date_col is not None and date_col < len(cells) else ""
+                    out.append(_Row(lineno, text, _cell_content(cells[user_col][1]), date_cell, True))
+                out.sort(key=lambda r: r.line)
+                found.append(_Found(section, out))
+            i = j
+        elif s[:1] in ("*", "#") and not s.upper().startswith("#REDIRECT"):
+            item = s.lstrip("*#").strip()
+            bullets.setdefault(section, []).append(_Row(i + 1, lines[i], item, item, False))
+        i += 1
+    for name, rows_ in bullets.items():
+        if any(isinstance(r, _Row) and _account_refs(mwparserfromhell.parse(r.user_text)) for r in rows_):
+            found.append(_Found(name, rows_))
+    found.sort(key=lambda f: min((r.line for r in f.rows), default=0))
+    return found
+
+
+# --- stage 2: interpret a row --------------------------------------------------------------------
+
+def _name_from_title(title: str) -> str | None:
+    """The account a link title points at (``m:User:X``, ``Special:CentralAuth/X``…), else None."""
+    parts = title.strip().lstrip(":").split(":")
+    for k, part in enumerate(parts[:-1]):
+        ns = part.strip().replace("_", " ").casefold()
+        rest = ":".join(parts[k + 1:]).strip()
+        if ns in _USER_NS:
+            return None if "/" in rest else rest
+        if ns == "special":
+            low = rest.replace("_", " ").casefold()
+            for special in _ACCOUNT_SPECIALS:
+                if low.startswith(special):
+                    return rest[len(special):]
+            return None
+        if not _PREFIX.match(ns):
+            return None
+    return None
+
+
+def _account_refs(code: Wikicode) -> list[tuple[str, Node]]:
+    refs: list[tuple[str, Node]] = []
+    for node in code.filter(recursive=True, forcetype=(Wikilink, Template)):
+        if isinstance(node, Wikilink):
+            name = _name_from_title(str(node.title))
+            if name is not None:
+                refs.append((name, node))
+        elif node.name.strip().replace("_", " ").casefold() in USER_TEMPLATES and node.has("1"):
+            refs.append((str(node.get("1").value).strip(), node))
+    return refs
+
+
+def _struck(code: Wikicode, node: Node) -> bool:
+    for anc in code.get_ancestors(node):
+        if isinstance(anc, Tag) and str(anc.tag).strip().lower() in STRIKE_TAGS:
+            return True
+        if isinstance(anc, Template) and anc.name.strip().lower() in STRIKE_TEMPLATES:
+            return True
+    return False
+
+
+def _interpret(row: _Row) -> BanEntry | Problem:
+    code = mwparserfromhell.parse(row.user_text)
+    refs = _account_refs(code)
+    lifted = False
+    if refs:
+        struck = {_struck(code, node) for _, node in refs}
+        if len(struck) > 1:
+            return Problem(row.line, row.text, "only part of this row is struck through; cannot tell whether "
+                                               "the ban is lifted")
+        lifted = struck.pop()
+        raws = [raw for raw, _ in refs]
+    else:
+        unknown = [t.name.strip() for t in code.filter_templates(recursive=False)
+                   if t.name.strip().lower() not in LAYOUT_TEMPLATES | STRIKE_TEMPLATES]
+        if unknown:
+            return Problem(row.line, row.text, f"this row is built by the template {{{{{unknown[0]}}}}}, which "
+                                               "banbot cannot see into; name the account with [[User:Name]] or "
+                                               "{{user|Name}}")
+        linked = [n for t in _LINK_TITLE.findall(row.user_text) if (n := _name_from_title(t)) is not None]
+        plain = code.strip_code(normalize=True, collapse=True).strip().strip("'\"").strip()
+        if linked:
+            raws = linked
+        elif row.plain_names_allowed and plain:
+            raws = [plain]
+            lifted = any(str(t.tag).strip().lower() in STRIKE_TAGS for t in code.filter_tags())
+        elif row.plain_names_allowed:
+            return Problem(row.line, row.text, "the user column of this row is empty")
+        else:
+            return Problem(row.line, row.text, "no account is linked in this row; link it as "
+                                               "[[Special:CentralAuth/Name|Name]] or [[User:Name]]")
+    names: list[str] = []
+    for raw in raws:
+        name = normalize(raw)
+        if isinstance(name, InvalidName):
+            return Problem(row.line, row.text, name.reason)
+        if name not in names:
+            names.append(name)
+    if len(names) > 1:
+        return Problem(row.line, row.text, f"this row names more than one account ({', '.join(names)}); "
+                                           "write one account per row")
+    if not lifted and _STRIKE_MARK.search(row.text):
+        return Problem(row.line, row.text, "this row has a strike-through that is not closed around the account; "
+                                           "cannot tell whether the ban is lifted")
+    date_text = row.date_text
+    if not row.plain_names_allowed and refs:
+        after = date_text.find(str(refs[0][1]))
+        date_text = date_text[after + len(str(refs[0][1])):] if after >= 0 else date_text
+    return BanEntry(names[0], find_date(date_text), lifted, row.line, row.text)
+
+
+def _dedupe(items: Iterator[BanEntry | Problem]) -> tuple[list[BanEntry], list[Problem]]:
+    entries: list[BanEntry] = []
+    problems: list[Problem] = []
+    first: dict[str, BanEntry] = {}
+    for item in items:
+        if isinstance(item, Problem):
+            problems.append(item)
+        elif item.user in first:
+            prev = first[item.user]
+            clash = " and disagrees on whether the ban is lifted" if prev.lifted != item.lifted else ""
+            problems.append(Problem(item.line, item.text, f"{item.user} is listed again (first on line "
+                                                          f"{prev.line}){clash}; the first row counts"))
+        else:
+            first[item.user] = item
+            entries.append(item)
+    return entries, problems
+
+
+# --- the entry point -----------------------------------------------------------------------------
+
+def parse(text: str, *, section: str | None = None, source: ListSource | None = None) -> BanList:
+    """Parse a ban-list page. Raises :class:`~banbot.errors.InputError` only for whole-page problems."""
+    source = source or ListSource("text", "<text>")
+    lines = _blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    lo, hi, scope = 0, len(lines), "(top of page)"
+    if section:
+        headings = [(i, h) for i, line in enumerate(lines) if (h := _heading(line))]
+        match = next(((i, h) for i, h in headings if _same_heading(h[1], section)), None)
+        if match is None:
+            raise SectionNotFound(section, [h[1] for _, h in headings])
+        lo, (level, scope) = match[0] + 1, match[1]
+        hi = next((i for i, h in headings if i > match[0] and h[0] <= level), len(lines))
+    lists = _find_lists(lines, lo, hi, scope)
+    if not lists:
+        raise NoBanList(f"the section {section!r}" if section else "the page")
+    if len(lists) > 1:
+        raise AmbiguousBanList([f.section for f in lists])
+    rows = lists[0].rows
+    entries, problems = _dedupe(r if isinstance(r, Problem) else _interpret(r) for r in rows)
+    problems.sort(key=lambda p: p.line)
+    return BanList(source, section, tuple(entries), tuple(problems))

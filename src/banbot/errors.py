@@ -1,0 +1,117 @@
+"""Typed errors: each says what went wrong and what the operator should do next.
+
+    BanbotError                    exit 2 unless a subclass says otherwise
+    ├── InputError                 the list, a file or the command line cannot be used as given
+    │   ├── SourceUnreadable       not text, not UTF-8, missing file, missing page
+    │   ├── SectionNotFound        --section names no heading on the page
+    │   ├── NoBanList              nothing on the page looks like a ban list
+    │   └── AmbiguousBanList       more than one list: name a section
+    ├── ConfigError                the TOML config is missing, malformed or invalid (names the field)
+    ├── PlanRejected               a plan file does not match its digest, or the world moved since it was made
+    ├── JournalError               the journal cannot be opened, is corrupt or is locked
+    ├── UnsafeRun                  a safety rail holds the run back (see the message for the rule)
+    └── WikiError                  an API or transport error, carrying ``code`` and ``info``
+        ├── TransientWikiError     maxlag, ratelimited, readonly, 5xx, connection reset: try again later
+        └── PermanentWikiError     permissiondenied, nosuchuser, protectedpage…: retrying will not help
+
+Input the parser cannot read row by row is *data* (a ``Problem``), never an exception; these errors are
+for whole inputs that cannot be used at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class BanbotError(Exception):
+    """Root of every error banbot raises on purpose."""
+
+    exit_code = 2
+
+
+class InputError(BanbotError):
+    pass
+
+
+class SourceUnreadable(InputError):
+    pass
+
+
+class SectionNotFound(InputError):
+    def __init__(self, section: str, headings: list[str]) -> None:
+        listed = ", ".join(repr(h) for h in headings) or "(the page has no headings)"
+        super().__init__(f"no section {section!r} on the page; its headings are: {listed}")
+        self.section = section
+        self.headings = headings
+
+
+class NoBanList(InputError):
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"{where} holds no ban list: expected a wikitable whose header names a user column, "
+            "or a bulleted list whose items link to accounts"
+        )
+
+
+class AmbiguousBanList(InputError):
+    def __init__(self, sections: list[str]) -> None:
+        names = ", ".join(repr(s) for s in sections)
+        super().__init__(
+            f"the page holds {len(sections)} lists that name accounts, in sections {names}; "
+            "banbot will not guess which is the ban list: pass --section HEADING (or set list.section in the config)"
+        )
+        self.sections = sections
+
+
+class ConfigError(BanbotError):
+    pass
+
+
+class PlanRejected(BanbotError):
+    pass
+
+
+class JournalError(BanbotError):
+    pass
+
+
+class UnsafeRun(BanbotError):
+    exit_code = 3
+
+
+# Codes that clear up by themselves; everything else is permanent for this run.
+TRANSIENT_CODES = frozenset(
+    {"maxlag", "ratelimited", "readonly", "http-5xx", "connection", "timeout", "badtoken", "internal_api_error_DBQueryError"}
+)
+
+
+class WikiError(BanbotError):
+    """An API error with its code; ``wiki`` is the dbname it came from."""
+
+    transient = False
+
+    def __init__(self, code: str, info: str = "", *, wiki: str = "", extra: Mapping[str, Any] | None = None) -> None:
+        where = f" on {wiki}" if wiki else ""
+        super().__init__(f"{code}{where}: {info}" if info else f"{code}{where}")
+        self.code = code
+        self.info = info
+        self.wiki = wiki
+        self.extra = dict(extra or {})
+
+    @staticmethod
+    def from_code(code: str, info: str = "", *, wiki: str = "", extra: Mapping[str, Any] | None = None) -> WikiError:
+        cls: type[WikiError] = (
+            TransientWikiError
+            if code in TRANSIENT_CODES or code.startswith("internal_api_error_DB")
+            else PermanentWikiError
+        )
+        return cls(code, info, wiki=wiki, extra=extra)
+
+
+class TransientWikiError(WikiError):
+    transient = True
+
+
+class PermanentWikiError(WikiError):
+    transient = False

@@ -1,0 +1,457 @@
+#!/usr/bin/env python3
+"""A test double for CentralAuth — it is NOT CentralAuth.
+
+CentralAuth cannot be installed here (no Debian or PyPI package carries it), so banbot's tests and demo
+talk to this small HTTP service instead. It stands in front of the farm's *real* central wiki and:
+
+* answers CentralAuth's modules — ``meta=globaluserinfo``, ``action=setglobalaccountstatus`` (with its own
+  ``setglobalaccountstatus`` token type and ``statecheck``), ``action=globaluserrights`` — with exactly the
+  request/response shapes, quirks and error codes recorded from the real extension (REL1_39) in
+  ``tests/fixtures/api/centralauth-*.json`` (error bodies are those files, with the user name put in);
+* keeps what CentralAuth keeps centrally — global accounts, lock state, global groups — in a JSON file;
+* takes every local fact (accounts, explicit groups, blocks, edit counts) from the real farm wikis;
+* forwards every other request, cookies included, to the real central wiki: logins, tokens, rights
+  checks, and ``action=userrights&user=Name@dbname``, which MediaWiki core performs on the target wiki.
+
+Permission checks ask the real wiki whether the caller's session holds CentralAuth's rights
+(``centralauth-lock``, ``globalgroupmembership``), so bot-password grants apply as they would for real.
+``list=globalusers`` (added to CentralAuth in May 2026, after REL1_39) is off unless ``--globalusers`` is
+given; its shape then follows CentralAuth's ApiQueryGlobalUsers source, not a recording.
+Standard library only. Test hooks: GET/POST ``/_double/state``, POST ``/_double/reset``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import http.client
+import json
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "api"
+GLOBAL_GROUPS = {
+    "steward": ["centralauth-lock", "centralauth-suppress", "centralauth-unmerge", "globalgroupmembership",
+                "globalgrouppermissions", "userrights", "userrights-interwiki"],
+    "global-rollbacker": ["rollback"],
+    "global-sysop": ["block", "delete", "protect"],
+    "staff": ["centralauth-lock", "userrights"],
+}
+SECRET = b"centralauth-double"
+
+
+def recorded_error(name: str, **subst: str) -> dict[str, Any]:
+    """An error body exactly as the real extension sent it, with names substituted."""
+    body = json.loads((FIXTURES / name).read_text())
+    for old, new in subst.items():
+        body["error"]["info"] = body["error"]["info"].replace(old, new)
+    return body
+
+
+def canonical(name: str) -> str:
+    name = " ".join(name.replace("_", " ").split())
+    return name[:1].upper() + name[1:]
+
+
+class Double:
+    def __init__(self, farm: dict[str, Any], state_path: Path, globalusers: bool) -> None:
+        self.wikis: dict[str, str] = {db: w["api"] for db, w in farm["wikis"].items()}
+        self.central = farm.get("central", "metawiki")
+        self.upstream = urllib.parse.urlsplit(self.wikis[self.central])
+        self.state_path = state_path
+        self.globalusers = globalusers
+        self.lock = threading.RLock()
+        self.state = self._load()
+
+    # --- central state ----------------------------------------------------------------------
+    def _load(self) -> dict[str, Any]:
+        if self.state_path.exists():
+            return json.loads(self.state_path.read_text())
+        return {"next_id": 1, "accounts": {}, "counters": {}}
+
+    def save(self) -> None:
+        tmp = self.state_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.state, indent=1, ensure_ascii=False))
+        tmp.replace(self.state_path)
+
+    def count(self, key: str) -> None:
+        with self.lock:
+            self.state.setdefault("counters", {})
+            self.state["counters"][key] = self.state["counters"].get(key, 0) + 1
+
+    def local_rows(self, names: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+        """name -> {dbname -> list=users row} for accounts that exist locally (read from the real wikis)."""
+        out: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in names}
+        for db, api in self.wikis.items():
+            for i in range(0, len(names), 50):
+                q = {"action": "query", "list": "users", "ususers": "|".join(names[i:i + 50]), "format": "json",
+                     "formatversion": "2", "usprop": "groupmemberships|blockinfo|editcount|registration"}
+                data = http_json(api + "?" + urllib.parse.urlencode(q))
+                for row in data.get("query", {}).get("users", []):
+                    if "missing" not in row and "invalid" not in row:
+                        out[row["name"]][db] = row
+        return out
+
+    def account(self, name: str, local: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+        """The global account for ``name``; like SUL, one is made when a local account first exists."""
+        with self.lock:
+            acc = self.state["accounts"].get(name)
+            if acc is None and local:
+                home = min(local, key=lambda db: (local[db].get("registration") or "", db))
+                acc = {"id": self.state["next_id"], "home": home, "locked": False, "hidden": "",
+                       "groups": ["steward"] if name == "BanBot" else [], "unattached": [],
+                       "registration": local[home].get("registration") or now()}
+                self.state["next_id"] += 1
+                self.state["accounts"][name] = acc
+                self.save()
+            return acc
+
+    # --- modules ---------------------------------------------------------------------------
+    def globaluserinfo(self, params: dict[str, str]) -> dict[str, Any]:
+        name = canonical(params.get("guiuser", ""))
+        props = set(filter(None, params.get("guiprop", "").split("|")))
+        local = self.local_rows([name])[name] if name else {}
+        acc = self.account(name, local) if name else None
+        if acc is None:
+            info: dict[str, Any] = {"missing": True}
+            if "unattached" in props:
+                info["unattached"] = []
+            return info
+        info = {"home": acc["home"], "id": acc["id"], "registration": acc["registration"], "name": name}
+        if acc["locked"]:
+            info["locked"] = True
+        if acc.get("hidden"):
+            info["hidden"] = True
+        if "groups" in props:
+            info["groups"] = list(acc["groups"])
+        if "rights" in props:
+            info["rights"] = sorted({r for g in acc["groups"] for r in GLOBAL_GROUPS.get(g, [])})
+        merged, unattached = [], []
+        for db in sorted(local):
+            row = local[db]
+            groups = sorted(m["group"] for m in row.get("groupmemberships", []))
+            entry: dict[str, Any] = {"wiki": db}
+            if db in acc["unattached"]:
+                entry.update(editcount=str(row.get("editcount", 0)), registration=row.get("registration"))
+            else:
+                entry.update(url=self.wikis[db].rsplit("/", 1)[0], timestamp=acc["registration"],
+                             method="primary" if db == acc["home"] else "login", editcount=row.get("editcount", 0),
+                             registration=row.get("registration"))
+            if groups:
+                entry["groups"] = groups
+            if "blockid" in row:
+                entry["blocked"] = {"expiry": row.get("blockexpiry"), "reason": row.get("blockreason", "")}
+            (unattached if db in acc["unattached"] else merged).append(entry)
+        if "merged" in props:
+            info["merged"] = merged
+        if "editcount" in props:
+            info["editcount"] = sum(int(m["editcount"]) for m in merged)
+        if "unattached" in props:
+            info["unattached"] = unattached
+        return info
+
+    def globalusers(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        names = [canonical(n) for n in params.get("gususers", "").split("|") if n]
+        props = set(params.get("gusprop", "").split("|"))
+        local = self.local_rows(names)
+        out = []
+        for name in names:
+            acc = self.account(name, local[name])
+            if acc is None:
+                out.append({"name": name, "missing": True})
+                continue
+            row: dict[str, Any] = {"centralid": acc["id"], "name": name}
+            if "locked" in props:
+                row["locked"] = bool(acc["locked"])
+            if "groups" in props:
+                row["groups"] = list(acc["groups"])
+            out.append(row)
+        return out
+
+    def setglobalaccountstatus(self, params: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
+        if "centralauth-lock" not in caller.get("rights", []):
+            return recorded_error("centralauth-setglobalaccountstatus-permissiondenied.json")
+        locked = params.get("locked", "")
+        if not locked and not params.get("hidden"):
+            return {"error": {"code": "missingparam", "info": "At least one of the parameters \"locked\" and "
+                                                              "\"hidden\" is required."}}
+        name = canonical(params.get("user", ""))
+        acc = self.account(name, self.local_rows([name])[name])
+        if acc is None:
+            return recorded_error("centralauth-setglobalaccountstatus-nosuchuser.json", **{"No Such User 123": name})
+        with self.lock:
+            check = params.get("statecheck")
+            current = f"{acc['id']}:{name}:{acc.get('hidden', '')}:{1 if acc['locked'] else 0}"
+            if check and check != hashlib.md5(current.encode()).hexdigest():
+                return {"error": {"code": "editconflict", "info": "Edit conflict detected, Aborting."}}
+            if locked in ("lock", "unlock"):
+                changed = acc["locked"] != (locked == "lock")
+                acc["locked"] = locked == "lock"
+                if changed:
+                    self.state.setdefault("log", []).append(
+                        {"action": "setstatus", "title": f"User:{name}@global", "locked": acc["locked"],
+                         "by": caller.get("name"), "reason": params.get("reason", ""), "timestamp": now()})
+                self.save()
+        return {"setglobalaccountstatus": {"user": name, "locked": acc["locked"], "hidden": acc.get("hidden", ""),
+                                           "reason": params.get("reason", "")}}
+
+    def globaluserrights(self, params: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
+        name = canonical(params.get("user", ""))
+        acc = self.account(name, self.local_rows([name])[name])
+        if acc is None:
+            return recorded_error("centralauth-globaluserrights-nosuchuser.json", **{"No Such User 123": name})
+        add = [g for g in params.get("add", "").split("|") if g]
+        remove = [g for g in params.get("remove", "").split("|") if g]
+        unknown = [g for g in add + remove if g not in GLOBAL_GROUPS]
+        body: dict[str, Any] = {}
+        if unknown:
+            which = "add" if unknown[0] in add else "remove"
+            body["warnings"] = {"globaluserrights": {"warnings": f"Unrecognized value for parameter \"{which}\": "
+                                                                 f"{unknown[0]}"}}
+        added: list[str] = []
+        removed: list[str] = []
+        if "globalgroupmembership" in caller.get("rights", []):  # else: a silent no-op, as recorded
+            with self.lock:
+                for g in add:
+                    if g in GLOBAL_GROUPS:
+                        added.append(g)  # recorded: re-adding a held group still reports it as added
+                        if g not in acc["groups"]:
+                            acc["groups"].append(g)
+                for g in remove:
+                    if g in acc["groups"]:
+                        acc["groups"].remove(g)
+                        removed.append(g)
+                self.save()
+        body["globaluserrights"] = {"user": name, "userid": acc["id"], "added": added, "removed": removed}
+        return body
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def http_json(url: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.request("GET", parts.path + "?" + parts.query, headers=headers or {})
+        return json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+
+
+def sgas_token(csrf: str) -> str:
+    """The double's setglobalaccountstatus token: bound to the caller's session, distinct from csrf."""
+    return hmac.new(SECRET, csrf.encode(), hashlib.sha1).hexdigest() + "+\\"
+
+
+def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
+    up = double.upstream
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt: str, *args: Any) -> None:
+            pass
+
+        # --- plumbing --------------------------------------------------------------------
+        def _body(self) -> bytes:
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _send(self, status: int, body: bytes, headers: list[tuple[str, str]] = (), ctype: str = "") -> None:
+            self.send_response(status)
+            for k, v in headers:
+                if k.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                    self.send_header(k, v)
+            if ctype:
+                self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _json(self, data: dict[str, Any], fv: str = "2") -> None:
+            if fv != "2":
+                data = to_fv1(data)
+            code = data.get("error", {}).get("code") if isinstance(data.get("error"), dict) else None
+            headers = [("MediaWiki-API-Error", code)] if code else []
+            self._send(200, json.dumps(data, ensure_ascii=False).encode(), headers, "application/json; charset=utf-8")
+
+        def _upstream(self, method: str, path_qs: str, body: bytes | None) -> tuple[int, list[tuple[str, str]], bytes]:
+            conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
+            headers = {k: v for k, v in self.headers.items()
+                       if k.lower() in ("cookie", "content-type", "user-agent", "accept", "authorization")}
+            try:
+                conn.request(method, path_qs, body=body, headers=headers)
+                resp = conn.getresponse()
+                return resp.status, resp.getheaders(), resp.read()
+            finally:
+                conn.close()
+
+        def _ask(self, params: dict[str, str]) -> dict[str, Any]:
+            """A read on the real central wiki as the caller (their cookies)."""
+            q = urllib.parse.urlencode({**params, "format": "json", "formatversion": "2"})
+            _, _, raw = self._upstream("GET", f"{up.path}?{q}", None)
+            return json.loads(raw)
+
+        def _caller(self) -> dict[str, Any]:
+            return self._ask({"action": "query", "meta": "userinfo", "uiprop": "rights|groups"})["query"]["userinfo"]
+
+        def _forward(self, method: str, body: bytes | None) -> None:
+            path = self.path if self.path.startswith(up.path) else up.path
+            status, headers, raw = self._upstream(method, path + ("" if "?" in path else ""), body)
+            self._send(status, raw, headers)
+
+        # --- routing ---------------------------------------------------------------------
+        def do_GET(self) -> None:
+            self._route("GET", b"")
+
+        def do_POST(self) -> None:
+            self._route("POST", self._body())
+
+        def _route(self, method: str, body: bytes) -> None:
+            split = urllib.parse.urlsplit(self.path)
+            if split.path.startswith("/_double/"):
+                return self._admin(split.path, body)
+            if not split.path.endswith("api.php"):
+                status, headers, raw = self._upstream(method, self.path, body or None)
+                return self._send(status, raw, headers)
+            params = dict(urllib.parse.parse_qsl(split.query, keep_blank_values=True))
+            ctype = self.headers.get("Content-Type", "")
+            if method == "POST" and "multipart/form-data" not in ctype:
+                params.update(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+            action = params.get("action", "")
+            fv = params.get("formatversion", "1")
+            double.count(f"{action}:{params.get('meta') or params.get('list') or ''}".rstrip(":"))
+            if action in ("setglobalaccountstatus", "globaluserrights"):
+                if method != "POST":
+                    return self._json({"error": {"code": "mustbeposted",
+                                                 "info": f"The \"{action}\" module requires a POST request."}}, fv)
+                return self._write(action, params, fv)
+            if action == "query":
+                return self._query(method, params, body, fv)
+            if action == "paraminfo":
+                return self._paraminfo(method, body)
+            self._forward(method, body or None)
+
+        def _write(self, action: str, params: dict[str, str], fv: str) -> None:
+            if params.get("assert") == "user":
+                if self._caller().get("anon"):
+                    return self._json({"error": {"code": "assertuserfailed",
+                                                 "info": "You are no longer logged in, so the action could not be "
+                                                         "completed."}}, fv)
+            kind = "setglobalaccountstatus" if action == "setglobalaccountstatus" else "userrights"
+            tokens = self._ask({"action": "query", "meta": "tokens", "type": "csrf|userrights"})["query"]["tokens"]
+            expected = sgas_token(tokens["csrftoken"]) if kind == "setglobalaccountstatus" else tokens["userrightstoken"]
+            if not params.get("token"):
+                return self._json({"error": {"code": "missingparam", "info": "The \"token\" parameter must be set."}},
+                                  fv)
+            if params["token"] != expected:
+                return self._json(recorded_error("centralauth-setglobalaccountstatus-badtoken.json"), fv)
+            caller = self._caller()
+            if action == "setglobalaccountstatus":
+                return self._json(double.setglobalaccountstatus(params, caller), fv)
+            return self._json(double.globaluserrights(params, caller), fv)
+
+        def _query(self, method: str, params: dict[str, str], body: bytes, fv: str) -> None:
+            metas = [m for m in params.get("meta", "").split("|") if m]
+            lists = [m for m in params.get("list", "").split("|") if m]
+            ours_meta = "globaluserinfo" in metas
+            ours_list = double.globalusers and "globalusers" in lists
+            types = [t for t in params.get("type", "").split("|") if t]
+            wants_sgas = "tokens" in metas and ("setglobalaccountstatus" in types or "*" in types)
+            if not (ours_meta or ours_list or wants_sgas):
+                return self._forward(method, body or None)
+            rest = dict(params)
+            rest["meta"] = "|".join(m for m in metas if m != "globaluserinfo")
+            rest["list"] = "|".join(m for m in lists if not (ours_list and m == "globalusers"))
+            if wants_sgas:
+                rest["type"] = "|".join(sorted({t for t in types if t != "setglobalaccountstatus"} | {"csrf"}))
+            rest = {k: v for k, v in rest.items() if v != "" or k not in ("meta", "list")}
+            rest["formatversion"] = "2"
+            data: dict[str, Any] = {"batchcomplete": True, "query": {}}
+            if any(k in rest for k in ("meta", "list", "prop", "titles", "generator", "pageids", "revids")):
+                status, headers, raw = self._upstream("POST", up.path,
+                                                      urllib.parse.urlencode(rest).encode())
+                data = json.loads(raw)
+                if "error" in data:
+                    return self._json(data, fv)
+            query = data.setdefault("query", {})
+            if ours_meta:
+                query["globaluserinfo"] = double.globaluserinfo(params)
+            if ours_list:
+                query["globalusers"] = double.globalusers(params)
+            if wants_sgas and "tokens" in query:
+                query["tokens"]["setglobalaccountstatustoken"] = sgas_token(query["tokens"]["csrftoken"])
+                if "csrf" not in types and "*" not in types:
+                    query["tokens"].pop("csrftoken", None)
+            self._json(data, fv)
+
+        def _paraminfo(self, method: str, body: bytes) -> None:
+            """The real wiki's paraminfo, taught the modules and token type CentralAuth adds."""
+            status, headers, raw = self._upstream(method, self.path, body or None)
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                return self._send(status, raw, headers)
+            for mod in data.get("paraminfo", {}).get("modules", []):
+                if mod.get("path") == "query+tokens":
+                    for p in mod.get("parameters", []):
+                        if p.get("name") == "type" and isinstance(p.get("type"), list):
+                            p["type"] = sorted(set(p["type"]) | {"setglobalaccountstatus"})
+            self._send(status, json.dumps(data).encode(), headers)
+
+        def _admin(self, path: str, body: bytes) -> None:
+            with double.lock:
+                if path == "/_double/reset":
+                    double.state = {"next_id": 1, "accounts": {}, "counters": {}}
+                elif path == "/_double/state" and body:
+                    patch = json.loads(body)
+                    for name, acc in patch.get("accounts", {}).items():
+                        local = double.local_rows([name])[name]
+                        current = double.account(name, local) or {
+                            "id": double.state["next_id"], "home": double.central, "locked": False, "hidden": "",
+                            "groups": [], "unattached": [], "registration": now()}
+                        current.update(acc)
+                        double.state["accounts"][name] = current
+                elif path == "/_double/counters":
+                    double.state["counters"] = {}
+                double.save()
+                self._send(200, json.dumps(double.state).encode(), ctype="application/json")
+
+    return Handler
+
+
+def to_fv1(data: Any) -> Any:
+    """formatversion=1: true becomes "", false keys vanish (ApiResult's BC transformations)."""
+    if isinstance(data, dict):
+        return {k: ("" if v is True else to_fv1(v)) for k, v in data.items() if v is not False}
+    if isinstance(data, list):
+        return [to_fv1(v) for v in data]
+    return data
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--farm", type=Path, required=True, help="farm.json written by scripts/wikifarm")
+    ap.add_argument("--state", type=Path, required=True)
+    ap.add_argument("--globalusers", action="store_true", help="also answer list=globalusers (CA ≥ May 2026)")
+    args = ap.parse_args()
+    for _ in range(100):
+        if args.farm.exists():
+            break
+        time.sleep(0.1)
+    double = Double(json.loads(args.farm.read_text()), args.state, args.globalusers)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(double))
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
