@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import hmac
 import http.client
 import json
 import threading
@@ -42,7 +41,6 @@ GLOBAL_GROUPS = {
     "global-sysop": ["block", "delete", "protect"],
     "staff": ["centralauth-lock", "userrights"],
 }
-SECRET = b"centralauth-double"
 
 
 def recorded_error(name: str, **subst: str) -> dict[str, Any]:
@@ -246,8 +244,9 @@ def http_json(url: str, headers: dict[str, str] | None = None) -> dict[str, Any]
 
 
 def sgas_token(csrf: str) -> str:
-    """The double's setglobalaccountstatus token: bound to the caller's session, distinct from csrf."""
-    return hmac.new(SECRET, csrf.encode(), hashlib.sha1).hexdigest() + "+\\"
+    """The double's setglobalaccountstatus token: the caller's csrf token, reversed. It is bound to the
+    session like a real token, and a csrf token sent in its place fails, as with real CentralAuth."""
+    return csrf[:-2][::-1] + csrf[-2:]
 
 
 def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
@@ -282,10 +281,14 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
             headers = [("MediaWiki-API-Error", code)] if code else []
             self._send(200, json.dumps(data, ensure_ascii=False).encode(), headers, "application/json; charset=utf-8")
 
-        def _upstream(self, method: str, path_qs: str, body: bytes | None) -> tuple[int, list[tuple[str, str]], bytes]:
+        def _upstream(self, method: str, path_qs: str, body: bytes | None,
+                      form: bool = False) -> tuple[int, list[tuple[str, str]], bytes]:
             conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
             headers = {k: v for k, v in self.headers.items()
                        if k.lower() in ("cookie", "content-type", "user-agent", "accept", "authorization")}
+            if form:
+                headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
             try:
                 conn.request(method, path_qs, body=body, headers=headers)
                 resp = conn.getresponse()
@@ -309,10 +312,17 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
 
         # --- routing ---------------------------------------------------------------------
         def do_GET(self) -> None:
-            self._route("GET", b"")
+            self._guarded("GET", b"")
 
         def do_POST(self) -> None:
-            self._route("POST", self._body())
+            self._guarded("POST", self._body())
+
+        def _guarded(self, method: str, body: bytes) -> None:
+            try:
+                self._route(method, body)
+            except Exception as e:  # a bug in the double: answer as MediaWiki would, not by hanging up
+                err = {"error": {"code": f"internal_api_error_{type(e).__name__}", "info": str(e)}}
+                self._send(500, json.dumps(err).encode(), ctype="application/json")
 
         def _route(self, method: str, body: bytes) -> None:
             split = urllib.parse.urlsplit(self.path)
@@ -345,13 +355,16 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
                     return self._json({"error": {"code": "assertuserfailed",
                                                  "info": "You are no longer logged in, so the action could not be "
                                                          "completed."}}, fv)
-            kind = "setglobalaccountstatus" if action == "setglobalaccountstatus" else "userrights"
-            tokens = self._ask({"action": "query", "meta": "tokens", "type": "csrf|userrights"})["query"]["tokens"]
-            expected = sgas_token(tokens["csrftoken"]) if kind == "setglobalaccountstatus" else tokens["userrightstoken"]
-            if not params.get("token"):
+            token = params.get("token", "")
+            if not token:
                 return self._json({"error": {"code": "missingparam", "info": "The \"token\" parameter must be set."}},
                                   fv)
-            if params["token"] != expected:
+            if action == "setglobalaccountstatus":
+                kind, token = "csrf", sgas_token(token)  # reversing is its own inverse
+            else:
+                kind = "userrights"
+            check = self._ask({"action": "checktoken", "type": kind, "token": token})
+            if check.get("checktoken", {}).get("result") != "valid":
                 return self._json(recorded_error("centralauth-setglobalaccountstatus-badtoken.json"), fv)
             caller = self._caller()
             if action == "setglobalaccountstatus":
@@ -372,12 +385,13 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
             rest["list"] = "|".join(m for m in lists if not (ours_list and m == "globalusers"))
             if wants_sgas:
                 rest["type"] = "|".join(sorted({t for t in types if t != "setglobalaccountstatus"} | {"csrf"}))
-            rest = {k: v for k, v in rest.items() if v != "" or k not in ("meta", "list")}
+            rest = {k: v for k, v in rest.items() if (v != "" or k not in ("meta", "list"))
+                    and not (ours_meta and k.startswith("gui")) and not (ours_list and k.startswith("gus"))}
             rest["formatversion"] = "2"
             data: dict[str, Any] = {"batchcomplete": True, "query": {}}
             if any(k in rest for k in ("meta", "list", "prop", "titles", "generator", "pageids", "revids")):
-                status, headers, raw = self._upstream("POST", up.path,
-                                                      urllib.parse.urlencode(rest).encode())
+                status, headers, raw = self._upstream("POST", up.path, urllib.parse.urlencode(rest).encode(),
+                                                      form=True)
                 data = json.loads(raw)
                 if "error" in data:
                     return self._json(data, fv)
@@ -400,6 +414,10 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 return self._send(status, raw, headers)
             for mod in data.get("paraminfo", {}).get("modules", []):
+                if mod.get("path") == "query" and double.globalusers:
+                    for p in mod.get("parameters", []):
+                        if p.get("name") == "list" and isinstance(p.get("type"), list):
+                            p["type"] = sorted(set(p["type"]) | {"globalusers"})
                 if mod.get("path") == "query+tokens":
                     for p in mod.get("parameters", []):
                         if p.get("name") == "type" and isinstance(p.get("type"), list):

@@ -1,0 +1,166 @@
+"""The journal: every write recorded as intended before it is sent and with its outcome after (SQLite).
+
+It is what makes "each action once" hold across crashes and runs: an action whose outcome is ``done`` or
+``already`` is never planned again by banbot (if a wiki shows it undone, a human reversed it and the plan
+says so instead), and an ``intended`` row with no outcome — the process died between send and record — is
+settled against a fresh observation of the wiki before anything else is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from banbot.errors import JournalError
+from banbot.plan import Action
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, command TEXT NOT NULL, requested_by TEXT,
+    why TEXT, list_location TEXT, list_title TEXT, list_revid INTEGER, digest TEXT, summary TEXT
+);
+CREATE TABLE IF NOT EXISTS actions (
+    id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), key TEXT NOT NULL, user TEXT NOT NULL,
+    wiki TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, status TEXT NOT NULL, code TEXT, info TEXT,
+    intended TEXT NOT NULL, finished TEXT
+);
+CREATE INDEX IF NOT EXISTS actions_key ON actions(key);
+CREATE INDEX IF NOT EXISTS actions_user ON actions(user);
+CREATE TABLE IF NOT EXISTS applied_lists (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, list_location TEXT, list_title TEXT, list_revid INTEGER,
+    active TEXT NOT NULL
+);
+"""
+FINAL_OK = ("done", "already", "verified")
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    id: int
+    run_id: int
+    key: str
+    user: str
+    wiki: str
+    kind: str
+    data: dict[str, Any]
+    status: str
+    code: str | None
+    info: str | None
+    intended: str
+    finished: str | None
+
+
+class Journal:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), timeout=2.0, isolation_level=None)
+            check = self.db.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise JournalError(f"the journal {self.path} failed its integrity check ({check}); move it aside and "
+                                   "restore it from a backup; no wiki was written")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as e:
+            raise self._error(e) from None
+        except OSError as e:
+            raise JournalError(f"cannot open the journal {self.path}: {e.strerror}; check journal.path") from None
+
+    def _error(self, e: sqlite3.Error) -> JournalError:
+        msg = str(e)
+        if "locked" in msg or "busy" in msg:
+            return JournalError(f"the journal {self.path} is locked by another process ({msg}); wait for it to finish "
+                                "or stop it; no wiki was written")
+        return JournalError(f"the journal {self.path} is unreadable ({msg}); move it aside and restore it from a "
+                            "backup; no wiki was written")
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield self.db
+            self.db.execute("COMMIT")
+        except sqlite3.Error as e:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise self._error(e) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- runs ------------------------------------------------------------------------------
+    def start_run(self, command: str, *, digest: str = "", location: str | None = None, title: str | None = None,
+                  revid: int | None = None, requested_by: str | None = None, why: str | None = None) -> int:
+        with self._tx() as db:
+            cur = db.execute("INSERT INTO runs (started, command, requested_by, why, list_location, list_title, "
+                             "list_revid, digest) VALUES (?,?,?,?,?,?,?,?)",
+                             (now(), command, requested_by, why, location, title, revid, digest))
+            return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE runs SET finished = ?, summary = ? WHERE id = ?", (now(), json.dumps(summary), run_id))
+
+    # --- actions ---------------------------------------------------------------------------
+    def intend(self, run_id: int, action: Action) -> int:
+        """Record the action before it is sent; the row stays ``intended`` until :meth:`record`."""
+        with self._tx() as db:
+            cur = db.execute("INSERT INTO actions (run_id, key, user, wiki, kind, data, status, intended) "
+                             "VALUES (?,?,?,?,?,?,?,?)",
+                             (run_id, action.key, action.user, action.wiki, action.kind,
+                              json.dumps(action.data(), ensure_ascii=False), "intended", now()))
+            return int(cur.lastrowid or 0)
+
+    def record(self, row_id: int, status: str, code: str | None = None, info: str | None = None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE actions SET status = ?, code = ?, info = ?, finished = ? WHERE id = ?",
+                       (status, code, info, now(), row_id))
+
+    def _rows(self, where: str, args: tuple[Any, ...] = ()) -> list[JournalRow]:
+        try:
+            cur = self.db.execute(f"SELECT id, run_id, key, user, wiki, kind, data, status, code, info, intended, "
+                                  f"finished FROM actions {where} ORDER BY id", args)
+            return [JournalRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), *r[7:]) for r in cur]
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    def pending(self) -> list[JournalRow]:
+        """Actions sent (or about to be) whose outcome was never recorded."""
+        return self._rows("WHERE status = 'intended'")
+
+    def completed(self) -> dict[str, str]:
+        """key -> when, for every action the wikis confirmed (done, already, or verified after a crash)."""
+        return {r.key: r.finished or r.intended for r in self._rows("WHERE status IN ('done','already','verified')")}
+
+    def settled_users(self) -> set[str]:
+        """Accounts whose lock the journal has confirmed: their detail reads can be skipped when still locked."""
+        return {r.user for r in self._rows("WHERE kind = 'lock' AND status IN ('done','already','verified')")}
+
+    def history(self, users: list[str] | None = None) -> list[JournalRow]:
+        if users:
+            marks = ",".join("?" * len(users))
+            return self._rows(f"WHERE user IN ({marks})", tuple(users))
+        return self._rows("")
+
+    # --- applied list revisions -------------------------------------------------------------
+    def record_applied(self, location: str | None, title: str | None, revid: int | None, active: list[str]) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO applied_lists (at, list_location, list_title, list_revid, active) VALUES (?,?,?,?,?)",
+                       (now(), location, title, revid, json.dumps(active, ensure_ascii=False)))
+
+    def last_applied(self) -> tuple[int | None, list[str]] | None:
+        try:
+            row = self.db.execute("SELECT list_revid, active FROM applied_lists ORDER BY id DESC LIMIT 1").fetchone()
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        return (row[0], json.loads(row[1])) if row else None

@@ -1,0 +1,91 @@
+"""The steps every command shares: read the list, observe the farm, make the plan.
+
+Thin glue between the pure core (banlist, plan) and the adapters (wiki); the CLI calls these.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from banbot.banlist import BanList, ListSource, parse
+from banbot.config import Config
+from banbot.errors import PlanRejected, SourceUnreadable
+from banbot.journal import Journal
+from banbot.plan import Plan, PlanSettings, make_plan, plan_from_json
+
+log = logging.getLogger(__name__)
+
+
+def read_text_file(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise SourceUnreadable(f"cannot read {p}: {e.strerror}") from None
+    if b"\x00" in raw:
+        raise SourceUnreadable(f"{p} is binary, not wikitext (it contains NUL bytes)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SourceUnreadable(f"{p} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+
+
+def list_from_file(path: str | Path, section: str | None) -> BanList:
+    return parse(read_text_file(path), section=section, source=ListSource("file", str(path)))
+
+
+def list_from_wiki(farm: Any, config: Config, page: str | None = None, section: str | None = None) -> BanList:
+    from banbot.wiki.pages import read_ban_page
+
+    text, source = read_ban_page(farm[config.list_wiki], page or config.list_page)
+    log.info("list: read %s revision %s by %s", source.title, source.revid, source.user)
+    return parse(text, section=section if section is not None else config.list_section, source=source)
+
+
+def settings(config: Config, farm: Any) -> PlanSettings:
+    try:
+        bot = farm.central.site.username()
+    except Exception:  # a site without a configured user: no bot name to exempt beyond the config
+        bot = None
+    return PlanSettings(mode=config.mode, central=config.central, wikis=tuple(config.wikis),
+                        langs={db: w.lang for db, w in config.wikis.items()}, enforce=config.enforce,
+                        list_link=config.list_link, bot_name=str(bot) if bot else None)
+
+
+def build_plan(farm: Any, config: Config, bans: BanList, journal: Journal | None,
+               only: list[str] | None = None, states: dict[str, Any] | None = None) -> Plan:
+    from banbot.observe import observe
+
+    s = settings(config, farm)
+    names = [e.user for e in bans.active if only is None or e.user in only]
+    settled = journal.settled_users() if journal else set()
+    observed = states if states is not None else observe(farm, names, s, settled)
+    completed = journal.completed() if journal else {}
+    return make_plan(bans, observed, s, only=only, completed=completed)
+
+
+def load_plan_file(path: str | Path) -> Plan:
+    """A plan file, checked against its own digest: edited, truncated or foreign files are refused."""
+    text = read_text_file(path)
+    try:
+        data = json.loads(text)
+        claimed = data["digest"]
+        plan = plan_from_json(data)
+    except (ValueError, KeyError, TypeError) as e:
+        raise PlanRejected(f"{path} is not a banbot plan ({type(e).__name__}: {e}); make one with "
+                           "`banbot plan --out PLAN.json`") from None
+    if plan.digest != claimed:
+        raise PlanRejected(f"{path} does not match its digest (it was edited or truncated); re-plan and review again")
+    return plan
+
+
+def check_same(reviewed: Plan, fresh: Plan) -> None:
+    if reviewed.source.revid != fresh.source.revid or reviewed.source.title != fresh.source.title:
+        raise PlanRejected(f"the ban list changed since the plan was made (revision {reviewed.source.revid} → "
+                           f"{fresh.source.revid}); re-plan and review again")
+    if reviewed.digest != fresh.digest:
+        raise PlanRejected("the farm changed since the plan was made (a fresh plan has digest "
+                           f"{fresh.digest[:12]}…, the reviewed one {reviewed.digest[:12]}…); re-plan and review again")

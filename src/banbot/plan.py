@@ -1,0 +1,341 @@
+"""Desired state − observed state = a plan (pure: imports no network code).
+
+A :class:`Plan` is a frozen value: an ordered tuple of typed actions, the accounts held back for a human
+(:class:`Hold`), the list revision it came from and a digest over both. The preview renders this object,
+and the executor takes this object and nothing else, so what a reviewer reads is what apply does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from banbot.banlist import BanList, ListSource
+from banbot.config import EnforceConfig
+from banbot.names import InvalidName, normalize
+from banbot.state import AccountState, LocalAccount, TalkPage
+
+NOTICE_MARKER = "banbot:global-ban-notice"
+_NOBOTS = re.compile(r"\{\{\s*(nobots\s*(\|[^}]*)?|bots\s*\|\s*deny\s*=\s*([^}]*))\}\}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One write. ``key`` identifies it in the journal across runs; ``data`` is its stable JSON form."""
+
+    kind: ClassVar[str] = ""
+    user: str
+    wiki: str
+    reason: str
+
+    def fields(self) -> dict[str, Any]:
+        return {}
+
+    def data(self) -> dict[str, Any]:
+        return {"kind": self.kind, "user": self.user, "wiki": self.wiki, "reason": self.reason, **self.fields()}
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}|{self.user}|{self.wiki}"
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Lock(Action):
+    kind: ClassVar[str] = "lock"
+    statecheck: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {"statecheck": self.statecheck}
+
+    def describe(self) -> str:
+        return f"lock the global account {self.user}"
+
+
+@dataclass(frozen=True)
+class RemoveGlobalGroups(Action):
+    kind: ClassVar[str] = "remove-global-groups"
+    groups: tuple[str, ...] = ()
+
+    def fields(self) -> dict[str, Any]:
+        return {"groups": list(self.groups)}
+
+    @property
+    def key(self) -> str:
+        return f"{super().key}|{','.join(self.groups)}"
+
+    def describe(self) -> str:
+        return f"remove global groups {', '.join(self.groups)} from {self.user}"
+
+
+@dataclass(frozen=True)
+class RemoveLocalGroups(Action):
+    kind: ClassVar[str] = "remove-local-groups"
+    groups: tuple[str, ...] = ()
+    via_central: bool = False  # CentralAuth farms: userrights user=Name@dbname on the central wiki
+
+    def fields(self) -> dict[str, Any]:
+        return {"groups": list(self.groups), "via_central": self.via_central}
+
+    @property
+    def key(self) -> str:
+        return f"{super().key}|{','.join(self.groups)}"
+
+    def describe(self) -> str:
+        return f"remove local groups {', '.join(self.groups)} from {self.user} on {self.wiki}"
+
+
+@dataclass(frozen=True)
+class Block(Action):
+    kind: ClassVar[str] = "block"
+    noemail: bool = True
+    reblock: bool = False
+
+    def fields(self) -> dict[str, Any]:
+        return {"expiry": "infinite", "nocreate": True, "noemail": self.noemail, "reblock": self.reblock}
+
+    def describe(self) -> str:
+        how = "replace the existing block with an indefinite one" if self.reblock else "block indefinitely"
+        return f"{how}: {self.user} on {self.wiki}"
+
+
+@dataclass(frozen=True)
+class Notify(Action):
+    kind: ClassVar[str] = "notify"
+    title: str = ""
+    section_title: str = ""
+    text: str = ""
+    base_revid: int | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {"title": self.title, "section_title": self.section_title, "text": self.text,
+                "base_revid": self.base_revid}
+
+    def describe(self) -> str:
+        return f"post a notice on {self.title} on {self.wiki}"
+
+
+ACTION_TYPES: dict[str, type[Action]] = {t.kind: t for t in (Lock, RemoveGlobalGroups, RemoveLocalGroups, Block, Notify)}
+
+
+def action_from_data(data: Mapping[str, Any]) -> Action:
+    """Rebuild an action from its JSON form (a plan file or the journal)."""
+    cls = ACTION_TYPES[data["kind"]]
+    kw = {k: v for k, v in data.items() if k not in ("kind", "expiry", "nocreate")}
+    if "groups" in kw:
+        kw["groups"] = tuple(kw["groups"])
+    return cls(**kw)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """An account or step banbot will not act on, with the reason, for a human to review."""
+
+    user: str
+    reason: str
+    wiki: str | None = None
+
+    def data(self) -> dict[str, Any]:
+        return {"user": self.user, "wiki": self.wiki, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Plan:
+    source: ListSource
+    actions: tuple[Action, ...]
+    holds: tuple[Hold, ...] = ()
+    users: tuple[str, ...] = ()  # the accounts considered
+    digest: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", compute_digest(self.source, self.actions))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"digest": self.digest, "source": self.source.to_json(), "users": list(self.users),
+                "actions": [a.data() for a in self.actions], "holds": [h.data() for h in self.holds]}
+
+
+def compute_digest(source: ListSource, actions: Iterable[Action]) -> str:
+    basis = {"list": [source.location, source.title, source.revid], "actions": [a.data() for a in actions]}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    mode: str  # "centralauth" or "plain"
+    central: str
+    wikis: tuple[str, ...]  # in config order
+    langs: Mapping[str, str]
+    enforce: EnforceConfig
+    list_link: str
+    bot_name: str | None
+
+    @property
+    def blocks(self) -> bool:
+        return self.mode == "plain" if self.enforce.block is None else self.enforce.block
+
+
+class _Fill(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fill(template: str, **values: Any) -> str:
+    return template.format_map(_Fill({k: str(v) for k, v in values.items()}))
+
+
+def notice_wikis(state: AccountState, s: PlanSettings) -> list[str]:
+    """Where the talk-page notice goes: the home wiki (CentralAuth), else the central wiki or the first
+    wiki with an account, or every wiki with an account when ``notify_all_wikis`` is set."""
+    if not s.enforce.notify or not state.exists:
+        return []
+    have = [w for w in s.wikis if state.on(w) is not None and w not in s.enforce.no_notice_wikis]
+    if s.mode == "centralauth":
+        home = state.home if state.home in have else (s.central if s.central in have else None)
+        return [home] if home else have[:1]
+    if s.enforce.notify_all_wikis:
+        return have
+    return [s.central] if s.central in have else have[:1]
+
+
+def opts_out(text: str, bot_name: str | None) -> bool:
+    """The documented {{nobots}} rule: {{nobots}} or {{bots|deny=all}} (or naming the bot) opts out."""
+    for m in _NOBOTS.finditer(text):
+        if m.group(1).lower().startswith("nobots"):
+            return True
+        denied = {d.strip().casefold() for d in (m.group(3) or "").split(",")}
+        if "all" in denied or (bot_name and bot_name.casefold() in denied):
+            return True
+    return False
+
+
+def _removable(groups: Iterable[str], enforce: EnforceConfig) -> tuple[str, ...]:
+    wanted = set(enforce.remove_groups)
+    return tuple(sorted(g for g in groups if "*" in wanted or g in wanted))
+
+
+def _exempt(state: AccountState, s: PlanSettings) -> str | None:
+    exempt_users = {n for u in s.enforce.exempt_users if not isinstance(n := normalize(u), InvalidName)}
+    if s.bot_name and state.name == s.bot_name:
+        return "this is banbot's own account; it is never acted on"
+    if state.name in exempt_users:
+        return "listed in enforce.exempt_users; review by hand"
+    held = set(state.global_groups) | {g for a in state.local if a.attached for g in a.groups}
+    hit = sorted(held & set(s.enforce.exempt_groups))
+    if hit:
+        return f"holds exempt group(s) {', '.join(hit)}; review by hand"
+    return None
+
+
+def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tuple[list[Action], list[Hold]]:
+    name = state.name
+    if not state.exists:
+        return [], [Hold(name, "no such account on the farm (never created, or renamed away); nothing to do")]
+    why = _exempt(state, s)
+    if why:
+        return [], [Hold(name, why)]
+    reason = _fill(s.enforce.reason, list_link=s.list_link, revid=source.revid or "file", user=name)
+    actions: list[Action] = []
+    holds: list[Hold] = []
+    if s.mode == "centralauth":
+        if not state.locked:
+            actions.append(Lock(name, s.central, reason, statecheck=state.lock_check))
+        groups = _removable(state.global_groups, s.enforce)
+        if groups:
+            actions.append(RemoveGlobalGroups(name, s.central, reason, groups=groups))
+    for wiki in s.wikis:
+        acct = state.on(wiki)
+        if acct is None:
+            continue
+        groups = _removable(acct.groups, s.enforce)
+        if not acct.attached:
+            if groups:
+                holds.append(Hold(name, f"an unattached local account of this name holds {', '.join(groups)}; "
+                                        "it may be someone else: review by hand", wiki))
+            continue
+        if groups:
+            actions.append(RemoveLocalGroups(name, wiki, reason, groups=groups, via_central=s.mode == "centralauth"))
+    if s.blocks:
+        for wiki in s.wikis:
+            acct = state.on(wiki)
+            if acct is None or not acct.attached or wiki in s.enforce.no_block_wikis:
+                continue
+            if _needs_block(acct):
+                actions.append(Block(name, wiki, reason, noemail=s.enforce.noemail, reblock=acct.blocked))
+    for wiki in notice_wikis(state, s):
+        page = state.talk_on(wiki)
+        if page is None or page.has_notice:
+            continue
+        hold = _notice_hold(page, s)
+        if hold:
+            holds.append(Hold(name, hold, wiki))
+            continue
+        lang = s.langs.get(wiki, "en")
+        template = s.enforce.notices.get(lang) or s.enforce.notices["en"]
+        text = _fill(template, list_link=s.list_link, revid=source.revid or "file", user=name, marker=NOTICE_MARKER)
+        if NOTICE_MARKER not in text:
+            text += f" <!-- {NOTICE_MARKER} -->"
+        actions.append(Notify(name, wiki, reason, title=page.title, section_title=s.enforce.notice_title,
+                              text=text, base_revid=page.revid))
+    return actions, holds
+
+
+def _needs_block(acct: LocalAccount) -> bool:
+    if not acct.blocked:
+        return True
+    return acct.block_partial or (acct.block_expiry or "infinite") not in ("infinite", "infinity", "indefinite", "never")
+
+
+def _notice_hold(page: TalkPage, s: PlanSettings) -> str | None:
+    if page.nobots and s.enforce.nobots == "skip":
+        return f"{page.title} opts out of bot messages with {{{{nobots}}}}; notice not posted (enforce.nobots = skip)"
+    if page.protection:
+        return f"{page.title} is protected ({page.protection}); notice not posted"
+    return None
+
+
+def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettings,
+              only: Iterable[str] | None = None, completed: Mapping[str, str] | None = None) -> Plan:
+    """The plan for every active entry (or only the named accounts) of ``bans``.
+
+    ``completed`` maps journal keys to when the wikis confirmed them: such an action is never planned
+    again; if the wiki shows it undone, a human reversed it, and the plan holds it for review instead.
+    """
+    completed = completed or {}
+    wanted = set(only) if only is not None else None
+    actions: list[Action] = []
+    holds: list[Hold] = []
+    users: list[str] = []
+    for entry in bans.active:
+        if wanted is not None and entry.user not in wanted:
+            continue
+        users.append(entry.user)
+        state = observed.get(entry.user) or AccountState(entry.user, exists=False)
+        a, h = plan_account(state, bans.source, s)
+        for action in a:
+            if action.key in completed:
+                h.append(Hold(entry.user, f"{action.describe()}: done on {completed[action.key]} (journal) but the "
+                                          "wiki shows it undone; a human may have reversed it, so banbot will not "
+                                          "redo it", action.wiki))
+            else:
+                actions.append(action)
+        holds += h
+    return Plan(bans.source, tuple(actions), tuple(holds), tuple(users))
+
+
+def plan_from_json(data: Mapping[str, Any]) -> Plan:
+    """Read a plan file back; the caller compares ``digest`` with the file's own claim."""
+    src = data["source"]
+    from banbot.banlist import Protection
+
+    source = ListSource(src["kind"], src["location"], src.get("title"), src.get("revid"), src.get("timestamp"),
+                        src.get("user"), tuple(Protection(**p) for p in src.get("protection", [])))
+    actions = tuple(action_from_data(a) for a in data["actions"])
+    holds = tuple(Hold(h["user"], h["reason"], h.get("wiki")) for h in data.get("holds", []))
+    return Plan(source, actions, holds, tuple(data.get("users", [])))

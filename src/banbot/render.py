@@ -1,0 +1,88 @@
+"""Render ban lists, plans and reports for people (table, wikitext) and scripts (JSON).
+
+Every renderer reads the same frozen object the executor uses; nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from banbot.banlist import BanList
+from banbot.enforce import Report
+from banbot.plan import Plan
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    rows = [[("" if c is None else str(c)) for c in r] for r in rows]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    fmt = "  ".join(f"{{:{w}}}" for w in widths)
+    lines = [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
+    lines += [fmt.format(*r) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _where(bans_or_plan: BanList | Plan) -> str:
+    src = bans_or_plan.source
+    if src.kind == "wiki":
+        return f"{src.location}:{src.title} revision {src.revid} by {src.user} at {src.timestamp}"
+    return src.location
+
+
+def banlist_table(bans: BanList) -> str:
+    out = [f"ban list from {_where(bans)}" + (f", section {bans.section!r}" if bans.section else "")]
+    if bans.entries:
+        out.append(table(["line", "user", "since", "status"],
+                         [(e.line, e.user, e.since.isoformat() if e.since else "?", "lifted" if e.lifted else "active")
+                          for e in bans.entries]))
+    if bans.problems:
+        out.append("\nrows banbot cannot read (never acted on):")
+        out.append(table(["line", "reason", "text"], [(p.line, p.reason, p.text.strip()[:60]) for p in bans.problems]))
+    out.append(f"\n{len(bans.entries)} entries ({len(bans.active)} active, {len(bans.lifted)} lifted), "
+               f"{len(bans.problems)} problems")
+    return "\n".join(out)
+
+
+def plan_table(plan: Plan) -> str:
+    out = [f"plan for the ban list at {_where(plan)}"]
+    if plan.actions:
+        out.append(table(["#", "user", "wiki", "action"],
+                         [(i + 1, a.user, a.wiki, a.describe()) for i, a in enumerate(plan.actions)]))
+    if plan.holds:
+        out.append("\nheld for a human (banbot will not act on these):")
+        out.append(table(["user", "wiki", "why"], [(h.user, h.wiki or "*", h.reason) for h in plan.holds]))
+    n = len(plan.actions)
+    out.append(f"\n{n} action{'s' if n != 1 else ''} pending for {len({a.user for a in plan.actions})} of "
+               f"{len(plan.users)} accounts, {len(plan.holds)} held; digest {plan.digest}")
+    return "\n".join(out)
+
+
+def plan_wikitext(plan: Plan) -> str:
+    """A sortable wikitable to post on-wiki for review."""
+    rev = plan.source.revid
+    lines = [f"Plan {plan.digest[:12]} for [[{plan.source.title}]]" + (f" ([[Special:PermanentLink/{rev}|rev {rev}]])"
+                                                                        if rev else ""),
+             '{| class="wikitable sortable"', "! # !! User !! Wiki !! Action"]
+    for i, a in enumerate(plan.actions):
+        lines += ["|-", f"| {i + 1} || {{{{user|{a.user}}}}} || {a.wiki} || <nowiki>{a.describe()}</nowiki>"]
+    for h in plan.holds:
+        lines += ["|-", f"| – || {{{{user|{h.user}}}}} || {h.wiki or '*'} || ''held:'' <nowiki>{h.reason}</nowiki>"]
+    lines.append("|}")
+    return "\n".join(lines)
+
+
+def report_table(report: Report) -> str:
+    out = []
+    if report.settled_from_crash:
+        out.append("settled from an interrupted run: " + "; ".join(report.settled_from_crash))
+    if report.outcomes:
+        out.append(table(["user", "wiki", "action", "outcome"],
+                         [(o.action.user, o.action.wiki, o.action.kind,
+                           o.status + (f" ({o.code}: {o.info})" if o.code else "")) for o in report.outcomes]))
+    out.append(report.line())
+    return "\n".join(out)

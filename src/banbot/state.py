@@ -1,0 +1,53 @@
+"""What banbot observed of an account across the farm (pure, frozen values).
+
+The adapters fill these in from the API; the planner only ever reads them. ``locked`` is ``None`` on a
+farm without global accounts, where "locked" has no meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LocalAccount:
+    wiki: str
+    groups: tuple[str, ...] = ()  # explicit groups only (never *, user, autoconfirmed)
+    blocked: bool = False
+    block_partial: bool = False
+    block_expiry: str | None = None
+    attached: bool = True
+
+
+@dataclass(frozen=True)
+class TalkPage:
+    wiki: str
+    title: str
+    exists: bool
+    revid: int | None = None
+    timestamp: str | None = None
+    has_notice: bool = False
+    nobots: bool = False
+    protection: str | None = None  # edit protection level, if any
+
+
+@dataclass(frozen=True)
+class AccountState:
+    name: str
+    exists: bool
+    locked: bool | None = None
+    global_groups: tuple[str, ...] = ()
+    home: str | None = None
+    local: tuple[LocalAccount, ...] = ()
+    talk: tuple[TalkPage, ...] = ()
+    lock_check: str | None = None  # CentralAuth's statecheck hash for a lock from this state
+
+    def on(self, wiki: str) -> LocalAccount | None:
+        return next((a for a in self.local if a.wiki == wiki), None)
+
+    def talk_on(self, wiki: str) -> TalkPage | None:
+        return next((t for t in self.talk if t.wiki == wiki), None)
+
+
+def missing(name: str) -> AccountState:
+    return AccountState(name, exists=False)

@@ -1,0 +1,100 @@
+"""One wiki's API, through pywikibot, with banbot's error types and request counting.
+
+Every call goes through :meth:`WikiClient.call`: it always sends ``formatversion=2`` (real booleans and
+lists), leaves transient-error retries to pywikibot's own loop (maxlag with Retry-After, ratelimited,
+readonly, 5xx, badtoken — configured by ``max_retries``/``retry_wait``), and turns whatever escapes into a
+:class:`~banbot.errors.WikiError` that says whether trying later can help. Tokens and passwords are
+never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import pywikibot
+import requests
+from pywikibot import exceptions as pwbexc
+
+from banbot.errors import TransientWikiError, WikiError
+
+log = logging.getLogger(__name__)
+SECRET_PARAMS = frozenset({"token", "lgpassword", "lgtoken", "password", "logintoken"})
+
+
+def redact(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: ("<redacted>" if k in SECRET_PARAMS else v) for k, v in params.items()}
+
+
+class WikiClient:
+    """A pywikibot site plus banbot's conventions. ``counter`` counts requests by module."""
+
+    def __init__(self, dbname: str, site: Any, counter: Counter[str] | None = None) -> None:
+        self.dbname = dbname
+        self.site = site
+        self.counter: Counter[str] = counter if counter is not None else Counter()
+        self.writes = 0
+
+    def __repr__(self) -> str:
+        return f"WikiClient({self.dbname})"
+
+    def _module(self, params: Mapping[str, Any]) -> str:
+        action = str(params.get("action", ""))
+        if action == "query":
+            mods = [str(params[k]) for k in ("meta", "list", "prop") if params.get(k)]
+            return "query+" + "+".join(mods)
+        return action
+
+    def call(self, params: Mapping[str, Any], *, write: bool = False) -> dict[str, Any]:
+        """Send one request; returns the decoded body or raises WikiError."""
+        full = {k: v for k, v in params.items() if v is not None and v is not False}
+        full.setdefault("formatversion", 2)
+        module = self._module(full)
+        self.counter[f"{self.dbname}:{module}"] += 1
+        if write:
+            self.writes += 1
+        log.debug("api: %s %s %s", self.dbname, "POST" if write else "GET", redact(full))
+        try:
+            req = self.site.simple_request(**full)
+            if write:
+                req.use_get = False
+            result: dict[str, Any] = req.submit()
+        except pwbexc.APIError as e:
+            raise self._from_apierror(e) from None
+        except (pwbexc.MaxlagTimeoutError, pwbexc.ApiTimeoutError) as e:
+            raise TransientWikiError("maxlag" if isinstance(e, pwbexc.MaxlagTimeoutError) else "timeout",
+                                     str(e), wiki=self.dbname) from None
+        except pwbexc.ServerError as e:
+            raise TransientWikiError("http-5xx", str(e), wiki=self.dbname) from None
+        except (requests.ConnectionError, ConnectionError, requests.Timeout) as e:
+            raise TransientWikiError("connection", type(e).__name__, wiki=self.dbname) from None
+        except TypeError as e:
+            # CentralAuth's setglobalaccountstatus can answer with a list-shaped "error", which
+            # pywikibot cannot read (it raises TypeError): report it, do not guess success.
+            raise WikiError.from_code("malformed-error", str(e), wiki=self.dbname) from None
+        return result
+
+    def _from_apierror(self, e: pwbexc.APIError) -> WikiError:
+        code = e.code
+        other = dict(getattr(e, "other", {}) or {})
+        if code == "Unknown" and isinstance(other.get("globalblock"), list) and other["globalblock"]:
+            code = str(other["globalblock"][0].get("code", code))  # GlobalBlocking's legacy error shape
+        return WikiError.from_code(code, e.info, wiki=self.dbname, extra=other)
+
+    def token(self, kind: str) -> str:
+        try:
+            return str(self.site.tokens[kind])
+        except KeyError:
+            raise WikiError.from_code("notoken", f"the wiki offers no {kind!r} token", wiki=self.dbname) from None
+        except pwbexc.Error as e:
+            raise WikiError.from_code("notoken", str(e), wiki=self.dbname) from None
+
+    def username(self) -> str | None:
+        user = self.site.user()
+        return str(user) if user else None
+
+
+def pywikibot_version() -> str:
+    return str(pywikibot.__version__)

@@ -1,0 +1,70 @@
+"""Carry out one planned action on the farm, and check whether its effect is in place.
+
+The executor (:mod:`banbot.enforce`) only ever calls :meth:`WikiGateway.perform`; everything about which
+API module does what, and how each one reports "already done", lives here.
+"""
+
+from __future__ import annotations
+
+from banbot.errors import WikiError
+from banbot.plan import Action, Block, Lock, Notify, RemoveGlobalGroups, RemoveLocalGroups
+from banbot.wiki import centralauth, pages, users
+from banbot.wiki.session import Farm
+
+
+class WikiGateway:
+    def __init__(self, farm: Farm) -> None:
+        self.farm = farm
+
+    def perform(self, action: Action) -> str:
+        """Send the action; returns ``done`` or ``already``, or raises WikiError."""
+        central = self.farm.central
+        if isinstance(action, Lock):
+            try:
+                return centralauth.lock(central, action.user, action.reason, action.statecheck)
+            except WikiError as e:
+                # statecheck failed: the account changed since it was observed. Locked meanwhile is fine.
+                state, _ = centralauth.global_account(central, action.user, set(self.farm.clients))
+                if e.code == "editconflict" and state.locked:
+                    return "already"
+                raise
+        if isinstance(action, RemoveGlobalGroups):
+            removed = centralauth.remove_global_groups(central, action.user, action.groups, action.reason)
+            return self._check_removed(action, removed)
+        if isinstance(action, RemoveLocalGroups):
+            if action.via_central:
+                removed = centralauth.remove_interwiki_groups(central, action.user, action.wiki, action.groups,
+                                                              action.reason)
+            else:
+                removed = users.remove_groups(self.farm[action.wiki], action.user, action.groups, action.reason)
+            return self._check_removed(action, removed)
+        if isinstance(action, Block):
+            return users.block(self.farm[action.wiki], action.user, action.reason, noemail=action.noemail,
+                               reblock=action.reblock)
+        if isinstance(action, Notify):
+            client = self.farm[action.wiki]
+            if pages.has_notice(client, action.title):  # never twice, even if the journal was lost
+                return "already"
+            pages.post_notice(client, title=action.title, section_title=action.section_title, text=action.text,
+                              summary=action.reason, base_revid=action.base_revid)
+            return "done"
+        raise TypeError(f"unknown action {action!r}")
+
+    def _check_removed(self, action: RemoveGlobalGroups | RemoveLocalGroups, removed: list[str]) -> str:
+        """userrights silently drops what it cannot do: compare with what was asked, then look again."""
+        if set(action.groups) <= set(removed):
+            return "done"
+        still = set(self.current_groups(action)) & set(action.groups)
+        if not still:
+            return "done" if removed else "already"
+        raise WikiError.from_code(
+            "groups-not-removed",
+            f"the wiki kept {', '.join(sorted(still))}: the bot may lack the right to remove them (check its "
+            "user rights and its BotPassword/OAuth grants)", wiki=action.wiki)
+
+    def current_groups(self, action: RemoveGlobalGroups | RemoveLocalGroups) -> tuple[str, ...]:
+        if isinstance(action, RemoveGlobalGroups):
+            state, _ = centralauth.global_account(self.farm.central, action.user, set(self.farm.clients))
+            return state.global_groups
+        acct = users.local_accounts(self.farm[action.wiki], [action.user]).get(action.user)
+        return acct.groups if acct else ()

@@ -1,0 +1,78 @@
+"""Pages: the ban list (one request with content, ids, editor and protection) and users' talk pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from banbot.banlist import ListSource, Protection
+from banbot.errors import SourceUnreadable, WikiError
+from banbot.plan import NOTICE_MARKER, opts_out
+from banbot.state import TalkPage
+from banbot.wiki.client import WikiClient
+
+BATCH = 50
+
+
+def _content(page: dict[str, Any]) -> str:
+    revs = page.get("revisions") or [{}]
+    return str(revs[0].get("slots", {}).get("main", {}).get("content", ""))
+
+
+def read_ban_page(client: WikiClient, title: str) -> tuple[str, ListSource]:
+    """The page's current wikitext and what later stages need to trust it, in one request."""
+    data = client.call({"action": "query", "prop": "revisions|info", "titles": title,
+                        "rvprop": "content|ids|user|timestamp", "rvslots": "main", "inprop": "protection",
+                        "curtimestamp": 1})
+    pages = data.get("query", {}).get("pages", [])
+    if not pages or pages[0].get("missing") or pages[0].get("invalid"):
+        raise SourceUnreadable(f"the page {title!r} does not exist on {client.dbname}; check list.page in the config "
+                               "or pass --page TITLE")
+    page = pages[0]
+    rev = (page.get("revisions") or [{}])[0]
+    source = ListSource(
+        kind="wiki", location=client.dbname, title=page.get("title", title), revid=rev.get("revid"),
+        timestamp=rev.get("timestamp"), user=rev.get("user"),
+        protection=tuple(Protection(p["type"], p["level"], p["expiry"]) for p in page.get("protection", [])),
+    )
+    return _content(page), source
+
+
+def read_talk_pages(client: WikiClient, users: list[str], bot_name: str | None) -> dict[str, TalkPage]:
+    """Talk pages of ``users`` (50 a request): revid/timestamp for the edit, notice marker, {{nobots}}."""
+    out: dict[str, TalkPage] = {}
+    for i in range(0, len(users), BATCH):
+        chunk = users[i:i + BATCH]
+        titles = {f"User talk:{u}": u for u in chunk}
+        data = client.call({"action": "query", "prop": "revisions|info", "titles": "|".join(titles),
+                            "rvprop": "content|ids|timestamp", "rvslots": "main", "inprop": "protection"})
+        query = data.get("query", {})
+        back = {n["to"]: n["from"] for n in query.get("normalized", [])}
+        for page in query.get("pages", []):
+            title = page["title"]
+            user = titles.get(back.get(title, title)) or titles.get(title) or title.split(":", 1)[-1]
+            text = _content(page)
+            rev = (page.get("revisions") or [{}])[0]
+            edit = [p["level"] for p in page.get("protection", []) if p.get("type") == "edit"]
+            out[user] = TalkPage(client.dbname, title, exists=not page.get("missing"), revid=rev.get("revid"),
+                                 timestamp=rev.get("timestamp"), has_notice=NOTICE_MARKER in text,
+                                 nobots=opts_out(text, bot_name), protection=edit[0] if edit else None)
+    return out
+
+
+def has_notice(client: WikiClient, title: str) -> bool:
+    data = client.call({"action": "query", "prop": "revisions", "titles": title, "rvprop": "content",
+                        "rvslots": "main"})
+    pages = data.get("query", {}).get("pages", [])
+    return bool(pages) and NOTICE_MARKER in _content(pages[0])
+
+
+def post_notice(client: WikiClient, *, title: str, section_title: str, text: str, summary: str,
+                base_revid: int | None) -> dict[str, Any]:
+    """A new section on the talk page. ``baserevid`` lets the server detect a conflicting change."""
+    data = client.call({"action": "edit", "title": title, "section": "new", "sectiontitle": section_title,
+                        "text": text, "summary": summary, "bot": 1, "baserevid": base_revid,
+                        "watchlist": "nochange", "token": client.token("csrf")}, write=True)
+    edit = data.get("edit", {})
+    if edit.get("result") != "Success":
+        raise WikiError.from_code("edit-failure", str(edit), wiki=client.dbname)
+    return dict(edit)

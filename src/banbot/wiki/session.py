@@ -1,0 +1,110 @@
+"""Open one pywikibot site per configured wiki, without family files.
+
+pywikibot reads ``PYWIKIBOT_DIR`` when it is first imported, so this module sets it from banbot's config
+*before* importing pywikibot. Each wiki gets its own AutoFamily from its api.php URL under a unique family
+name (the dbname; a suffix if the same dbname was already registered with another URL in this process),
+so two wikis on one host can never collapse into one cached site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from banbot.config import Config
+from banbot.errors import ConfigError, TransientWikiError
+
+if TYPE_CHECKING:
+    from banbot.wiki.client import WikiClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Farm:
+    """The open sites of one run, keyed by dbname, sharing one request counter."""
+
+    config: Config
+    clients: dict[str, WikiClient]
+    counter: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def central(self) -> WikiClient:
+        return self.clients[self.config.central]
+
+    def __getitem__(self, dbname: str) -> WikiClient:
+        return self.clients[dbname]
+
+    @property
+    def writes(self) -> int:
+        return sum(c.writes for c in self.clients.values())
+
+
+def _import_pywikibot(config: Config) -> Any:
+    import sys
+
+    if "pywikibot" in sys.modules and config.pywikibot_dir:
+        loaded = Path(sys.modules["pywikibot"].config.base_dir).resolve()
+        if loaded != config.pywikibot_dir.resolve():
+            raise RuntimeError(f"pywikibot was imported with base dir {loaded} before open_farm() could point it at "
+                               f"{config.pywikibot_dir}: import banbot.wiki modules only after open_farm()")
+    if config.pywikibot_dir:
+        if not (config.pywikibot_dir / "user-config.py").exists():
+            raise ConfigError(f"farm.pywikibot_dir = {config.pywikibot_dir} has no user-config.py; "
+                              "see user-config.py.sample")
+        os.environ["PYWIKIBOT_DIR"] = str(config.pywikibot_dir)
+    else:
+        os.environ.setdefault("PYWIKIBOT_NO_USER_CONFIG", "2")
+    import pywikibot
+
+    if config.user_agent:
+        pywikibot.config.user_agent_description = config.user_agent
+    return pywikibot
+
+
+def _family_name(pywikibot: Any, dbname: str, api: str) -> str:
+    families = pywikibot.config.family_files
+    name = dbname
+    if families.get(name, api) != api:
+        name = f"{dbname}-{hashlib.sha1(api.encode()).hexdigest()[:8]}"
+    families[name] = api
+    return name
+
+
+def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
+              only: list[str] | None = None) -> Farm:
+    """Sites for every wiki in the config (or ``only`` those); logs in when ``login`` is true.
+
+    ``simulate`` turns on pywikibot's request-layer simulation: a stray write in a preview is blocked
+    there too, not only by banbot never calling the executor.
+    """
+    pywikibot = _import_pywikibot(config)
+    from pywikibot import exceptions as pwbexc
+
+    from banbot.wiki.client import WikiClient
+
+    pywikibot.config.simulate = simulate
+    farm = Farm(config, {})
+    for db, wiki in config.wikis.items():
+        if only is not None and db not in only:
+            continue
+        fam = _family_name(pywikibot, db, wiki.api)
+        try:
+            site = pywikibot.Site(fam, fam)
+            if login:
+                site.login()
+        except pwbexc.NoUsernameError as e:
+            raise ConfigError(f"cannot log in to {db}: {e}. Add the bot's name to usernames in user-config.py and "
+                              "a BotPassword or OAuth line to user-password.py (see user-config.py.sample)") from None
+        except (pwbexc.SiteDefinitionError, pwbexc.ServerError, OSError) as e:
+            raise TransientWikiError("connection", f"{wiki.api}: {type(e).__name__}: {e}", wiki=db) from None
+        except pwbexc.APIError as e:
+            raise ConfigError(f"cannot log in to {db}: {e.code}: {e.info}") from None
+        farm.clients[db] = WikiClient(db, site, farm.counter)
+        log.debug("session: opened %s at %s as %s", db, wiki.api, farm.clients[db].username())
+    return farm

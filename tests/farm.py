@@ -1,0 +1,117 @@
+"""Helpers for the local farm (scripts/wikifarm): read farm.json, edit pages as the farm's admin, make users.
+
+Used by the integration tests and by scripts/demo. They talk to the real wikis with plain ``requests``
+(not through banbot), so a test can check what banbot did by reading the wikis directly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+FARM_DIR = Path(os.environ.get("BANBOT_FARM_DIR", ROOT / ".wikifarm")).resolve()
+UA = "banbot-tests/0.1 (mailto:banbot@localhost)"
+
+
+def start() -> dict[str, Any]:
+    """Start the farm (idempotent) and return farm.json."""
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "wikifarm"), "start"], capture_output=True, text=True)
+    if res.returncode:
+        raise RuntimeError(f"scripts/wikifarm start failed:\n{res.stdout}\n{res.stderr}")
+    return json.loads((FARM_DIR / "farm.json").read_text())
+
+
+@dataclass
+class FarmHandle:
+    info: dict[str, Any]
+    _sessions: dict[str, requests.Session] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> FarmHandle:
+        return cls(json.loads((FARM_DIR / "farm.json").read_text()))
+
+    def api(self, db: str) -> str:
+        return str(self.info["wikis"][db]["api"])
+
+    def admin(self, db: str) -> requests.Session:
+        """A session logged in as the farm's Admin (not the bot) on ``db``."""
+        if db not in self._sessions:
+            s = requests.Session()
+            s.headers["User-Agent"] = UA
+            api = self.api(db)
+            tok = s.get(api, params={"action": "query", "meta": "tokens", "type": "login", "format": "json"}).json()
+            r = s.post(api, data={"action": "login", "lgname": self.info["admin"]["username"],
+                                  "lgpassword": self.info["admin"]["password"],
+                                  "lgtoken": tok["query"]["tokens"]["logintoken"], "format": "json"}).json()
+            assert r["login"]["result"] == "Success", r
+            self._sessions[db] = s
+        return self._sessions[db]
+
+    def get(self, db: str, **params: Any) -> dict[str, Any]:
+        params.update(format="json", formatversion=2)
+        return dict(requests.get(self.api(db), params=params, headers={"User-Agent": UA}, timeout=30).json())
+
+    def post(self, db: str, token: str = "csrf", **params: Any) -> dict[str, Any]:
+        s = self.admin(db)
+        tok = s.get(self.api(db), params={"action": "query", "meta": "tokens", "type": token, "format": "json"}).json()
+        params.update(format="json", formatversion=2, token=tok["query"]["tokens"][f"{token}token"])
+        return dict(s.post(self.api(db), data=params, timeout=30).json())
+
+    def edit(self, db: str, title: str, text: str, summary: str = "test") -> int:
+        r = self.post(db, action="edit", title=title, text=text, summary=summary)
+        assert r.get("edit", {}).get("result") == "Success", r
+        return int(r["edit"].get("newrevid") or 0)
+
+    def protect(self, db: str, title: str, level: str = "sysop") -> None:
+        r = self.post(db, action="protect", title=title, protections=f"edit={level}|move={level}", expiry="infinite")
+        assert "protect" in r, r
+
+    def make_users(self, db: str, spec: list[dict[str, Any]]) -> None:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(spec, f)
+        try:
+            res = subprocess.run([sys.executable, str(ROOT / "scripts" / "wikifarm"), "users", db, f.name],
+                                 capture_output=True, text=True)
+            if res.returncode:
+                raise RuntimeError(res.stdout + res.stderr)
+        finally:
+            os.unlink(f.name)
+
+    def users(self, db: str, *names: str) -> dict[str, dict[str, Any]]:
+        rows = self.get(db, action="query", list="users", ususers="|".join(names),
+                        usprop="groupmemberships|blockinfo")["query"]["users"]
+        return {r["name"]: r for r in rows}
+
+    def groups(self, db: str, name: str) -> list[str]:
+        return sorted(m["group"] for m in self.users(db, name)[name].get("groupmemberships", []))
+
+    def blocked(self, db: str, name: str) -> dict[str, Any] | None:
+        row = self.users(db, name)[name]
+        return row if "blockid" in row else None
+
+    def text(self, db: str, title: str) -> str | None:
+        pages = self.get(db, action="query", prop="revisions", titles=title, rvprop="content",
+                         rvslots="main")["query"]["pages"]
+        if pages[0].get("missing"):
+            return None
+        return str(pages[0]["revisions"][0]["slots"]["main"]["content"])
+
+    def double(self, path: str = "state", payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        base = self.info["centralauth"]["api"].rsplit("/", 1)[0]
+        if payload is None and path == "state":
+            return dict(requests.get(f"{base}/_double/state", timeout=30).json())
+        return dict(requests.post(f"{base}/_double/{path}", data=json.dumps(payload or {}), timeout=30).json())
+
+    def global_info(self, name: str) -> dict[str, Any]:
+        return dict(requests.get(self.info["centralauth"]["api"], params={
+            "action": "query", "meta": "globaluserinfo", "guiuser": name, "guiprop": "groups|merged|unattached",
+            "format": "json", "formatversion": 2}, timeout=30).json()["query"]["globaluserinfo"])
