@@ -61,11 +61,11 @@ class JournalRow:
 
 
 class Journal:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, timeout: float = 5.0) -> None:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(self.path), timeout=2.0, isolation_level=None)
+            self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
             check = self.db.execute("PRAGMA quick_check").fetchone()
             if not check or check[0] != "ok":
                 raise JournalError(f"the journal {self.path} failed its integrity check ({check}); move it aside and "

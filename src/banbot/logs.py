@@ -19,9 +19,11 @@ _SECRET = re.compile(
     """
 )
 _MW_TOKEN = re.compile(r"\b[0-9a-f]{32,40}\+\\\\?")
+_BOTPASSWORD = re.compile(r"(BotPassword\(\s*['\"][^'\"]*['\"]\s*,\s*['\"])([^'\"]*)")
 
 
 def redact(text: str) -> str:
+    text = _BOTPASSWORD.sub(r"\1<redacted>", text)
     return _MW_TOKEN.sub("<redacted>", _SECRET.sub(r"\1<redacted>", text))
 
 

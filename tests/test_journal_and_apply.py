@@ -1,0 +1,117 @@
+"""The executor and the journal, with an in-memory gateway: each action once, recorded before and after."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from banbot.enforce import EXIT_OK, EXIT_PARTIAL, apply_plan, settle_interrupted
+from banbot.errors import JournalError, PermanentWikiError, TransientWikiError
+from banbot.journal import Journal
+from banbot.plan import Action, Plan
+from test_plan import account, bans, make_plan, settings
+
+
+class RecordingGateway:
+    """Stands in for WikiGateway: records what it was asked to send, fails where told to."""
+
+    def __init__(self, fail: dict[str, Exception] | None = None, journal: Journal | None = None) -> None:
+        self.sent: list[str] = []
+        self.fail = fail or {}
+        self.journal = journal
+        self.rows_seen: list[list[str]] = []
+
+    def perform(self, action: Action) -> str:
+        if self.journal:  # the row must already say "intended" when the write goes out
+            self.rows_seen.append([r.status for r in self.journal.history([action.user]) if r.key == action.key])
+        self.sent.append(action.key)
+        if action.key in self.fail:
+            raise self.fail[action.key]
+        return "done"
+
+
+def a_plan() -> Plan:
+    return make_plan(bans("V", "W"), {"V": account("V"), "W": account("W")}, settings())
+
+
+def test_each_action_is_journaled_as_intended_before_it_is_sent(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite")
+    gw = RecordingGateway(journal=journal)
+    report = apply_plan(a_plan(), gw, journal)
+    assert report.exit_code == EXIT_OK
+    assert all(seen == ["intended"] for seen in gw.rows_seen)
+    assert [r.status for r in journal.history()] == ["done"] * len(a_plan().actions)
+
+
+def test_a_failure_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    plan = a_plan()
+    journal = Journal(tmp_path / "j.sqlite")
+    gw = RecordingGateway({plan.actions[0].key: PermanentWikiError("permissiondenied", "no", wiki="metawiki")})
+    report = apply_plan(plan, gw, journal)
+    assert report.exit_code == EXIT_PARTIAL
+    assert len(gw.sent) == len(plan.actions)
+    assert report.failed[0].code == "permissiondenied" and not report.failed[0].retry_later
+    assert report.summary()["failed"] == 1
+    row = journal.history()[0]
+    assert (row.status, row.code) == ("failed", "permissiondenied")
+
+
+def test_transient_failures_say_they_can_be_retried_later(tmp_path: Path) -> None:
+    plan = a_plan()
+    gw = RecordingGateway({plan.actions[0].key: TransientWikiError("maxlag", "lagged")})
+    report = apply_plan(plan, gw, Journal(tmp_path / "j.sqlite"))
+    assert report.failed[0].retry_later
+
+
+def test_a_second_apply_of_the_same_plan_sends_nothing(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite")
+    apply_plan(a_plan(), RecordingGateway(), journal)
+    gw = RecordingGateway()
+    report = apply_plan(a_plan(), gw, journal)
+    assert gw.sent == [] and {o.status for o in report.outcomes} == {"skipped"}
+
+
+def test_an_interrupted_action_is_settled_by_the_fresh_plan(tmp_path: Path) -> None:
+    plan = a_plan()
+    journal = Journal(tmp_path / "j.sqlite")
+    run = journal.start_run("apply")
+    journal.intend(run, plan.actions[0])  # sent, then the process died before recording the outcome
+    journal.intend(run, plan.actions[1])
+    # the fresh observation no longer needs action 0 (it took effect) but still needs action 1
+    fresh = Plan(plan.source, plan.actions[1:], (), plan.users)
+    assert sorted(settle_interrupted(journal, fresh)) == sorted(
+        [f"{plan.actions[0].key}: verified", f"{plan.actions[1].key}: interrupted"])
+    assert journal.pending() == []
+    assert plan.actions[0].key in journal.completed()
+
+
+def test_a_corrupt_journal_is_a_clear_error_before_anything_is_sent(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(JournalError, match="unreadable"):
+        Journal(path)
+
+
+def test_a_locked_journal_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    journal = Journal(path, timeout=0.1)
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(JournalError, match="locked"):
+            journal.start_run("apply")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_summary_counts_by_kind() -> None:
+    plan = a_plan()
+    from banbot.enforce import Outcome, Report
+
+    report = Report(plan.digest, tuple(Outcome(a, "done") for a in plan.actions))
+    summary = report.summary()
+    assert summary["locked"] == 2 and summary["notified"] == 2
+    assert report.line().startswith("apply: 2 locked")
