@@ -101,7 +101,7 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
         except pwbexc.NoUsernameError as e:
             raise ConfigError(f"cannot log in to {db}: {e}. Add the bot's name to usernames in user-config.py and "
                               "a BotPassword or OAuth line to user-password.py (see user-config.py.sample)") from None
-        except (pwbexc.SiteDefinitionError, pwbexc.ServerError, OSError) as e:
+        except (pwbexc.SiteDefinitionError, pwbexc.ServerError, pwbexc.ApiTimeoutError, OSError) as e:
             raise TransientWikiError("connection", f"{wiki.api}: {type(e).__name__}: {e}", wiki=db) from None
         except pwbexc.APIError as e:
             raise ConfigError(f"cannot log in to {db}: {e.code}: {e.info}") from None

@@ -1,0 +1,206 @@
+"""Every adapter call against the real farm (and CentralAuth calls against the double in front of it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from banbot.errors import PermanentWikiError, SourceUnreadable, TransientWikiError
+from banbot.plan import NOTICE_MARKER, Block, Lock, RemoveGlobalGroups, RemoveLocalGroups
+from farm import FarmHandle
+
+pytestmark = pytest.mark.integration
+
+
+def test_ban_page_is_read_with_revision_editor_and_protection(farm: FarmHandle, plain_farm, uniq: str) -> None:
+    from banbot.wiki.pages import read_ban_page
+
+    title = f"Bans/{uniq}"
+    rev = farm.edit("metawiki", title, "* [[User:Someone]]")
+    farm.protect("metawiki", title)
+    before = plain_farm.counter.total()
+    text, source = read_ban_page(plain_farm["metawiki"], title)
+    assert plain_farm.counter.total() - before == 1
+    assert text == "* [[User:Someone]]"
+    latest = farm.get("metawiki", action="query", prop="info", titles=title)["query"]["pages"][0]["lastrevid"]
+    assert latest > rev  # protecting the page added a null revision
+    assert (source.revid, source.user, source.title) == (latest, "Admin", title)
+    assert ("edit", "sysop") in {(p.type, p.level) for p in source.protection}
+
+
+def test_a_missing_ban_page_is_an_input_error(plain_farm, uniq: str) -> None:
+    from banbot.wiki.pages import read_ban_page
+
+    with pytest.raises(SourceUnreadable, match="does not exist"):
+        read_ban_page(plain_farm["metawiki"], f"No such page {uniq}")
+
+
+def test_local_accounts_are_read_50_a_request(farm: FarmHandle, plain_farm, uniq: str) -> None:
+    from banbot.wiki.users import local_accounts
+
+    names = [f"{uniq} U{i}" for i in range(60)]
+    farm.make_users("enwiki", [{"name": n, "groups": ["rollbacker"] if i % 2 else []} for i, n in enumerate(names)])
+    client = plain_farm["enwiki"]
+    before = client.counter["enwiki:query+users"]
+    got = local_accounts(client, [*names, f"{uniq} Nobody"])
+    assert client.counter["enwiki:query+users"] - before == 2
+    assert len(got) == 60
+    assert got[names[1]].groups == ("rollbacker",) and got[names[0]].groups == ()
+
+
+def test_group_removal_compares_what_the_wiki_removed(farm: FarmHandle, plain_farm, uniq: str) -> None:
+    from banbot.wiki.gateway import WikiGateway
+
+    name = f"{uniq} Grouped"
+    farm.make_users("zhwiki", [{"name": name, "groups": ["sysop", "rollbacker"]}])
+    gw = WikiGateway(plain_farm)
+    action = RemoveLocalGroups(name, "zhwiki", "test", groups=("rollbacker", "sysop"))
+    assert gw.perform(action) == "done"
+    assert farm.groups("zhwiki", name) == []
+    assert gw.perform(action) == "already"  # the API answers removed: [] and the groups are gone
+
+
+def test_block_is_indefinite_and_a_second_block_is_already_done(farm: FarmHandle, plain_farm, uniq: str) -> None:
+    from banbot.wiki.gateway import WikiGateway
+
+    name = f"{uniq} Blockee"
+    farm.make_users("enwiki", [{"name": name}])
+    gw = WikiGateway(plain_farm)
+    assert gw.perform(Block(name, "enwiki", "ban", noemail=True)) == "done"
+    row = farm.blocked("enwiki", name)
+    assert row and row["blockexpiry"] == "infinite" and row["blocknocreate"] and not row["blockpartial"]
+    flags = farm.get("enwiki", action="query", list="blocks", bkusers=name, bkprop="flags")["query"]["blocks"][0]
+    assert flags["noemail"] and flags["nocreate"] and not flags["autoblock"]
+    assert row["blockedby"] == "BanBot"
+    assert gw.perform(Block(name, "enwiki", "ban", noemail=True)) == "already"
+
+
+def test_a_partial_block_is_replaced_by_a_sitewide_one(farm: FarmHandle, plain_farm, uniq: str) -> None:
+    from banbot.wiki.gateway import WikiGateway
+
+    name = f"{uniq} Partial"
+    farm.make_users("enwiki", [{"name": name}])
+    r = farm.post("enwiki", action="block", user=name, expiry="1 week", partial=1, pagerestrictions="Main Page",
+                  allowusertalk=1)
+    assert "block" in r, r
+    assert farm.blocked("enwiki", name)["blockpartial"]
+    assert WikiGateway(plain_farm).perform(Block(name, "enwiki", "ban", noemail=False, reblock=True)) == "done"
+    row = farm.blocked("enwiki", name)
+    assert not row.get("blockpartial") and row["blockexpiry"] == "infinite"
+
+
+def test_blocking_a_missing_user_is_a_permanent_error(plain_farm, uniq: str) -> None:
+    from banbot.wiki.users import block
+
+    with pytest.raises(PermanentWikiError) as e:
+        block(plain_farm["enwiki"], f"{uniq} Nobody", "x", noemail=False, reblock=False)
+    assert e.value.code == "nosuchuser" and not e.value.transient
+
+
+def test_notice_is_a_new_section_posted_once(farm: FarmHandle, plain_farm, uniq: str) -> None:
+    from banbot.plan import Notify
+    from banbot.wiki.gateway import WikiGateway
+    from banbot.wiki.pages import read_talk_pages
+
+    name = f"{uniq} Noticed"
+    farm.make_users("metawiki", [{"name": name}])
+    farm.edit("metawiki", f"User talk:{name}", "Earlier discussion.")
+    talk = read_talk_pages(plain_farm["metawiki"], [name], "BanBot")[name]
+    assert talk.exists and not talk.has_notice and talk.revid
+    notice = Notify(name, "metawiki", "ban notice", title=talk.title, section_title="Global ban",
+                    text=f"You are banned. <!-- {NOTICE_MARKER} -->", base_revid=talk.revid)
+    gw = WikiGateway(plain_farm)
+    assert gw.perform(notice) == "done"
+    text = farm.text("metawiki", talk.title)
+    assert text.startswith("Earlier discussion.") and "== Global ban ==" in text and text.count(NOTICE_MARKER) == 1
+    assert gw.perform(notice) == "already"
+    assert farm.text("metawiki", talk.title).count(NOTICE_MARKER) == 1
+    assert read_talk_pages(plain_farm["metawiki"], [name], "BanBot")[name].has_notice
+
+
+def test_talk_pages_report_nobots_protection_and_absence(farm: FarmHandle, plain_farm, uniq: str) -> None:
+    from banbot.wiki.pages import read_talk_pages
+
+    names = [f"{uniq} Nb", f"{uniq} Prot", f"{uniq} None"]
+    farm.edit("enwiki", f"User talk:{names[0]}", "{{nobots}} Leave me alone.")
+    farm.edit("enwiki", f"User talk:{names[1]}", "Protected.")
+    farm.protect("enwiki", f"User talk:{names[1]}")
+    pages = read_talk_pages(plain_farm["enwiki"], names, "BanBot")
+    assert pages[names[0]].nobots and not pages[names[0]].protection
+    assert pages[names[1]].protection == "sysop"
+    assert not pages[names[2]].exists
+
+
+def test_an_unreachable_wiki_is_a_transient_error(plain_farm) -> None:
+    import dataclasses
+
+    from banbot.config import WikiConfig
+    from banbot.wiki.session import open_farm
+
+    cfg = plain_farm.config
+    dead = dataclasses.replace(cfg, wikis={"deadwiki": WikiConfig("deadwiki", "http://127.0.0.1:9/api.php")},
+                               central="deadwiki", list_wiki="deadwiki")
+    with pytest.raises(TransientWikiError) as e:
+        open_farm(dead, login=False)
+    assert e.value.code == "connection"
+
+
+# --- CentralAuth (through the double) ------------------------------------------------------------
+
+def test_global_account_reads_lock_groups_and_local_accounts(farm: FarmHandle, ca_farm, uniq: str) -> None:
+    from banbot.wiki.centralauth import global_account
+
+    name = f"{uniq} Global"
+    farm.make_users("enwiki", [{"name": name, "groups": ["sysop"]}])
+    farm.make_users("zhwiki", [{"name": name, "groups": ["rollbacker"]}])
+    farm.double("state", {"accounts": {name: {"groups": ["global-rollbacker"], "unattached": ["zhwiki"]}}})
+    state, check = global_account(ca_farm.central, name, set(ca_farm.clients))
+    assert state.exists and state.locked is False and state.global_groups == ("global-rollbacker",)
+    assert state.on("enwiki").groups == ("sysop",) and state.on("enwiki").attached
+    assert state.on("zhwiki").groups == ("rollbacker",) and not state.on("zhwiki").attached
+    assert check and len(check) == 32
+    ghost, _ = global_account(ca_farm.central, f"{uniq} Ghost", set(ca_farm.clients))
+    assert not ghost.exists
+
+
+def test_lock_uses_its_own_token_and_is_idempotent(farm: FarmHandle, ca_farm, uniq: str) -> None:
+    from banbot.wiki.centralauth import global_account
+    from banbot.wiki.gateway import WikiGateway
+
+    name = f"{uniq} Lockee"
+    farm.make_users("metawiki", [{"name": name}])
+    state, check = global_account(ca_farm.central, name, set(ca_farm.clients))
+    gw = WikiGateway(ca_farm)
+    assert gw.perform(Lock(name, "metawiki", "ban", statecheck=check)) == "done"
+    assert farm.global_info(name).get("locked") is True
+    # the same lock again with the now-stale statecheck: CentralAuth answers editconflict; it is already locked
+    assert gw.perform(Lock(name, "metawiki", "ban", statecheck=check)) == "already"
+    assert [e["title"] for e in farm.double()["log"]].count(f"User:{name}@global") == 1
+
+
+def test_locking_a_missing_account_is_nosuchuser(ca_farm, uniq: str) -> None:
+    from banbot.wiki.centralauth import lock
+
+    with pytest.raises(PermanentWikiError) as e:
+        lock(ca_farm.central, f"{uniq} Nobody", "x", None)
+    assert e.value.code == "nosuchuser"
+
+
+def test_global_and_interwiki_group_removal(farm: FarmHandle, ca_farm, uniq: str) -> None:
+    from banbot.wiki.gateway import WikiGateway
+
+    name = f"{uniq} Rights"
+    farm.make_users("enwiki", [{"name": name, "groups": ["sysop", "rollbacker"]}])
+    farm.double("state", {"accounts": {name: {"groups": ["global-rollbacker"]}}})
+    gw = WikiGateway(ca_farm)
+    assert gw.perform(RemoveGlobalGroups(name, "metawiki", "ban", groups=("global-rollbacker",))) == "done"
+    assert farm.global_info(name)["groups"] == []
+    action = RemoveLocalGroups(name, "enwiki", "ban", groups=("rollbacker", "sysop"), via_central=True)
+    assert gw.perform(action) == "done"
+    assert farm.groups("enwiki", name) == []
+    assert gw.perform(action) == "already"
+
+
+def test_the_double_has_no_batch_lock_read_unless_asked(ca_farm) -> None:
+    from banbot.wiki.centralauth import has_globalusers
+
+    assert has_globalusers(ca_farm.central) is False
