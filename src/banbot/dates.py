@@ -39,6 +39,8 @@ def _make(year: str, month: int | str, day: str) -> dt.date | None:
 
 def find_date(text: str) -> dt.date | None:
     """The first date written in ``text`` (wikitext or plain), or ``None``."""
+    if "{{" not in text and "<" not in text and "[[" not in text:
+        return _plain_date(text)
     code = mwparserfromhell.parse(text)
     for tpl in code.filter_templates(recursive=True):
         if tpl.name.strip().lower() in _DATE_TEMPLATES:
@@ -47,7 +49,10 @@ def find_date(text: str) -> dt.date | None:
                 return _make(args[0], args[1], args[2])
             if args:
                 return find_date(args[0])
-    plain = code.strip_code(normalize=True, collapse=True) if code.filter_templates() else text
+    return _plain_date(code.strip_code(normalize=True, collapse=True) if code.filter_templates() else text)
+
+
+def _plain_date(plain: str) -> dt.date | None:
     found: list[tuple[int, dt.date | None]] = []
     for rx, order in ((_ISO, "ymd"), (_DMY, "dmy"), (_MDY, "mdy")):
         m = rx.search(plain)

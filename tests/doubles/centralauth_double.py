@@ -100,7 +100,8 @@ class Double:
         with self.lock:
             acc = self.state["accounts"].get(name)
             if acc is None and local:
-                home = min(local, key=lambda db: (local[db].get("registration") or "", db))
+                order = list(self.wikis)
+                home = min(local, key=lambda db: (local[db].get("registration") or "", order.index(db)))
                 acc = {"id": self.state["next_id"], "home": home, "locked": False, "hidden": "",
                        "groups": ["steward"] if name == "BanBot" else [], "unattached": [],
                        "registration": local[home].get("registration") or now()}

@@ -1,0 +1,111 @@
+"""The demo behind scripts/demo: the whole of banbot on the local farm, in plain and CentralAuth modes."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from farm import FARM_DIR, FarmHandle, start  # noqa: E402
+
+PAGE = "Global bans/List"
+
+
+def banner(text: str) -> None:
+    print(f"\n\033[1m=== {text}\033[0m" if sys.stdout.isatty() else f"\n=== {text}", flush=True)
+
+
+def banbot(config: str, *args: str) -> int:
+    cmd = [sys.executable, "-m", "banbot", *args, "--config", config, "-q"]
+    print("$ banbot " + " ".join(args), flush=True)
+    return subprocess.run(cmd).returncode
+
+
+def publish(farm: FarmHandle, run: int, mode: str) -> dict[str, str]:
+    """Demo accounts (fresh names each run) and a list naming them, in Meta's bulleted shape."""
+    n = {k: f"{v} {mode[0].upper()}{run}" for k, v in {
+        "vandal": "Harbor Gull", "sock": "Marsh Wren", "staff": "Quiet Staffer", "lifted": "Cinder Path",
+        "missing": "Never Registered"}.items()}
+    for db in ("metawiki", "enwiki", "zhwiki"):
+        spec = [{"name": n["vandal"], "groups": ["sysop"] if db == "enwiki" else []},
+                {"name": n["sock"], "groups": ["rollbacker"] if db != "metawiki" else []},
+                {"name": n["lifted"], "groups": []}]
+        if db == "metawiki":
+            spec.append({"name": n["staff"], "groups": ["staff"]})
+        farm.make_users(db, spec)
+    if mode == "centralauth":
+        farm.double("state", {"accounts": {n["vandal"]: {"groups": ["global-rollbacker"]}}})
+    text = "\n".join([
+        "This page lists accounts banned from every wiki of the farm.", "", "{{div col|colwidth=20em}}",
+        f"* [[m:Special:CentralAuth/{n['vandal']}|{n['vandal']}]], since 5 March 2026",
+        f"* [[m:Special:CentralAuth/{n['sock']}|{n['sock']}]], since 6 March 2026",
+        f"* [[m:Special:CentralAuth/{n['staff']}|{n['staff']}]], since 7 March 2026",
+        f"* [[m:Special:CentralAuth/{n['missing']}|{n['missing']}]], since 8 March 2026",
+        f"* <s>[[m:Special:CentralAuth/{n['lifted']}|{n['lifted']}]], since 1 January 2014</s> (lifted 2020)",
+        f"* [[User:{n['vandal']} & friends]] and [[User:{n['sock']}]], since 9 March 2026",
+        "{{div col end}}"])
+    farm.edit("metawiki", PAGE, text, summary="demo: publish the ban list")
+    farm.protect("metawiki", PAGE)
+    return n
+
+
+def show(farm: FarmHandle, names: dict[str, str], mode: str) -> None:
+    rows = []
+    for key in ("vandal", "sock", "staff", "lifted"):
+        name = names[key]
+        for db in ("metawiki", "enwiki", "zhwiki"):
+            row = farm.users(db, name).get(name, {})
+            if row.get("missing") or not row:
+                continue
+            groups = ",".join(m["group"] for m in row.get("groupmemberships", [])) or "-"
+            talk = farm.text(db, f"User talk:{name}") or ""
+            rows.append((name, db, groups, "blocked" if "blockid" in row else "-",
+                         "notice" if "banbot:global-ban-notice" in talk else "-"))
+        if mode == "centralauth":
+            info = farm.global_info(name)
+            rows.append((name, "(global)", ",".join(info.get("groups", [])) or "-",
+                         "locked" if info.get("locked") else "-", ""))
+    rows.insert(0, ("account", "wiki", "groups", "block/lock", "talk"))
+    width = [max(len(r[i]) for r in rows) for i in range(5)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, width)).rstrip())
+
+
+def demo(mode: str) -> None:
+    farm = FarmHandle.load()
+    counter = FARM_DIR / f"demo-run-{mode}"
+    run = int(counter.read_text()) + 1 if counter.exists() else 1
+    counter.write_text(str(run))
+    config = farm.info["banbot_configs"][mode]
+    banner(f"{mode} farm: publishing a ban list on metawiki:{PAGE}")
+    names = publish(farm, run, mode)
+    banner("1. read the list")
+    banbot(config, "bans", "--format", "table")
+    banner("2. preview: what enforcement still lacks (exit 1 = actions pending)")
+    plan_file = str(FARM_DIR / f"demo-plan-{mode}.json")
+    rc = banbot(config, "plan", "--format", "table", "--out", plan_file)
+    print(f"(exit {rc})")
+    banner("3. apply exactly the reviewed plan")
+    banbot(config, "apply", "--plan", plan_file, "--format", "table")
+    banner("4. the wikis now (read directly, not through banbot)")
+    show(farm, names, mode)
+    banner("5. a second preview finds nothing left to do (exit 0)")
+    rc = banbot(config, "plan", "--format", "table")
+    print(f"(exit {rc})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--mode", choices=["plain", "centralauth", "both"], default="both")
+    args = ap.parse_args()
+    start()
+    for mode in (["plain", "centralauth"] if args.mode == "both" else [args.mode]):
+        demo(mode)
+
+
+if __name__ == "__main__":
+    main()
