@@ -7,8 +7,19 @@ import datetime as dt
 
 from banbot.banlist import BanEntry, BanList, ListSource
 from banbot.config import EnforceConfig
-from banbot.plan import (NOTICE_MARKER, Block, Lock, Notify, Plan, PlanSettings, RemoveGlobalGroups,
-                         RemoveLocalGroups, make_plan, opts_out, plan_from_json)
+from banbot.plan import (
+    NOTICE_MARKER,
+    Block,
+    Lock,
+    Notify,
+    Plan,
+    PlanSettings,
+    RemoveGlobalGroups,
+    RemoveLocalGroups,
+    make_plan,
+    opts_out,
+    plan_from_json,
+)
 from banbot.state import AccountState, LocalAccount, TalkPage
 
 SOURCE = ListSource("wiki", "metawiki", "Global bans/List", 42, "2026-03-05T00:00:00Z", "Admin")

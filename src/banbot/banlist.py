@@ -284,7 +284,8 @@ def _find_lists(lines: list[str], lo: int, hi: int, scope_name: str) -> list[_Fo
                         out.append(Problem(lineno, text, f"this row has {len(cells)} cells but the user column "
                                                          f"is column {user_col + 1}"))
                         continue
-                    date_cell = _cell_content(cells[date_col][1]) if date_col is not None and date_col < len(cells) else ""
+                    has_date = date_col is not None and date_col < len(cells)
+                    date_cell = _cell_content(cells[date_col][1]) if has_date and date_col is not None else ""
                     out.append(_Row(lineno, text, _cell_content(cells[user_col][1]), date_cell, True))
                 out.sort(key=lambda r: r.line)
                 found.append(_Found(section, out))
@@ -323,12 +324,12 @@ def _name_from_title(title: str) -> str | None:
 
 def _account_refs(code: Wikicode) -> list[tuple[str, Node]]:
     refs: list[tuple[str, Node]] = []
-    for node in code.filter(recursive=True, forcetype=(Wikilink, Template)):
+    for node in code.filter(recursive=True, matches=lambda n: isinstance(n, (Wikilink, Template))):
         if isinstance(node, Wikilink):
             name = _name_from_title(str(node.title))
             if name is not None:
                 refs.append((name, node))
-        elif node.name.strip().replace("_", " ").casefold() in USER_TEMPLATES and node.has("1"):
+        elif isinstance(node, Template) and node.name.strip().replace("_", " ").casefold() in USER_TEMPLATES and node.has("1"):
             refs.append((str(node.get("1").value).strip(), node))
     return refs
 

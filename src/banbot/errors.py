@@ -82,7 +82,8 @@ class UnsafeRun(BanbotError):
 
 # Codes that clear up by themselves; everything else is permanent for this run.
 TRANSIENT_CODES = frozenset(
-    {"maxlag", "ratelimited", "readonly", "http-5xx", "connection", "timeout", "badtoken", "internal_api_error_DBQueryError"}
+    {"maxlag", "ratelimited", "readonly", "http-5xx", "connection", "timeout", "badtoken",
+     "internal_api_error_DBQueryError"}
 )
 
 

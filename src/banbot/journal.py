@@ -155,7 +155,8 @@ class Journal:
     # --- applied list revisions -------------------------------------------------------------
     def record_applied(self, location: str | None, title: str | None, revid: int | None, active: list[str]) -> None:
         with self._tx() as db:
-            db.execute("INSERT INTO applied_lists (at, list_location, list_title, list_revid, active) VALUES (?,?,?,?,?)",
+            db.execute("INSERT INTO applied_lists (at, list_location, list_title, list_revid, active) "
+                       "VALUES (?,?,?,?,?)",
                        (now(), location, title, revid, json.dumps(active, ensure_ascii=False)))
 
     def last_applied(self) -> tuple[int | None, list[str]] | None:

@@ -23,16 +23,13 @@ log = logging.getLogger(__name__)
 def observe(farm: Farm, names: list[str], s: PlanSettings, settled: Iterable[str] = ()) -> dict[str, AccountState]:
     """``settled``: accounts the journal says were fully enforced; locked ones need no detail read."""
     names = list(dict.fromkeys(names))
-    if s.mode == "centralauth":
-        states = _observe_centralauth(farm, names, set(settled))
-    else:
-        states = _observe_plain(farm, names)
+    states = _observe_centralauth(farm, names, set(settled)) if s.mode == "centralauth" else _observe_plain(farm, names)
     return _with_talk_pages(farm, states, s)
 
 
 def _observe_plain(farm: Farm, names: list[str]) -> dict[str, AccountState]:
     found: dict[str, list] = {n: [] for n in names}
-    for db, client in farm.clients.items():
+    for client in farm.clients.values():
         for name, acct in users.local_accounts(client, names).items():
             found.setdefault(name, []).append(acct)
     return {n: AccountState(n, exists=bool(accts), locked=None, local=tuple(accts)) for n, accts in found.items()}

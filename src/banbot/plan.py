@@ -121,7 +121,9 @@ class Notify(Action):
         return f"post a notice on {self.title} on {self.wiki}"
 
 
-ACTION_TYPES: dict[str, type[Action]] = {t.kind: t for t in (Lock, RemoveGlobalGroups, RemoveLocalGroups, Block, Notify)}
+ACTION_TYPES: dict[str, type[Action]] = {
+    t.kind: t for t in (Lock, RemoveGlobalGroups, RemoveLocalGroups, Block, Notify)}
+INDEFINITE = ("infinite", "infinity", "indefinite", "never")
 
 
 def action_from_data(data: Mapping[str, Any]) -> Action:
@@ -289,7 +291,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
 def _needs_block(acct: LocalAccount) -> bool:
     if not acct.blocked:
         return True
-    return acct.block_partial or (acct.block_expiry or "infinite") not in ("infinite", "infinity", "indefinite", "never")
+    return acct.block_partial or (acct.block_expiry or "infinite") not in INDEFINITE
 
 
 def _notice_hold(page: TalkPage, s: PlanSettings) -> str | None:

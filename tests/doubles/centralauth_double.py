@@ -351,11 +351,10 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
             self._forward(method, body or None)
 
         def _write(self, action: str, params: dict[str, str], fv: str) -> None:
-            if params.get("assert") == "user":
-                if self._caller().get("anon"):
-                    return self._json({"error": {"code": "assertuserfailed",
-                                                 "info": "You are no longer logged in, so the action could not be "
-                                                         "completed."}}, fv)
+            if params.get("assert") == "user" and self._caller().get("anon"):
+                return self._json({"error": {"code": "assertuserfailed",
+                                             "info": "You are no longer logged in, so the action could not be "
+                                                     "completed."}}, fv)
             token = params.get("token", "")
             if not token:
                 return self._json({"error": {"code": "missingparam", "info": "The \"token\" parameter must be set."}},

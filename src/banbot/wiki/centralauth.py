@@ -78,7 +78,8 @@ def remove_global_groups(client: WikiClient, name: str, groups: tuple[str, ...],
     return list(data.get("globaluserrights", {}).get("removed", []))
 
 
-def remove_interwiki_groups(client: WikiClient, name: str, wiki: str, groups: tuple[str, ...], reason: str) -> list[str]:
+def remove_interwiki_groups(client: WikiClient, name: str, wiki: str, groups: tuple[str, ...],
+                            reason: str) -> list[str]:
     """Local groups on ``wiki`` removed from the central wiki (``user=Name@dbname``), as the WMF does."""
     data = client.call({"action": "userrights", "user": f"{name}@{wiki}", "remove": "|".join(groups),
                         "reason": reason, "token": client.token("userrights")}, write=True)
