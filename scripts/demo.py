@@ -72,7 +72,7 @@ def show(farm: FarmHandle, names: dict[str, str], mode: str) -> None:
     rows.insert(0, ("account", "wiki", "groups", "block/lock", "talk"))
     width = [max(len(r[i]) for r in rows) for i in range(5)]
     for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, width)).rstrip())
+        print("  ".join(c.ljust(w) for c, w in zip(r, width, strict=True)).rstrip())
 
 
 def demo(mode: str) -> None:

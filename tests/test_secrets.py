@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from banbot import logs
-from banbot.wiki.client import redact
+from banbot.logs import redact_params as redact
 
 SECRET = "0123456789abcdefghijklmnopqrstuv"
 TOKEN = "91b69a8a75c54e558cfe4e35b22275876b060574+\\"

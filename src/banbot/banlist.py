@@ -322,6 +322,10 @@ def _name_from_title(title: str) -> str | None:
     return None
 
 
+def _template_name(node: Template) -> str:
+    return str(node.name).strip().replace("_", " ").casefold()
+
+
 def _account_refs(code: Wikicode) -> list[tuple[str, Node]]:
     refs: list[tuple[str, Node]] = []
     for node in code.filter(recursive=True, matches=lambda n: isinstance(n, (Wikilink, Template))):
@@ -329,7 +333,7 @@ def _account_refs(code: Wikicode) -> list[tuple[str, Node]]:
             name = _name_from_title(str(node.title))
             if name is not None:
                 refs.append((name, node))
-        elif isinstance(node, Template) and node.name.strip().replace("_", " ").casefold() in USER_TEMPLATES and node.has("1"):
+        elif isinstance(node, Template) and node.has("1") and _template_name(node) in USER_TEMPLATES:
             refs.append((str(node.get("1").value).strip(), node))
     return refs
 

@@ -11,6 +11,8 @@ import logging
 import re
 import sys
 import time
+from collections.abc import Mapping
+from typing import Any
 
 _SECRET = re.compile(
     r"""(?ix)
@@ -20,6 +22,14 @@ _SECRET = re.compile(
 )
 _MW_TOKEN = re.compile(r"\b[0-9a-f]{32,40}\+\\\\?")
 _BOTPASSWORD = re.compile(r"(BotPassword\(\s*['\"][^'\"]*['\"]\s*,\s*['\"])([^'\"]*)")
+
+
+SECRET_PARAMS = frozenset({"token", "lgpassword", "lgtoken", "password", "logintoken"})
+
+
+def redact_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """API parameters fit for a log line: every token and password replaced."""
+    return {k: ("<redacted>" if k in SECRET_PARAMS else v) for k, v in params.items()}
 
 
 def redact(text: str) -> str:

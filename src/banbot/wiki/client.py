@@ -19,13 +19,9 @@ import requests
 from pywikibot import exceptions as pwbexc
 
 from banbot.errors import TransientWikiError, WikiError
+from banbot.logs import redact_params
 
 log = logging.getLogger(__name__)
-SECRET_PARAMS = frozenset({"token", "lgpassword", "lgtoken", "password", "logintoken"})
-
-
-def redact(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: ("<redacted>" if k in SECRET_PARAMS else v) for k, v in params.items()}
 
 
 class WikiClient:
@@ -55,7 +51,7 @@ class WikiClient:
         self.counter[f"{self.dbname}:{module}"] += 1
         if write:
             self.writes += 1
-        log.debug("api: %s %s %s", self.dbname, "POST" if write else "GET", redact(full))
+        log.debug("api: %s %s %s", self.dbname, "POST" if write else "GET", redact_params(full))
         try:
             req = self.site.simple_request(**full)
             if write:
