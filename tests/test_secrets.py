@@ -25,7 +25,7 @@ def test_log_lines_never_carry_tokens_or_passwords(capsys: pytest.CaptureFixture
     log.info("api: POST %s", {"token": TOKEN, "action": "block"})
     log.info("login with password=%s", SECRET)
     log.info("BotPassword('farm', '%s')", SECRET)
-    logging.getLogger("pywiki").warning("raw token %s in a library message", TOKEN)
+    logging.getLogger("urllib3.connectionpool").warning("raw token %s in a library message", TOKEN)
     err = capsys.readouterr().err
     assert "block" in err
     assert SECRET not in err and TOKEN[:32] not in err
