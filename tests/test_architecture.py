@@ -1,4 +1,4 @@
-"""The pure core imports no network code; only banbot.wiki imports pywikibot."""
+"""The pure core imports no network code; only banbot.wiki imports pywikibot, and only when a farm is opened."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "banbot"
 PURE = ["banbot.names", "banbot.dates", "banbot.banlist", "banbot.plan", "banbot.state", "banbot.config",
-        "banbot.journal", "banbot.enforce", "banbot.render"]
+        "banbot.journal", "banbot.enforce", "banbot.render", "banbot.wiki.gateway", "banbot.observe"]
 
 
 def test_the_pure_core_loads_no_network_module() -> None:

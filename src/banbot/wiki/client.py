@@ -14,10 +14,6 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-import pywikibot
-import requests
-from pywikibot import exceptions as pwbexc
-
 from banbot.errors import TransientWikiError, WikiError
 from banbot.logs import redact_params
 
@@ -52,6 +48,9 @@ class WikiClient:
         if write:
             self.writes += 1
         log.debug("api: %s %s %s", self.dbname, "POST" if write else "GET", redact_params(full))
+        import requests  # imported here: loading the adapters must not load pywikibot (see session.py)
+        from pywikibot import exceptions as pwbexc
+
         try:
             req = self.site.simple_request(**full)
             if write:
@@ -72,7 +71,7 @@ class WikiClient:
             raise WikiError.from_code("malformed-error", str(e), wiki=self.dbname) from None
         return result
 
-    def _from_apierror(self, e: pwbexc.APIError) -> WikiError:
+    def _from_apierror(self, e: Any) -> WikiError:
         code = e.code
         other = dict(getattr(e, "other", {}) or {})
         if code == "Unknown" and isinstance(other.get("globalblock"), list) and other["globalblock"]:
@@ -84,13 +83,9 @@ class WikiClient:
             return str(self.site.tokens[kind])
         except KeyError:
             raise WikiError.from_code("notoken", f"the wiki offers no {kind!r} token", wiki=self.dbname) from None
-        except pwbexc.Error as e:
+        except Exception as e:  # pywikibot.exceptions.Error and transport errors
             raise WikiError.from_code("notoken", str(e), wiki=self.dbname) from None
 
     def username(self) -> str | None:
         user = self.site.user()
         return str(user) if user else None
-
-
-def pywikibot_version() -> str:
-    return str(pywikibot.__version__)
