@@ -77,3 +77,8 @@ def test_json_form_is_the_documented_contract() -> None:
     assert set(data) >= {"source", "entries", "problems"}
     assert set(data["entries"][0]) == {"user", "since", "lifted", "line"}
     assert set(data["problems"][0]) == {"line", "text", "reason"}
+
+
+def test_case_sensitive_wikis_keep_the_first_letter_as_written() -> None:
+    got = banlist.parse("* [[User:iPhone fan]]\n* [[User:lower_case]]", case_sensitive=True)
+    assert [e.user for e in got.active] == ["iPhone fan", "lower case"]

@@ -169,8 +169,8 @@ def params_of(name: str) -> dict[str, Any]:
 @pytest.mark.integration
 def test_the_double_answers_with_the_recorded_shapes(farm: Any, uniq: str) -> None:
     api = farm.info["centralauth"]["api"]
-    s = login(api, "farm", farm.info["bot"]["secret"])
-    readonly = login(api, "readonly", farm.info["bot"]["secret"])
+    s = login(api, "farm", farm.info["bot"]["botpassword"])
+    readonly = login(api, "readonly", farm.info["bot"]["botpassword"])
     tokens = s.get(api, params={"action": "query", "meta": "tokens", "format": "json",
                                 "type": "csrf|userrights|setglobalaccountstatus"}).json()["query"]["tokens"]
     alice, dave, mallory = f"{uniq} Alice", f"{uniq} Dave", f"{uniq} Mallory"

@@ -347,7 +347,7 @@ def _struck(code: Wikicode, node: Node) -> bool:
     return False
 
 
-def _interpret(row: _Row) -> BanEntry | Problem:
+def _interpret(row: _Row, case_sensitive: bool = False) -> BanEntry | Problem:
     code = mwparserfromhell.parse(row.user_text)
     refs = _account_refs(code)
     lifted = False
@@ -379,7 +379,7 @@ def _interpret(row: _Row) -> BanEntry | Problem:
                                                "[[Special:CentralAuth/Name|Name]] or [[User:Name]]")
     names: list[str] = []
     for raw in raws:
-        name = normalize(raw)
+        name = normalize(raw, case_sensitive_first_letter=case_sensitive)
         if isinstance(name, InvalidName):
             return Problem(row.line, row.text, name.reason)
         if name not in names:
@@ -417,8 +417,12 @@ def _dedupe(items: Iterator[BanEntry | Problem]) -> tuple[list[BanEntry], list[P
 
 # --- the entry point -----------------------------------------------------------------------------
 
-def parse(text: str, *, section: str | None = None, source: ListSource | None = None) -> BanList:
-    """Parse a ban-list page. Raises :class:`~banbot.errors.InputError` only for whole-page problems."""
+def parse(text: str, *, section: str | None = None, source: ListSource | None = None,
+          case_sensitive: bool = False) -> BanList:
+    """Parse a ban-list page. Raises :class:`~banbot.errors.InputError` only for whole-page problems.
+
+    ``case_sensitive`` mirrors a wiki whose siteinfo ``case`` is ``case-sensitive`` (names keep their
+    first letter as written)."""
     source = source or ListSource("text", "<text>")
     lines = _blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     lo, hi, scope = 0, len(lines), "(top of page)"
@@ -435,6 +439,6 @@ def parse(text: str, *, section: str | None = None, source: ListSource | None = 
     if len(lists) > 1:
         raise AmbiguousBanList([f.section for f in lists])
     rows = lists[0].rows
-    entries, problems = _dedupe(r if isinstance(r, Problem) else _interpret(r) for r in rows)
+    entries, problems = _dedupe(r if isinstance(r, Problem) else _interpret(r, case_sensitive) for r in rows)
     problems.sort(key=lambda p: p.line)
     return BanList(source, section, tuple(entries), tuple(problems))

@@ -40,9 +40,12 @@ def list_from_file(path: str | Path, section: str | None) -> BanList:
 def list_from_wiki(farm: Any, config: Config, page: str | None = None, section: str | None = None) -> BanList:
     from banbot.wiki.pages import read_ban_page
 
-    text, source = read_ban_page(farm[config.list_wiki], page or config.list_page)
+    client = farm[config.list_wiki]
+    text, source = read_ban_page(client, page or config.list_page)
     log.info("list: read %s revision %s by %s", source.title, source.revid, source.user)
-    return parse(text, section=section if section is not None else config.list_section, source=source)
+    case_sensitive = client.siteinfo().get("case") == "case-sensitive"
+    return parse(text, section=section if section is not None else config.list_section, source=source,
+                 case_sensitive=case_sensitive)
 
 
 def settings(config: Config, farm: Any) -> PlanSettings:

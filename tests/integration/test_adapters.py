@@ -204,3 +204,22 @@ def test_the_double_has_no_batch_lock_read_unless_asked(ca_farm) -> None:
     from banbot.wiki.centralauth import has_globalusers
 
     assert has_globalusers(ca_farm.central) is False
+
+
+def test_a_config_pointing_a_dbname_at_another_wiki_is_refused(plain_farm) -> None:
+    import dataclasses
+
+    from banbot.config import WikiConfig
+    from banbot.errors import ConfigError
+    from banbot.wiki.session import open_farm
+
+    cfg = plain_farm.config
+    swapped = dataclasses.replace(cfg, wikis={"metawiki": cfg.wikis["metawiki"],
+                                              "enwiki": WikiConfig("enwiki", cfg.wikis["zhwiki"].api, "zh")})
+    with pytest.raises(ConfigError, match="is the API of 'zhwiki', not 'enwiki'"):
+        open_farm(swapped, login=False)
+
+
+def test_siteinfo_is_read_through_the_adapter(plain_farm) -> None:
+    info = plain_farm["zhwiki"].siteinfo()
+    assert (info["wikiid"], info["lang"], info["case"]) == ("zhwiki", "zh", "first-letter")

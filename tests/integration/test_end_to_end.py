@@ -194,7 +194,7 @@ def test_a_bot_password_without_rights_grants_fails_loudly(farm: FarmHandle, con
     pwb.mkdir()
     src = Path(farm.info["pywikibot_dir"])
     (pwb / "user-config.py").write_text((src / "user-config.py").read_text())
-    (pwb / "user-password.py").write_text(f"('BanBot', BotPassword('readonly', '{farm.info['bot']['secret']}'))\n")
+    (pwb / "user-password.py").write_text(f"('BanBot', BotPassword('readonly', '{farm.info['bot']['botpassword']}'))\n")
     for f in pwb.iterdir():
         f.chmod(0o600)
     cfg = Path(configure("plain", page))
@@ -206,3 +206,19 @@ def test_a_bot_password_without_rights_grants_fails_loudly(farm: FarmHandle, con
     codes = {o["code"] for o in report["outcomes"] if o["status"] == "failed"}
     assert "groups-not-removed" in codes and "permissiondenied" in codes
     assert farm.groups("enwiki", n["sock"]) == ["rollbacker"]
+
+
+def test_debug_logs_of_a_real_run_carry_no_secrets(farm: FarmHandle, configure: Callable[..., Path],
+                                                   uniq: str) -> None:
+    import re
+
+    page, n = publish(farm, uniq, "centralauth")
+    cfg = str(configure("centralauth", page))
+    for fmt in ("text", "json"):
+        code, out, err = banbot("apply", "--config", cfg, "--user", n["sock"], "--yes", "-v", "-v",
+                                "--log-format", fmt)
+        assert code == 0, err
+        text = json.dumps(out) + err
+        assert "api: metawiki" in text  # the debug lines are there, with their parameters
+        assert farm.info["bot"]["botpassword"] not in text and farm.info["admin"]["password"] not in text
+        assert not re.search(r"[0-9a-f]{32,40}\+\\\\", text), "a session token reached the output"

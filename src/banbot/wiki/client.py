@@ -86,6 +86,14 @@ class WikiClient:
         except Exception as e:  # pywikibot.exceptions.Error and transport errors
             raise WikiError.from_code("notoken", str(e), wiki=self.dbname) from None
 
+    def siteinfo(self) -> dict[str, Any]:
+        """``meta=siteinfo&siprop=general`` (dbname as ``wikiid``, ``case``, ``lang``, version), as pywikibot
+        read it when the site was opened: no extra request."""
+        try:
+            return dict(self.site.siteinfo["general"])
+        except Exception as e:
+            raise WikiError.from_code("siteinfo", f"{type(e).__name__}: {e}", wiki=self.dbname) from None
+
     def username(self) -> str | None:
         user = self.site.user()
         return str(user) if user else None

@@ -43,10 +43,11 @@ class WikiGateway:
                                reblock=action.reblock)
         if isinstance(action, Notify):
             client = self.farm[action.wiki]
-            if pages.has_notice(client, action.title):  # never twice, even if the journal was lost
+            present, now = pages.notice_check(client, action.title)
+            if present:  # never twice, even if the journal was lost
                 return "already"
             pages.post_notice(client, title=action.title, section_title=action.section_title, text=action.text,
-                              summary=action.reason, base_revid=action.base_revid)
+                              summary=action.reason, base_revid=action.base_revid, start_timestamp=now)
             return "done"
         raise TypeError(f"unknown action {action!r}")
 

@@ -59,19 +59,22 @@ def read_talk_pages(client: WikiClient, users: list[str], bot_name: str | None) 
     return out
 
 
-def has_notice(client: WikiClient, title: str) -> bool:
+def notice_check(client: WikiClient, title: str) -> tuple[bool, str | None]:
+    """Whether the page already carries the notice marker, and the server time of this read (the
+    ``starttimestamp`` of the edit that follows, so a deletion in between is detected)."""
     data = client.call({"action": "query", "prop": "revisions", "titles": title, "rvprop": "content",
-                        "rvslots": "main"})
+                        "rvslots": "main", "curtimestamp": 1})
     pages = data.get("query", {}).get("pages", [])
-    return bool(pages) and NOTICE_MARKER in _content(pages[0])
+    return bool(pages) and NOTICE_MARKER in _content(pages[0]), data.get("curtimestamp")
 
 
 def post_notice(client: WikiClient, *, title: str, section_title: str, text: str, summary: str,
-                base_revid: int | None) -> dict[str, Any]:
-    """A new section on the talk page. ``baserevid`` lets the server detect a conflicting change."""
+                base_revid: int | None, start_timestamp: str | None) -> dict[str, Any]:
+    """A new section on the talk page; ``baserevid``/``starttimestamp`` let the server detect a race."""
     data = client.call({"action": "edit", "title": title, "section": "new", "sectiontitle": section_title,
                         "text": text, "summary": summary, "bot": 1, "baserevid": base_revid,
-                        "watchlist": "nochange", "token": client.token("csrf")}, write=True)
+                        "starttimestamp": start_timestamp, "watchlist": "nochange",
+                        "token": client.token("csrf")}, write=True)
     edit = data.get("edit", {})
     if edit.get("result") != "Success":
         raise WikiError.from_code("edit-failure", str(edit), wiki=client.dbname)

@@ -105,6 +105,11 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
             raise TransientWikiError("connection", f"{wiki.api}: {type(e).__name__}: {e}", wiki=db) from None
         except pwbexc.APIError as e:
             raise ConfigError(f"cannot log in to {db}: {e.code}: {e.info}") from None
-        farm.clients[db] = WikiClient(db, site, farm.counter)
+        client = WikiClient(db, site, farm.counter)
+        wikiid = client.siteinfo().get("wikiid")
+        if wikiid != db:
+            raise ConfigError(f"wikis.{db}.api ({wiki.api}) is the API of {wikiid!r}, not {db!r}: fix the URL or the "
+                              "table name, so that no action lands on the wrong wiki")
+        farm.clients[db] = client
         log.debug("session: opened %s at %s as %s", db, wiki.api, farm.clients[db].username())
     return farm
