@@ -16,8 +16,10 @@ talk to this small HTTP service instead. It stands in front of the farm's *real*
 Permission checks ask the real wiki whether the caller's session holds CentralAuth's rights
 (``centralauth-lock``, ``globalgroupmembership``), so bot-password grants apply as they would for real.
 ``list=globalusers`` (added to CentralAuth in May 2026, after REL1_39) is off unless ``--globalusers`` is
-given; its shape then follows CentralAuth's ApiQueryGlobalUsers source, not a recording.
-Standard library only. Test hooks: GET/POST ``/_double/state``, POST ``/_double/reset``.
+given or a test turns it on (``{"features": {"globalusers": true}}``); its shape then follows CentralAuth's
+ApiQueryGlobalUsers source, not a recording (no recording exists).
+Standard library only. Test hooks: GET/POST ``/_double/state``, POST ``/_double/reset``,
+POST ``/_double/counters`` (zero the per-module request counters).
 """
 
 from __future__ import annotations
@@ -62,9 +64,14 @@ class Double:
         self.central = farm.get("central", "metawiki")
         self.upstream = urllib.parse.urlsplit(self.wikis[self.central])
         self.state_path = state_path
-        self.globalusers = globalusers
         self.lock = threading.RLock()
         self.state = self._load()
+        features = self.state.setdefault("features", {})
+        features["globalusers"] = globalusers or features.get("globalusers", False)
+
+    @property
+    def globalusers(self) -> bool:
+        return bool(self.state.get("features", {}).get("globalusers"))
 
     # --- central state ----------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -427,9 +434,10 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
         def _admin(self, path: str, body: bytes) -> None:
             with double.lock:
                 if path == "/_double/reset":
-                    double.state = {"next_id": 1, "accounts": {}, "counters": {}}
+                    double.state = {"next_id": 1, "accounts": {}, "counters": {}, "features": {}}
                 elif path == "/_double/state" and body:
                     patch = json.loads(body)
+                    double.state.setdefault("features", {}).update(patch.get("features", {}))
                     for name, acc in patch.get("accounts", {}).items():
                         local = double.local_rows([name])[name]
                         current = double.account(name, local) or {

@@ -223,3 +223,31 @@ def test_a_config_pointing_a_dbname_at_another_wiki_is_refused(plain_farm) -> No
 def test_siteinfo_is_read_through_the_adapter(plain_farm) -> None:
     info = plain_farm["zhwiki"].siteinfo()
     assert (info["wikiid"], info["lang"], info["case"]) == ("zhwiki", "zh", "first-letter")
+
+
+@pytest.fixture
+def batch_lock_reads(farm: FarmHandle):
+    """The double answering list=globalusers, as CentralAuth has since May 2026."""
+    farm.double("state", {"features": {"globalusers": True}})
+    yield
+    farm.double("state", {"features": {"globalusers": False}})
+
+
+def test_lock_state_is_read_50_accounts_a_request_where_the_wiki_can(farm: FarmHandle, ca_farm, uniq: str,
+                                                                     batch_lock_reads: None) -> None:
+    from banbot.wiki.accounts import CentralAuthAccounts
+
+    names = [f"{uniq} B{i}" for i in range(55)]
+    farm.make_users("enwiki", [{"name": n} for n in names])
+    locked = {n: {"locked": True} for n in names[:53]}
+    farm.double("state", {"accounts": locked})
+    settled = set(names[:52])  # the journal confirmed these locks; names[52] is locked but not confirmed
+    accounts = CentralAuthAccounts(ca_farm)
+    assert accounts.has_batch()
+    before = dict(ca_farm.counter)
+    states = accounts.states([*names, f"{uniq} Ghost"], settled)
+    delta = {k: v - before.get(k, 0) for k, v in ca_farm.counter.items() if v != before.get(k, 0)}
+    assert delta == {"metawiki:query+globalusers": 2, "metawiki:query+globaluserinfo": 3}
+    assert all(states[n].locked for n in names[:53]) and not states[names[54]].locked
+    assert not states[f"{uniq} Ghost"].exists
+    assert states[names[54]].on("enwiki") is not None  # detail read for the account that needs work
