@@ -70,7 +70,7 @@ class Double:
         features["globalusers"] = globalusers or features.get("globalusers", False)
 
     @property
-    def globalusers(self) -> bool:
+    def batch_enabled(self) -> bool:
         return bool(self.state.get("features", {}).get("globalusers"))
 
     # --- central state ----------------------------------------------------------------------
@@ -161,7 +161,7 @@ class Double:
             info["unattached"] = unattached
         return info
 
-    def globalusers(self, params: dict[str, str]) -> list[dict[str, Any]]:
+    def answer_globalusers(self, params: dict[str, str]) -> list[dict[str, Any]]:
         names = [canonical(n) for n in params.get("gususers", "").split("|") if n]
         props = set(params.get("gusprop", "").split("|"))
         local = self.local_rows(names)
@@ -382,7 +382,7 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
             metas = [m for m in params.get("meta", "").split("|") if m]
             lists = [m for m in params.get("list", "").split("|") if m]
             ours_meta = "globaluserinfo" in metas
-            ours_list = double.globalusers and "globalusers" in lists
+            ours_list = double.batch_enabled and "globalusers" in lists
             types = [t for t in params.get("type", "").split("|") if t]
             wants_sgas = "tokens" in metas and ("setglobalaccountstatus" in types or "*" in types)
             if not (ours_meta or ours_list or wants_sgas):
@@ -406,7 +406,7 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
             if ours_meta:
                 query["globaluserinfo"] = double.globaluserinfo(params)
             if ours_list:
-                query["globalusers"] = double.globalusers(params)
+                query["globalusers"] = double.answer_globalusers(params)
             if wants_sgas and "tokens" in query:
                 query["tokens"]["setglobalaccountstatustoken"] = sgas_token(query["tokens"]["csrftoken"])
                 if "csrf" not in types and "*" not in types:
@@ -421,7 +421,7 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 return self._send(status, raw, headers)
             for mod in data.get("paraminfo", {}).get("modules", []):
-                if mod.get("path") == "query" and double.globalusers:
+                if mod.get("path") == "query" and double.batch_enabled:
                     for p in mod.get("parameters", []):
                         if p.get("name") == "list" and isinstance(p.get("type"), list):
                             p["type"] = sorted(set(p["type"]) | {"globalusers"})
