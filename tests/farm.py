@@ -45,16 +45,26 @@ class FarmHandle:
     def admin(self, db: str) -> requests.Session:
         """A session logged in as the farm's Admin (not the bot) on ``db``."""
         if db not in self._sessions:
-            s = requests.Session()
-            s.headers["User-Agent"] = UA
-            api = self.api(db)
-            tok = s.get(api, params={"action": "query", "meta": "tokens", "type": "login", "format": "json"}).json()
-            r = s.post(api, data={"action": "login", "lgname": self.info["admin"]["username"],
-                                  "lgpassword": self.info["admin"]["password"],
-                                  "lgtoken": tok["query"]["tokens"]["logintoken"], "format": "json"}).json()
-            assert r["login"]["result"] == "Success", r
-            self._sessions[db] = s
+            self._sessions[db] = self.session_as(db, self.info["admin"]["username"], self.info["admin"]["password"])
         return self._sessions[db]
+
+    def session_as(self, db: str, name: str, password: str) -> requests.Session:
+        s = requests.Session()
+        s.headers["User-Agent"] = UA
+        api = self.api(db)
+        tok = s.get(api, params={"action": "query", "meta": "tokens", "type": "login", "format": "json"}).json()
+        r = s.post(api, data={"action": "clientlogin", "username": name, "password": password,
+                              "loginreturnurl": "http://127.0.0.1/", "logintoken": tok["query"]["tokens"]["logintoken"],
+                              "format": "json"}).json()
+        assert r["clientlogin"]["status"] == "PASS", r
+        return s
+
+    def edit_as(self, session: requests.Session, db: str, title: str, text: str) -> None:
+        api = self.api(db)
+        tok = session.get(api, params={"action": "query", "meta": "tokens", "format": "json"}).json()
+        r = session.post(api, data={"action": "edit", "title": title, "text": text, "format": "json",
+                                    "token": tok["query"]["tokens"]["csrftoken"]}).json()
+        assert r.get("edit", {}).get("result") == "Success", r
 
     def get(self, db: str, **params: Any) -> dict[str, Any]:
         params.update(format="json", formatversion=2)

@@ -1,156 +1,20 @@
-"""banbot's command line: parse arguments, set up logging, build the adapters, call the core.
+"""banbot's command line: parse arguments, set up logging once, and hand over to one command module.
 
-Exit codes: 0 nothing to do / all done; 1 a preview has pending actions, or the list has problems;
-2 usage, input or config error; 3 a safety rail holds the run back; 4 applied with failures;
-5 the farm could not be read or written at all.
+Exit codes: 0 nothing to do / all done; 1 a preview has pending actions, the list has problems, or an
+audit found something out of place; 2 usage, input or config error; 3 a safety rail holds the run back;
+4 applied with failures; 5 the farm could not be read or written at all; 6 another run holds the lock.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-from banbot import logs, render
-from banbot.config import Config, load_config
-from banbot.enforce import EXIT_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE
-from banbot.errors import BanbotError, ConfigError, PlanRejected, WikiError
-from banbot.journal import Journal
-from banbot.plan import Plan
-
-
-def _config(args: argparse.Namespace, required: bool = True) -> Config | None:
-    path = args.config or os.environ.get("BANBOT_CONFIG")
-    if not path and Path("banbot.toml").exists():
-        path = "banbot.toml"
-    if not path:
-        if required:
-            raise ConfigError("no config: pass --config PATH (see README: Configuration), set BANBOT_CONFIG, "
-                              "or put banbot.toml in this folder")
-        return None
-    return load_config(path)
-
-
-def _fmt(args: argparse.Namespace) -> str:
-    return args.format or ("table" if sys.stdout.isatty() else "json")
-
-
-def cmd_bans(args: argparse.Namespace) -> int:
-    from banbot.pipeline import list_from_file, list_from_wiki
-
-    if args.source_file:
-        bans = list_from_file(args.source_file, args.section)
-    else:
-        config = _config(args)
-        assert config is not None
-        from banbot.wiki.session import open_farm
-
-        farm = open_farm(config, login=False, simulate=True, only=[config.list_wiki])
-        bans = list_from_wiki(farm, config, args.page, args.section)
-    print(render.to_json(bans.to_json()) if _fmt(args) == "json" else render.banlist_table(bans))
-    return EXIT_PENDING if bans.problems else EXIT_OK
-
-
-def _plan(args: argparse.Namespace, config: Config, farm: Any, journal: Journal | None) -> Plan:
-    from banbot.names import InvalidName, normalize
-    from banbot.pipeline import build_plan, list_from_file, list_from_wiki
-
-    bans = list_from_file(args.source_file, args.section) if getattr(args, "source_file", None) else \
-        list_from_wiki(farm, config, getattr(args, "page", None), args.section)
-    only = None
-    if args.user:
-        only = []
-        for raw in args.user:
-            name = normalize(raw)
-            if isinstance(name, InvalidName):
-                raise ConfigError(f"--user {raw!r}: {name.reason}")
-            only.append(name)
-        listed = {e.user for e in bans.active}
-        unlisted = [u for u in only if u not in listed]
-        if unlisted:
-            raise ConfigError(f"not active on the ban list: {', '.join(unlisted)}; use `banbot enforce NAME --reason` "
-                              "for an account that is not listed")
-    return build_plan(farm, config, bans, journal, only)
-
-
-def _show_plan(plan: Plan, fmt: str) -> None:
-    if fmt == "json":
-        print(render.to_json(plan.to_json()))
-    elif fmt == "wikitext":
-        print(render.plan_wikitext(plan))
-    else:
-        print(render.plan_table(plan))
-
-
-def cmd_plan(args: argparse.Namespace) -> int:
-    from banbot.wiki.session import open_farm
-
-    config = _config(args)
-    assert config is not None
-    journal = Journal(config.journal) if config.journal.exists() else None
-    farm = open_farm(config, login=not args.anonymous, simulate=True)
-    plan = _plan(args, config, farm, journal)
-    _show_plan(plan, _fmt(args))
-    if args.out:
-        Path(args.out).write_text(render.to_json(plan.to_json()) + "\n", encoding="utf-8")
-        print(f"plan written to {args.out}", file=sys.stderr)
-    return EXIT_PENDING if plan.actions else EXIT_OK
-
-
-def _confirm(plan: Plan, yes: bool) -> None:
-    if yes or not plan.actions:
-        return
-    if not sys.stdin.isatty():
-        raise ConfigError("apply needs confirmation: review the plan, then pass --yes (or --plan FILE / --digest D)")
-    answer = input(f"apply these {len(plan.actions)} actions? [y/N] ").strip().lower()
-    if answer not in ("y", "yes"):
-        raise PlanRejected("not applied: the operator declined")
-
-
-def cmd_apply(args: argparse.Namespace) -> int:
-    from banbot.enforce import apply_plan
-    from banbot.pipeline import check_same, load_plan_file
-    from banbot.wiki.session import open_farm
-
-    config = _config(args)
-    assert config is not None
-    reviewed = load_plan_file(args.plan) if args.plan else None
-    journal = Journal(config.journal)  # a broken journal stops the run before any wiki is touched
-    farm = open_farm(config, login=True)
-    from banbot.wiki.gateway import WikiGateway  # only after open_farm has pointed pywikibot at its config
-
-    if reviewed is not None:
-        args.user = args.user or (list(reviewed.users) if len(reviewed.users) else None)
-    plan = _plan(args, config, farm, journal)
-    if reviewed is not None:
-        check_same(reviewed, plan)
-    elif args.digest:
-        if not plan.digest.startswith(args.digest) or len(args.digest) < 12:
-            raise PlanRejected(f"the current plan's digest is {plan.digest}, not {args.digest}: the list or the farm "
-                               "changed since it was reviewed; re-plan and review again")
-    else:
-        if _fmt(args) != "json":
-            print(render.plan_table(plan))
-        _confirm(plan, args.yes)
-    progress = _progress_bar() if sys.stderr.isatty() and _fmt(args) != "json" else None
-    report = apply_plan(plan, WikiGateway(farm), journal, progress=progress, record_list=not args.user)
-    print(render.to_json(report.to_json()) if _fmt(args) == "json" else render.report_table(report))
-    return report.exit_code
-
-
-def _progress_bar() -> Any:
-    def show(i: int, n: int, action: Any) -> None:
-        width = 30
-        done = int(width * (i + 1) / max(n, 1))
-        sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {i + 1}/{n} {action.describe()[:60]:60}")
-        if i + 1 == n:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
+from banbot import logs
+from banbot.enforce import EXIT_ERROR, EXIT_USAGE
+from banbot.errors import BanbotError, WikiError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,42 +23,69 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="count", default=0, help="more log lines (twice: pywikibot's too)")
     common.add_argument("-q", "--quiet", action="count", default=0, help="warnings and errors only")
     common.add_argument("--log-format", choices=["text", "json"], default="text", help="log lines as text or JSON")
+    listopts = argparse.ArgumentParser(add_help=False)
+    listopts.add_argument("--page", help="the list page (overrides list.page)")
+    listopts.add_argument("--section", help="only this section of the page (overrides list.section)")
+
     ap = argparse.ArgumentParser(prog="banbot", description="Enforce a global ban list across a MediaWiki farm.")
-    sub = ap.add_subparsers(dest="command", required=True)
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("bans", parents=[common], help="read and parse the ban list")
+    def add(name: str, text: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common, *parents], help=text, description=text)
+        p.set_defaults(module=name)
+        return p
+
+    p = add("bans", "read and parse the ban list", listopts)
     p.add_argument("--source-file", help="parse this local wikitext file instead of the wiki page")
-    p.add_argument("--page", help="the list page (overrides list.page)")
-    p.add_argument("--section", help="only this section of the page (overrides list.section)")
     p.add_argument("--format", choices=["table", "json"])
-    p.set_defaults(func=cmd_bans)
 
-    for name, func, text in (("plan", cmd_plan, "preview what enforcement still lacks (writes nothing)"),
-                             ("apply", cmd_apply, "carry out the plan, each action once, journaled")):
-        p = sub.add_parser(name, parents=[common], help=text)
-        p.add_argument("--user", action="append", metavar="NAME", help="only this listed account (repeatable)")
-        p.add_argument("--section", help="only this section of the page (overrides list.section)")
-        p.add_argument("--page", help="the list page (overrides list.page)")
-        p.add_argument("--source-file", help=argparse.SUPPRESS if name == "apply" else
-                       "plan from a local list file (for previews; apply always reads the wiki)")
-        if name == "plan":
-            p.add_argument("--format", choices=["table", "json", "wikitext"])
-            p.add_argument("--out", metavar="PLAN.json", help="also write the plan to this file for `apply --plan`")
-            p.add_argument("--anonymous", action="store_true", help="do not log in (read-only preview)")
-        else:
-            p.add_argument("--format", choices=["table", "json"])
-            p.add_argument("--plan", metavar="PLAN.json", help="apply exactly this reviewed plan, or refuse")
-            p.add_argument("--digest", help="apply only if the fresh plan has this digest (at least 12 characters)")
-            p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        p.set_defaults(func=func)
+    p = add("plan", "preview what enforcement still lacks (writes nothing)", listopts)
+    p.add_argument("--user", action="append", metavar="NAME", help="only this listed account (repeatable)")
+    p.add_argument("--source-file", help="plan from a local list file (a preview; apply always reads the wiki)")
+    p.add_argument("--format", choices=["table", "json", "wikitext"])
+    p.add_argument("--out", metavar="PLAN.json", help="also write the plan to this file for `apply --plan`")
+    p.add_argument("--anonymous", action="store_true", help="do not log in (read-only preview)")
+
+    p = add("apply", "carry out the plan, each action once, journaled", listopts)
+    p.add_argument("--user", action="append", metavar="NAME", help="only this listed account (repeatable)")
+    p.add_argument("--plan", metavar="PLAN.json", help="apply exactly this reviewed plan, or refuse")
+    p.add_argument("--digest", help="apply only if the fresh plan has this digest (at least 12 characters)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--force", action="store_true", help="override the safety rules that allow it, after review")
+    p.add_argument("--format", choices=["table", "json"])
+
+    p = add("run", "the scheduled job: plan and apply within every safety rail, never prompting", listopts)
+    p.add_argument("--dry-run", action="store_true", help="preview only; exit 1 when actions are pending")
+    p.add_argument("--format", choices=["table", "json"])
+
+    p = add("enforce", "enforce one account now, listed or not (a steward's request)")
+    p.add_argument("name", help="the account")
+    p.add_argument("--reason", required=True, help="why; recorded in the journal, the log entries and the notice")
+    p.add_argument("--by", help="who asks (default: the operating system user)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--format", choices=["table", "json"])
+
+    p = add("audit", "each account's state on each wiki against what the list requires", listopts)
+    p.add_argument("name", nargs="*", help="accounts to audit (default: every active entry)")
+    p.add_argument("--anonymous", action="store_true", help="do not log in (read-only)")
+    p.add_argument("--format", choices=["table", "json"])
+
+    p = add("lifted", "accounts that left the list since the last applied revision (never unlocked by banbot)",
+            listopts)
+    p.add_argument("--format", choices=["table", "json"])
+
+    p = add("report", "a results table of what banbot did, per account and wiki")
+    p.add_argument("--publish", action="store_true", help="write it to report.page on the central wiki")
+    p.add_argument("--limit", type=int, default=500, help="the last N actions (default 500)")
     return ap
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.setup(args.verbose - args.quiet, args.log_format)
+    command = importlib.import_module(f"banbot.commands.{args.module}")
     try:
-        return int(args.func(args))
+        return int(command.run(args))
     except WikiError as e:
         print(f"banbot: error: {e}", file=sys.stderr)
         return EXIT_ERROR

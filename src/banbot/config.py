@@ -48,6 +48,17 @@ class EnforceConfig:
 
 
 @dataclass(frozen=True)
+class SafetyConfig:
+    require_protection: str = "sysop"  # "" to turn off; the list's edit protection must be at least this
+    trusted_groups: tuple[str, ...] = ("sysop", "steward", "staff")  # () to turn off
+    max_new_entries: int = 10  # -1 to turn off
+    max_actions: int = 100  # -1 to turn off
+    kill_switch: str = "Project:Banbot/Run"  # a page on the central wiki; "" to turn off
+    kill_switch_word: str = "run"
+    lock_file: Path | None = None  # default: the journal's path + ".lock"
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     list_wiki: str
@@ -61,6 +72,12 @@ class Config:
     journal: Path
     enforce: EnforceConfig
     link_prefix: str = ""  # interwiki prefix for list links in reasons, e.g. "m:"
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
+    report_page: str | None = None  # the status page `banbot report --publish` writes, on the central wiki
+
+    @property
+    def lock_file(self) -> Path:
+        return self.safety.lock_file or self.journal.with_name(self.journal.name + ".lock")
 
     @property
     def list_link(self) -> str:
@@ -93,9 +110,10 @@ def _strings(table: Mapping[str, Any], key: str, where: str, default: tuple[str,
 
 def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     base = path.parent if path else Path.cwd()
-    unknown = set(data) - {"list", "farm", "wikis", "enforce", "journal"}
+    allowed = ("list", "farm", "wikis", "enforce", "safety", "report", "journal")
+    unknown = set(data) - set(allowed)
     if unknown:
-        raise ConfigError(f"unknown config table(s) {sorted(unknown)}; allowed: list, farm, wikis, enforce, journal")
+        raise ConfigError(f"unknown config table(s) {sorted(unknown)}; allowed: {', '.join(allowed)}")
     lst = _get(data, "list", dict, "config")
     farm = _get(data, "farm", dict, "config")
     wikis_t = _get(data, "wikis", dict, "config")
@@ -149,6 +167,23 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         stray = set(getattr(enforce, key)) - set(wikis)
         if stray:
             raise ConfigError(f"enforce.{key} names wikis not in [wikis]: {sorted(stray)}")
+    saf = _get(data, "safety", dict, "config", {})
+    sd = SafetyConfig()
+    level = _get(saf, "require_protection", str, "safety", sd.require_protection)
+    if level not in ("", "autoconfirmed", "extendedconfirmed", "templateeditor", "sysop"):
+        raise ConfigError(f"safety.require_protection = {level!r}: use \"sysop\", \"autoconfirmed\" (or another "
+                          "protection level), or \"\" to turn the rule off")
+    lock = _get(saf, "lock_file", str, "safety", "")
+    safety = SafetyConfig(
+        require_protection=level,
+        trusted_groups=_strings(saf, "trusted_groups", "safety", sd.trusted_groups),
+        max_new_entries=_get(saf, "max_new_entries", int, "safety", sd.max_new_entries),
+        max_actions=_get(saf, "max_actions", int, "safety", sd.max_actions),
+        kill_switch=_get(saf, "kill_switch", str, "safety", sd.kill_switch),
+        kill_switch_word=_get(saf, "kill_switch_word", str, "safety", sd.kill_switch_word),
+        lock_file=(base / lock).resolve() if lock else None,
+    )
+    rep = _get(data, "report", dict, "config", {})
     journal_t = _get(data, "journal", dict, "config", {})
     journal = Path(_get(journal_t, "path", str, "journal", str(default_journal()))).expanduser()
     return Config(
@@ -164,6 +199,8 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         journal=journal if journal.is_absolute() else (base / journal).resolve(),
         enforce=enforce,
         link_prefix=_get(lst, "link_prefix", str, "list", ""),
+        safety=safety,
+        report_page=_get(rep, "page", str, "report", "") or None,
     )
 
 

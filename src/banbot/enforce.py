@@ -114,6 +114,6 @@ def apply_plan(plan: Plan, gateway: Gateway, journal: Journal, *, command: str =
         outcomes.append(Outcome(action, status))
     report = Report(plan.digest, tuple(outcomes), tuple(settled))
     journal.finish_run(run, report.summary())
-    if record_list and not report.failed:
+    if record_list:
         journal.record_applied(plan.source.location, plan.source.title, plan.source.revid, list(plan.users))
     return report

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ from banbot.config import Config
 from banbot.errors import PlanRejected, SourceUnreadable
 from banbot.journal import Journal
 from banbot.plan import Plan, PlanSettings, make_plan, plan_from_json
+from banbot.safety import Blocker, kill_switch_blocker, trust_blockers
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,33 @@ def build_plan(farm: Any, config: Config, bans: BanList, journal: Journal | None
     observed = states if states is not None else observe(farm, names, s, settled)
     completed = journal.completed() if journal else {}
     return make_plan(bans, observed, s, only=only, completed=completed)
+
+
+def kill_switch(farm: Any, config: Config) -> Blocker | None:
+    """Read the on-wiki kill switch; fail closed on any error."""
+    from banbot.errors import WikiError
+    from banbot.wiki.pages import page_text
+
+    if not config.safety.kill_switch:
+        return None
+    try:
+        text = page_text(farm.central, config.safety.kill_switch)
+    except WikiError as e:
+        return kill_switch_blocker(config.safety, None, error=f"{e.code}: {e.info}")
+    return kill_switch_blocker(config.safety, None if text is None else _COMMENT.sub("", text))
+
+
+def rails(farm: Any, config: Config, bans: BanList, plan: Plan, journal: Journal | None) -> list[Blocker]:
+    """Every rule that holds this plan back, the kill switch first."""
+    from banbot.wiki.users import user_groups
+
+    groups = None
+    if bans.source.kind == "wiki" and bans.source.user:
+        groups = user_groups(farm[config.list_wiki], bans.source.user)
+    last = journal.last_applied() if journal else None
+    found = trust_blockers(bans, plan, config.safety, editor_groups=groups, last_applied=last[1] if last else None)
+    switch = kill_switch(farm, config)
+    return ([switch] if switch else []) + found
 
 
 def load_plan_file(path: str | Path) -> Plan:

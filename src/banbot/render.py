@@ -86,3 +86,12 @@ def report_table(report: Report) -> str:
                            o.status + (f" ({o.code}: {o.info})" if o.code else "")) for o in report.outcomes]))
     out.append(report.line())
     return "\n".join(out)
+
+
+def blockers_text(blockers: Sequence[Any]) -> str:
+    lines = ["\napply is held back by:"]
+    for b in blockers:
+        lines.append(f"  [{b.rule}] {b.message}" + ("" if b.overridable else " (cannot be overridden)"))
+    if any(b.overridable for b in blockers):
+        lines.append("  after review, `banbot apply --force` overrides the rules that can be overridden")
+    return "\n".join(lines)

@@ -43,6 +43,7 @@ def publish(farm: FarmHandle, uniq: str, mode: str) -> tuple[str, dict[str, str]
         f"* <s>[[m:Special:CentralAuth/{n['lifted']}|{n['lifted']}]], since 1 January 2014</s>",
         f"* [[m:Special:CentralAuth/{n['missing']}|{n['missing']}]], since 8 March 2026",
         "{{div col end}}"]))
+    farm.protect("metawiki", page)
     return page, n
 
 

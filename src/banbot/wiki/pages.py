@@ -59,6 +59,22 @@ def read_talk_pages(client: WikiClient, users: list[str], bot_name: str | None) 
     return out
 
 
+def page_text(client: WikiClient, title: str) -> str | None:
+    """The current wikitext of a page, or None when it does not exist."""
+    data = client.call({"action": "query", "prop": "revisions", "titles": title, "rvprop": "content",
+                        "rvslots": "main"})
+    pages = data.get("query", {}).get("pages", [])
+    if not pages or pages[0].get("missing") or pages[0].get("invalid"):
+        return None
+    return _content(pages[0])
+
+
+def save_page(client: WikiClient, title: str, text: str, summary: str) -> dict[str, Any]:
+    data = client.call({"action": "edit", "title": title, "text": text, "summary": summary, "bot": 1,
+                        "watchlist": "nochange", "token": client.token("csrf")}, write=True)
+    return dict(data.get("edit", {}))
+
+
 def notice_check(client: WikiClient, title: str) -> tuple[bool, str | None]:
     """Whether the page already carries the notice marker, and the server time of this read (the
     ``starttimestamp`` of the edit that follows, so a deletion in between is detected)."""

@@ -34,6 +34,15 @@ def from_users_row(wiki: str, row: dict[str, Any]) -> LocalAccount:
     )
 
 
+def user_groups(client: WikiClient, name: str) -> list[str] | None:
+    """Effective groups of one account (None for an IP editor or a missing account)."""
+    data = client.call({"action": "query", "list": "users", "ususers": name, "usprop": "groups"})
+    rows = data.get("query", {}).get("users", [])
+    if not rows or rows[0].get("missing") or rows[0].get("invalid"):
+        return None
+    return list(rows[0].get("groups", []))
+
+
 def remove_groups(client: WikiClient, user: str, groups: tuple[str, ...], reason: str) -> list[str]:
     """Remove ``groups``; returns what the wiki says it removed (it silently drops what it cannot do)."""
     data = client.call({"action": "userrights", "user": user, "remove": "|".join(groups), "reason": reason,

@@ -1,0 +1,1 @@
+"""One module per command verb; each has ``run(args) -> exit code``. Shared steps live in ``common``."""

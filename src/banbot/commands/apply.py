@@ -1,0 +1,44 @@
+"""`banbot apply`: carry out the reviewed plan (or plan and apply), within the safety rails."""
+
+from __future__ import annotations
+
+import argparse
+
+from banbot import render
+from banbot.commands import common
+from banbot.errors import PlanRejected
+from banbot.journal import Journal
+from banbot.runlock import RunLock
+
+
+def run(args: argparse.Namespace) -> int:
+    from banbot.enforce import apply_plan
+    from banbot.pipeline import build_plan, check_same, load_plan_file, rails
+    from banbot.wiki.gateway import WikiGateway
+    from banbot.wiki.session import open_farm
+
+    cfg = common.config(args)
+    reviewed = load_plan_file(args.plan) if args.plan else None
+    output = common.fmt(args)
+    with RunLock(cfg.lock_file):
+        journal = Journal(cfg.journal)  # a broken journal stops the run before any wiki is touched
+        farm = open_farm(cfg, login=True)
+        bans, plan = common.plan_for(args, cfg, farm, journal)
+        subset = reviewed is not None and set(reviewed.users) != set(plan.users)
+        if reviewed is not None and subset:  # the reviewed plan was for some accounts only (plan --user)
+            plan = build_plan(farm, cfg, bans, journal, common.listed_only(bans, list(reviewed.users)))
+        if reviewed is not None:
+            check_same(reviewed, plan)
+        elif args.digest:
+            if len(args.digest) < 12 or not plan.digest.startswith(args.digest):
+                raise PlanRejected(f"the current plan's digest is {plan.digest}, not {args.digest}: the list or the "
+                                   "farm changed since it was reviewed; re-plan and review again")
+        else:
+            if output != "json":
+                print(render.plan_table(plan))
+            common.confirm(plan, args.yes)
+        common.refuse_if_unsafe(rails(farm, cfg, bans, plan, journal), args.force)
+        report = apply_plan(plan, WikiGateway(farm), journal, progress=common.progress_bar(output),
+                            record_list=not (args.user or subset))
+    print(render.to_json(report.to_json()) if output == "json" else render.report_table(report))
+    return report.exit_code

@@ -1,0 +1,46 @@
+"""One run at a time: an exclusive, non-blocking lock on a file next to the journal.
+
+The lock is held by the kernel (flock), so it is released when the process ends, even by SIGKILL: a
+crashed run never leaves a stale lock behind. The file records who holds it, for the message.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from pathlib import Path
+from types import TracebackType
+
+from banbot.errors import BanbotError
+
+
+class RunInProgress(BanbotError):
+    exit_code = 6
+
+
+class RunLock:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 200).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise RunInProgress(f"another banbot run holds {self.path} ({holder}); this run did nothing. "
+                                "If no banbot is running, the lock is free again: the kernel releases it") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}".encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
