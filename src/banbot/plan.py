@@ -107,11 +107,17 @@ class Block(Action):
 
 @dataclass(frozen=True)
 class Notify(Action):
+    """A new section appended to the talk page as a whole-page edit against the observed revision, so a
+    retried or repeated edit meets an edit conflict instead of posting the notice twice."""
+
     kind: ClassVar[str] = "notify"
     title: str = ""
     section_title: str = ""
     text: str = ""
-    base_revid: int | None = None
+    base_revid: int | None = None  # None: the page did not exist (the edit must create it)
+    base_text: str | None = field(default=None, compare=False, repr=False)
+    base_timestamp: str | None = field(default=None, compare=False)
+    start_timestamp: str | None = field(default=None, compare=False)
 
     def fields(self) -> dict[str, Any]:
         return {"title": self.title, "section_title": self.section_title, "text": self.text,
@@ -284,7 +290,9 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
         if NOTICE_MARKER not in text:
             text += f" <!-- {NOTICE_MARKER} -->"
         actions.append(Notify(name, wiki, reason, title=page.title, section_title=s.enforce.notice_title,
-                              text=text, base_revid=page.revid))
+                              text=text, base_revid=page.revid if page.exists else None,
+                              base_text=page.text if page.exists else None, base_timestamp=page.timestamp,
+                              start_timestamp=page.read_at))
     return actions, holds
 
 

@@ -6,7 +6,7 @@ farm without global accounts, where "locked" has no meaning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class TalkPage:
     has_notice: bool = False
     nobots: bool = False
     protection: str | None = None  # edit protection level, if any
+    text: str | None = field(default=None, compare=False, repr=False)  # the wikitext, to append a notice to
+    read_at: str | None = field(default=None, compare=False)  # server time of the read (the edit's starttimestamp)
 
 
 @dataclass(frozen=True)

@@ -107,11 +107,13 @@ def test_notice_is_a_new_section_posted_once(farm: FarmHandle, plain_farm, uniq:
     talk = read_talk_pages(plain_farm["metawiki"], [name], "BanBot")[name]
     assert talk.exists and not talk.has_notice and talk.revid
     notice = Notify(name, "metawiki", "ban notice", title=talk.title, section_title="Global ban",
-                    text=f"You are banned. <!-- {NOTICE_MARKER} -->", base_revid=talk.revid)
+                    text=f"You are banned. <!-- {NOTICE_MARKER} -->", base_revid=talk.revid, base_text=talk.text,
+                    base_timestamp=talk.timestamp, start_timestamp=talk.read_at)
     gw = WikiGateway(plain_farm)
     assert gw.perform(notice) == "done"
     text = farm.text("metawiki", talk.title)
     assert text.startswith("Earlier discussion.") and "== Global ban ==" in text and text.count(NOTICE_MARKER) == 1
+    # the same edit again (a retry whose first attempt landed) is a null edit, seen as already done
     assert gw.perform(notice) == "already"
     assert farm.text("metawiki", talk.title).count(NOTICE_MARKER) == 1
     assert read_talk_pages(plain_farm["metawiki"], [name], "BanBot")[name].has_notice
@@ -251,3 +253,39 @@ def test_lock_state_is_read_50_accounts_a_request_where_the_wiki_can(farm: FarmH
     assert all(states[n].locked for n in names[:53]) and not states[names[54]].locked
     assert not states[f"{uniq} Ghost"].exists
     assert states[names[54]].on("enwiki") is not None  # detail read for the account that needs work
+
+
+def test_a_notice_on_a_missing_talk_page_creates_it_once(farm: FarmHandle, plain_farm, uniq: str) -> None:
+    from banbot.plan import Notify
+    from banbot.wiki.gateway import WikiGateway
+    from banbot.wiki.pages import read_talk_pages
+
+    name = f"{uniq} Fresh"
+    talk = read_talk_pages(plain_farm["enwiki"], [name], "BanBot")[name]
+    assert not talk.exists
+    notice = Notify(name, "enwiki", "ban", title=talk.title, section_title="Global ban",
+                    text=f"Banned. <!-- {NOTICE_MARKER} -->", start_timestamp=talk.read_at)
+    gw = WikiGateway(plain_farm)
+    assert gw.perform(notice) == "done"
+    assert gw.perform(notice) == "already"  # createonly: the repeat meets articleexists
+    assert farm.text("enwiki", talk.title).count(NOTICE_MARKER) == 1
+
+
+def test_a_talk_page_edited_since_it_was_read_keeps_the_other_edit(farm: FarmHandle, plain_farm, uniq: str) -> None:
+    from banbot.plan import Notify
+    from banbot.wiki.gateway import WikiGateway
+    from banbot.wiki.pages import read_talk_pages
+
+    name = f"{uniq} Busy"
+    farm.edit("enwiki", f"User talk:{name}", "First.")
+    talk = read_talk_pages(plain_farm["enwiki"], [name], "BanBot")[name]
+    farm.edit("enwiki", f"User talk:{name}", "First.\n\nA reply written meanwhile.")
+    notice = Notify(name, "enwiki", "ban", title=talk.title, section_title="Global ban",
+                    text=f"Banned. <!-- {NOTICE_MARKER} -->", base_revid=talk.revid, base_text=talk.text,
+                    base_timestamp=talk.timestamp, start_timestamp=talk.read_at)
+    try:
+        assert WikiGateway(plain_farm).perform(notice) == "done"  # MediaWiki merged the two edits
+    except PermanentWikiError as e:
+        assert e.code == "editconflict"  # or refused ours: either way nothing is overwritten
+    text = farm.text("enwiki", f"User talk:{name}")
+    assert "A reply written meanwhile." in text and text.count(NOTICE_MARKER) <= 1

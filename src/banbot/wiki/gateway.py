@@ -43,12 +43,18 @@ class WikiGateway:
                                reblock=action.reblock)
         if isinstance(action, Notify):
             client = self.farm[action.wiki]
-            present, now = pages.notice_check(client, action.title)
-            if present:  # never twice, even if the journal was lost
-                return "already"
-            pages.post_notice(client, title=action.title, section_title=action.section_title, text=action.text,
-                              summary=action.reason, base_revid=action.base_revid, start_timestamp=now)
-            return "done"
+            try:
+                edit = pages.post_notice(client, title=action.title, section_title=action.section_title, text=action.text,
+                                  summary=action.reason, base_revid=action.base_revid, base_text=action.base_text,
+                                  base_timestamp=action.base_timestamp, start_timestamp=action.start_timestamp)
+            except WikiError as e:
+                # the page moved on since it was read: maybe our own earlier attempt landed; never post twice
+                if e.code in ("editconflict", "articleexists", "missingtitle") and \
+                        pages.notice_check(client, action.title)[0]:
+                    return "already"
+                raise
+            # a repeat of an edit that already landed changes nothing: MediaWiki answers "nochange"
+            return "already" if edit.get("nochange") else "done"
         raise TypeError(f"unknown action {action!r}")
 
     def _check_removed(self, action: RemoveGlobalGroups | RemoveLocalGroups, removed: list[str]) -> str:

@@ -44,7 +44,8 @@ def read_talk_pages(client: WikiClient, users: list[str], bot_name: str | None) 
         chunk = users[i:i + BATCH]
         titles = {f"User talk:{u}": u for u in chunk}
         data = client.call({"action": "query", "prop": "revisions|info", "titles": "|".join(titles),
-                            "rvprop": "content|ids|timestamp", "rvslots": "main", "inprop": "protection"})
+                            "rvprop": "content|ids|timestamp", "rvslots": "main", "inprop": "protection",
+                            "curtimestamp": 1})
         query = data.get("query", {})
         back = {n["to"]: n["from"] for n in query.get("normalized", [])}
         for page in query.get("pages", []):
@@ -55,7 +56,8 @@ def read_talk_pages(client: WikiClient, users: list[str], bot_name: str | None) 
             edit = [p["level"] for p in page.get("protection", []) if p.get("type") == "edit"]
             out[user] = TalkPage(client.dbname, title, exists=not page.get("missing"), revid=rev.get("revid"),
                                  timestamp=rev.get("timestamp"), has_notice=NOTICE_MARKER in text,
-                                 nobots=opts_out(text, bot_name), protection=edit[0] if edit else None)
+                                 nobots=opts_out(text, bot_name), protection=edit[0] if edit else None,
+                                 text=text if not page.get("missing") else None, read_at=data.get("curtimestamp"))
     return out
 
 
@@ -85,12 +87,27 @@ def notice_check(client: WikiClient, title: str) -> tuple[bool, str | None]:
 
 
 def post_notice(client: WikiClient, *, title: str, section_title: str, text: str, summary: str,
-                base_revid: int | None, start_timestamp: str | None) -> dict[str, Any]:
-    """A new section on the talk page; ``baserevid``/``starttimestamp`` let the server detect a race."""
-    data = client.call({"action": "edit", "title": title, "section": "new", "sectiontitle": section_title,
-                        "text": text, "summary": summary, "bot": 1, "baserevid": base_revid,
-                        "starttimestamp": start_timestamp, "watchlist": "nochange",
-                        "token": client.token("csrf")}, write=True)
+                base_revid: int | None, base_text: str | None, base_timestamp: str | None,
+                start_timestamp: str | None) -> dict[str, Any]:
+    """Append a new section as a whole-page edit against the observed revision.
+
+    ``section=new`` never conflicts, so a retried request (a response lost on the way back) would post the
+    notice twice. A whole-page edit with ``baserevid``/``basetimestamp``/``starttimestamp`` (or ``createonly``
+    for a page that did not exist) turns the second attempt into ``editconflict``/``articleexists`` instead.
+    """
+    section = f"== {section_title} ==\n{text}"
+    params: dict[str, Any] = {"action": "edit", "title": title, "summary": summary, "bot": 1,
+                              "watchlist": "nochange", "starttimestamp": start_timestamp}
+    if base_revid is None:
+        params.update(text=section, createonly=1)
+    else:
+        if base_text is None:
+            raise WikiError.from_code("no-base-text", "a notice on an existing page needs the observed text",
+                                      wiki=client.dbname)
+        params.update(text=f"{base_text.rstrip()}\n\n{section}" if base_text.strip() else section,
+                      baserevid=base_revid, basetimestamp=base_timestamp, nocreate=1)
+    params["token"] = client.token("csrf")
+    data = client.call(params, write=True)
     edit = data.get("edit", {})
     if edit.get("result") != "Success":
         raise WikiError.from_code("edit-failure", str(edit), wiki=client.dbname)
