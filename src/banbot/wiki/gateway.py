@@ -44,9 +44,10 @@ class WikiGateway:
         if isinstance(action, Notify):
             client = self.farm[action.wiki]
             try:
-                edit = pages.post_notice(client, title=action.title, section_title=action.section_title, text=action.text,
-                                  summary=action.reason, base_revid=action.base_revid, base_text=action.base_text,
-                                  base_timestamp=action.base_timestamp, start_timestamp=action.start_timestamp)
+                edit = pages.post_notice(
+                    client, title=action.title, section_title=action.section_title, text=action.text,
+                    summary=action.reason, base_revid=action.base_revid, base_text=action.base_text,
+                    base_timestamp=action.base_timestamp, start_timestamp=action.start_timestamp)
             except WikiError as e:
                 # the page moved on since it was read: maybe our own earlier attempt landed; never post twice
                 if e.code in ("editconflict", "articleexists", "missingtitle") and \
@@ -54,8 +55,25 @@ class WikiGateway:
                     return "already"
                 raise
             # a repeat of an edit that already landed changes nothing: MediaWiki answers "nochange"
-            return "already" if edit.get("nochange") else "done"
+            if edit.get("nochange"):
+                return "already"
+            self._restore_intervening_edit(action, edit)
+            return "done"
         raise TypeError(f"unknown action {action!r}")
+
+    def _restore_intervening_edit(self, action: Notify, edit: dict[str, object]) -> None:
+        """MediaWiki detects edit conflicts by timestamp, to the second: an edit saved in the same second as
+        our read can be overwritten without a conflict. The response's ``oldrevid`` tells: if it is not the
+        revision we based on, put that revision's text back, with the notice appended."""
+        old, new = edit.get("oldrevid"), edit.get("newrevid")
+        if action.base_revid is None or not isinstance(old, int) or not isinstance(new, int) or \
+                old == action.base_revid:
+            return
+        wiki = self.farm[action.wiki]
+        kept = pages.revision_text(wiki, old)
+        pages.post_notice(wiki, title=action.title, section_title=action.section_title, text=action.text,
+                          summary=action.reason + " (keeping an edit made meanwhile)", base_revid=new,
+                          base_text=kept, base_timestamp=str(edit.get("newtimestamp")), start_timestamp=None)
 
     def _check_removed(self, action: RemoveGlobalGroups | RemoveLocalGroups, removed: list[str]) -> str:
         """userrights silently drops what it cannot do: compare with what was asked, then look again."""

@@ -71,6 +71,15 @@ def page_text(client: WikiClient, title: str) -> str | None:
     return _content(pages[0])
 
 
+def revision_text(client: WikiClient, revid: int) -> str:
+    data = client.call({"action": "query", "prop": "revisions", "revids": revid, "rvprop": "content",
+                        "rvslots": "main"})
+    pages = data.get("query", {}).get("pages", [])
+    if not pages:
+        raise WikiError.from_code("nosuchrevid", f"revision {revid}", wiki=client.dbname)
+    return _content(pages[0])
+
+
 def save_page(client: WikiClient, title: str, text: str, summary: str) -> dict[str, Any]:
     data = client.call({"action": "edit", "title": title, "text": text, "summary": summary, "bot": 1,
                         "watchlist": "nochange", "token": client.token("csrf")}, write=True)
