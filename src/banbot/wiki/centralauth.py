@@ -7,11 +7,12 @@ from typing import Any
 
 from banbot.errors import WikiError
 from banbot.state import AccountState, LocalAccount
-from banbot.wiki.client import WikiClient
+from banbot.wiki.client import WikiClient, tolerant
 
 BATCH = 50
 
 
+@tolerant
 def has_globalusers(client: WikiClient) -> bool:
     """``list=globalusers`` (the batch lock-state read) exists only on CentralAuth from May 2026 on."""
     data = client.call({"action": "paraminfo", "modules": "query"})
@@ -22,18 +23,23 @@ def has_globalusers(client: WikiClient) -> bool:
     return False
 
 
+@tolerant
 def lock_states(client: WikiClient, names: list[str]) -> dict[str, tuple[bool, bool, tuple[str, ...]]]:
     """name -> (exists, locked, global groups), 50 names a request, via ``list=globalusers``."""
     out: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
     for i in range(0, len(names), BATCH):
         data = client.call({"action": "query", "list": "globalusers", "gususers": "|".join(names[i:i + BATCH]),
                             "gusprop": "locked|groups"})
+        asked = set(names[i:i + BATCH])
         for row in data.get("query", {}).get("globalusers", []):
+            if row["name"] not in asked:
+                continue
             exists = not (row.get("missing") or row.get("invalid"))
-            out[row["name"]] = (exists, bool(row.get("locked")), tuple(row.get("groups", [])))
+            out[row["name"]] = (exists, row.get("locked") is True, tuple(str(g) for g in row.get("groups", [])))
     return out
 
 
+@tolerant
 def global_account(client: WikiClient, name: str, wikis: set[str]) -> tuple[AccountState, str | None]:
     """One ``meta=globaluserinfo`` read: lock, global groups, every attached and unattached local account.
 
@@ -44,6 +50,9 @@ def global_account(client: WikiClient, name: str, wikis: set[str]) -> tuple[Acco
     info: dict[str, Any] = data.get("query", {}).get("globaluserinfo", {})
     if info.get("missing") or "id" not in info:
         return AccountState(name, exists=False), None
+    if info["name"] != name:  # never let an answer about another account drive actions against it
+        raise WikiError.from_code("unexpected-name", f"asked about {name!r}, the wiki answered about "
+                                                     f"{info['name']!r}", wiki=client.dbname)
     local = []
     for attached, key in ((True, "merged"), (False, "unattached")):
         for row in info.get(key, []):
@@ -60,6 +69,7 @@ def global_account(client: WikiClient, name: str, wikis: set[str]) -> tuple[Acco
     return state, check
 
 
+@tolerant
 def lock(client: WikiClient, name: str, reason: str, statecheck: str | None) -> str:
     """Lock with CentralAuth's own token type. Locking a locked account is a no-op success upstream."""
     data = client.call({"action": "setglobalaccountstatus", "user": name, "locked": "lock", "reason": reason,
@@ -72,12 +82,14 @@ def lock(client: WikiClient, name: str, reason: str, statecheck: str | None) -> 
     return "done"
 
 
+@tolerant
 def remove_global_groups(client: WikiClient, name: str, groups: tuple[str, ...], reason: str) -> list[str]:
     data = client.call({"action": "globaluserrights", "user": name, "remove": "|".join(groups), "reason": reason,
                         "token": client.token("userrights")}, write=True)
     return list(data.get("globaluserrights", {}).get("removed", []))
 
 
+@tolerant
 def remove_interwiki_groups(client: WikiClient, name: str, wiki: str, groups: tuple[str, ...],
                             reason: str) -> list[str]:
     """Local groups on ``wiki`` removed from the central wiki (``user=Name@dbname``), as the WMF does."""

@@ -9,15 +9,42 @@ never logged.
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
+import signal
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from banbot.errors import TransientWikiError, WikiError
 from banbot.logs import redact_params
 
 log = logging.getLogger(__name__)
+
+
+# Fault-injection hook for the crash tests (tests/integration/test_faults.py): the process kills itself with
+# SIGKILL right after the N-th write has been answered, before banbot records the outcome. Never set it
+# outside tests.
+_KILL_AFTER_WRITES = int(os.environ.get("BANBOT_TEST_KILL_AFTER_WRITES") or 0)
+_writes_done = 0
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def tolerant(fn: F) -> F:
+    """Read a response defensively: a body of an unexpected shape is a WikiError, never a crash."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+            client = args[0] if args else None
+            raise WikiError.from_code("malformed-response", f"{fn.__name__}: {type(e).__name__}: {e}",
+                                      wiki=getattr(client, "dbname", "")) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 class WikiClient:
@@ -69,6 +96,14 @@ class WikiClient:
             # CentralAuth's setglobalaccountstatus can answer with a list-shaped "error", which
             # pywikibot cannot read (it raises TypeError): report it, do not guess success.
             raise WikiError.from_code("malformed-error", str(e), wiki=self.dbname) from None
+        if write and _KILL_AFTER_WRITES:
+            global _writes_done
+            _writes_done += 1
+            if _writes_done == _KILL_AFTER_WRITES:
+                os.kill(os.getpid(), signal.SIGKILL)
+        if not isinstance(result, dict):
+            raise WikiError.from_code("malformed-response", f"not a JSON object: {type(result).__name__}",
+                                      wiki=self.dbname)
         return result
 
     def _from_apierror(self, e: Any) -> WikiError:

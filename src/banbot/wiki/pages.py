@@ -8,7 +8,7 @@ from banbot.banlist import ListSource, Protection
 from banbot.errors import SourceUnreadable, WikiError
 from banbot.plan import NOTICE_MARKER, opts_out
 from banbot.state import TalkPage
-from banbot.wiki.client import WikiClient
+from banbot.wiki.client import WikiClient, tolerant
 
 BATCH = 50
 
@@ -18,6 +18,7 @@ def _content(page: dict[str, Any]) -> str:
     return str(revs[0].get("slots", {}).get("main", {}).get("content", ""))
 
 
+@tolerant
 def read_ban_page(client: WikiClient, title: str) -> tuple[str, ListSource]:
     """The page's current wikitext and what later stages need to trust it, in one request."""
     data = client.call({"action": "query", "prop": "revisions|info", "titles": title,
@@ -37,6 +38,7 @@ def read_ban_page(client: WikiClient, title: str) -> tuple[str, ListSource]:
     return _content(page), source
 
 
+@tolerant
 def read_talk_pages(client: WikiClient, users: list[str], bot_name: str | None) -> dict[str, TalkPage]:
     """Talk pages of ``users`` (50 a request): revid/timestamp for the edit, notice marker, {{nobots}}."""
     out: dict[str, TalkPage] = {}
@@ -61,6 +63,7 @@ def read_talk_pages(client: WikiClient, users: list[str], bot_name: str | None) 
     return out
 
 
+@tolerant
 def page_text(client: WikiClient, title: str) -> str | None:
     """The current wikitext of a page, or None when it does not exist."""
     data = client.call({"action": "query", "prop": "revisions", "titles": title, "rvprop": "content",
@@ -71,6 +74,7 @@ def page_text(client: WikiClient, title: str) -> str | None:
     return _content(pages[0])
 
 
+@tolerant
 def revision_text(client: WikiClient, revid: int) -> str:
     data = client.call({"action": "query", "prop": "revisions", "revids": revid, "rvprop": "content",
                         "rvslots": "main"})
@@ -80,12 +84,14 @@ def revision_text(client: WikiClient, revid: int) -> str:
     return _content(pages[0])
 
 
+@tolerant
 def save_page(client: WikiClient, title: str, text: str, summary: str) -> dict[str, Any]:
     data = client.call({"action": "edit", "title": title, "text": text, "summary": summary, "bot": 1,
                         "watchlist": "nochange", "token": client.token("csrf")}, write=True)
     return dict(data.get("edit", {}))
 
 
+@tolerant
 def notice_check(client: WikiClient, title: str) -> tuple[bool, str | None]:
     """Whether the page already carries the notice marker, and the server time of this read (the
     ``starttimestamp`` of the edit that follows, so a deletion in between is detected)."""
@@ -95,6 +101,7 @@ def notice_check(client: WikiClient, title: str) -> tuple[bool, str | None]:
     return bool(pages) and NOTICE_MARKER in _content(pages[0]), data.get("curtimestamp")
 
 
+@tolerant
 def post_notice(client: WikiClient, *, title: str, section_title: str, text: str, summary: str,
                 base_revid: int | None, base_text: str | None, base_timestamp: str | None,
                 start_timestamp: str | None) -> dict[str, Any]:

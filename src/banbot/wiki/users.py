@@ -6,19 +6,21 @@ from typing import Any
 
 from banbot.errors import WikiError
 from banbot.state import LocalAccount
-from banbot.wiki.client import WikiClient
+from banbot.wiki.client import WikiClient, tolerant
 
 BATCH = 50  # the API's multi-value limit without apihighlimits; never rely on silent truncation
 
 
+@tolerant
 def local_accounts(client: WikiClient, names: list[str]) -> dict[str, LocalAccount]:
     """``list=users`` with explicit groups and block info, 50 names a request; missing names are absent."""
     out: dict[str, LocalAccount] = {}
     for i in range(0, len(names), BATCH):
+        asked = set(names[i:i + BATCH])
         data = client.call({"action": "query", "list": "users", "ususers": "|".join(names[i:i + BATCH]),
                             "usprop": "groupmemberships|blockinfo"})
         for row in data.get("query", {}).get("users", []):
-            if row.get("missing") or row.get("invalid"):
+            if row.get("missing") or row.get("invalid") or row["name"] not in asked:
                 continue
             out[row["name"]] = from_users_row(client.dbname, row)
     return out
@@ -34,6 +36,7 @@ def from_users_row(wiki: str, row: dict[str, Any]) -> LocalAccount:
     )
 
 
+@tolerant
 def user_groups(client: WikiClient, name: str) -> list[str] | None:
     """Effective groups of one account (None for an IP editor or a missing account)."""
     data = client.call({"action": "query", "list": "users", "ususers": name, "usprop": "groups"})
@@ -43,6 +46,7 @@ def user_groups(client: WikiClient, name: str) -> list[str] | None:
     return list(rows[0].get("groups", []))
 
 
+@tolerant
 def remove_groups(client: WikiClient, user: str, groups: tuple[str, ...], reason: str) -> list[str]:
     """Remove ``groups``; returns what the wiki says it removed (it silently drops what it cannot do)."""
     data = client.call({"action": "userrights", "user": user, "remove": "|".join(groups), "reason": reason,
@@ -50,6 +54,7 @@ def remove_groups(client: WikiClient, user: str, groups: tuple[str, ...], reason
     return list(data.get("userrights", {}).get("removed", []))
 
 
+@tolerant
 def block(client: WikiClient, user: str, reason: str, *, noemail: bool, reblock: bool) -> str:
     """An indefinite sitewide block with account creation disabled. Returns "done" or "already"."""
     try:
