@@ -21,6 +21,7 @@ injected are at GET /_faults. Standard library only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import random
@@ -96,10 +97,8 @@ def handler_for(upstream: str, faults: Faults) -> type[BaseHTTPRequestHandler]:
 
         def _drop(self) -> None:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(2)
-            except OSError:
-                pass
 
         def _handle(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)

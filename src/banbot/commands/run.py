@@ -8,7 +8,7 @@ import argparse
 from banbot import render
 from banbot.banlist import BanList
 from banbot.commands import common
-from banbot.enforce import EXIT_OK, EXIT_PENDING, Report
+from banbot.enforce import EXIT_OK, EXIT_PENDING
 from banbot.errors import UnsafeRun
 from banbot.journal import Journal
 from banbot.plan import Plan
@@ -48,10 +48,8 @@ def run(args: argparse.Namespace) -> int:
             except UnsafeRun as e:
                 print(_line(bans, plan, str(e)))
                 raise
-        report = apply_plan(plan, WikiGateway(farm), journal, command="run") if plan.actions else \
-            Report(plan.digest, ())
-        if not plan.actions:
-            journal.record_applied(bans.source.location, bans.source.title, bans.source.revid, list(plan.users))
+        # also with nothing to do: rows a crashed run left "intended" are settled here
+        report = apply_plan(plan, WikiGateway(farm), journal, command="run")
     if output == "json":
         print(render.to_json(report.to_json() | {"held": [h.data() for h in plan.holds]}))
     else:
