@@ -218,8 +218,9 @@ def test_a_config_pointing_a_dbname_at_another_wiki_is_refused(plain_farm) -> No
     cfg = plain_farm.config
     swapped = dataclasses.replace(cfg, wikis={"metawiki": cfg.wikis["metawiki"],
                                               "enwiki": WikiConfig("enwiki", cfg.wikis["zhwiki"].api, "zh")})
+    farm = open_farm(swapped, login=False)  # sites open on first use: the check runs then
     with pytest.raises(ConfigError, match="is the API of 'zhwiki', not 'enwiki'"):
-        open_farm(swapped, login=False)
+        farm["enwiki"]
 
 
 def test_siteinfo_is_read_through_the_adapter(plain_farm) -> None:
@@ -293,3 +294,13 @@ def test_a_talk_page_edited_since_it_was_read_keeps_the_other_edit(farm: FarmHan
     text = farm.text("enwiki", f"User talk:{name}")
     assert "A reply written meanwhile." in text
     assert text.count(NOTICE_MARKER) == (1 if outcome == "done" else 0)
+
+
+def test_sites_are_opened_only_when_a_run_needs_them(ca_config) -> None:
+    from banbot.wiki.session import open_farm
+
+    farm = open_farm(ca_config, login=False)
+    assert [c.dbname for c in farm.clients.opened] == ["metawiki"]
+    assert set(farm.clients) == {"metawiki", "enwiki", "zhwiki"}
+    farm["zhwiki"]
+    assert [c.dbname for c in farm.clients.opened] == ["metawiki", "zhwiki"]

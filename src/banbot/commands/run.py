@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         journal = Journal(cfg.journal)
         farm = open_farm(cfg, login=True, simulate=args.dry_run)
         bans, plan = common.plan_for(args, cfg, farm, journal)
-        blockers = rails(farm, cfg, bans, plan, journal)
+        # the rails read the wiki (the editor's groups, the kill switch): only when there is something to guard
+        blockers = rails(farm, cfg, bans, plan, journal) if plan.actions else []
         if args.dry_run:
             if output == "json":
                 common.show_plan(plan, output, blockers)

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,12 +26,42 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class LazyClients(Mapping[str, "WikiClient"]):
+    """Every configured wiki by dbname; a site is opened (and logged in to) the first time it is used.
+
+    A farm of a thousand wikis costs session set-up (siteinfo, login, tokens) only on the wikis a run
+    actually touches: on CentralAuth farms, the central wiki and the home wikis of accounts to notify.
+    """
+
+    def __init__(self, names: list[str], opener: Callable[[str], WikiClient]) -> None:
+        self._names = names
+        self._open: dict[str, WikiClient] = {}
+        self._opener = opener
+
+    def __getitem__(self, dbname: str) -> WikiClient:
+        if dbname not in self._open:
+            if dbname not in self._names:
+                raise KeyError(dbname)
+            self._open[dbname] = self._opener(dbname)
+        return self._open[dbname]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @property
+    def opened(self) -> list[WikiClient]:
+        return list(self._open.values())
+
+
 @dataclass
 class Farm:
-    """The open sites of one run, keyed by dbname, sharing one request counter."""
+    """The sites of one run, keyed by dbname, sharing one request counter."""
 
     config: Config
-    clients: dict[str, WikiClient]
+    clients: Mapping[str, WikiClient]
     counter: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -42,7 +73,8 @@ class Farm:
 
     @property
     def writes(self) -> int:
-        return sum(c.writes for c in self.clients.values())
+        opened = self.clients.opened if isinstance(self.clients, LazyClients) else list(self.clients.values())
+        return sum(c.writes for c in opened)
 
 
 def _import_pywikibot(config: Config) -> Any:
@@ -78,7 +110,7 @@ def _family_name(pywikibot: Any, dbname: str, api: str) -> str:
 
 def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
               only: list[str] | None = None) -> Farm:
-    """Sites for every wiki in the config (or ``only`` those); logs in when ``login`` is true.
+    """Sites for every wiki in the config (or ``only`` those), opened on first use; logs in when ``login``.
 
     ``simulate`` turns on pywikibot's request-layer simulation: a stray write in a preview is blocked
     there too, not only by banbot never calling the executor.
@@ -89,10 +121,10 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
     from banbot.wiki.client import WikiClient
 
     pywikibot.config.simulate = simulate
-    farm = Farm(config, {})
-    for db, wiki in config.wikis.items():
-        if only is not None and db not in only:
-            continue
+    counter: Counter[str] = Counter()
+
+    def open_one(db: str) -> WikiClient:
+        wiki = config.wikis[db]
         fam = _family_name(pywikibot, db, wiki.api)
         try:
             site = pywikibot.Site(fam, fam)
@@ -105,11 +137,17 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
             raise TransientWikiError("connection", f"{wiki.api}: {type(e).__name__}: {e}", wiki=db) from None
         except pwbexc.APIError as e:
             raise ConfigError(f"cannot log in to {db}: {e.code}: {e.info}") from None
-        client = WikiClient(db, site, farm.counter)
+        client = WikiClient(db, site, counter)
         wikiid = client.siteinfo().get("wikiid")
         if wikiid != db:
             raise ConfigError(f"wikis.{db}.api ({wiki.api}) is the API of {wikiid!r}, not {db!r}: fix the URL or the "
                               "table name, so that no action lands on the wrong wiki")
-        farm.clients[db] = client
-        log.debug("session: opened %s at %s as %s", db, wiki.api, farm.clients[db].username())
+        log.debug("session: opened %s at %s as %s", db, wiki.api, client.username())
+        return client
+
+    names = [db for db in config.wikis if only is None or db in only]
+    farm = Farm(config, LazyClients(names, open_one), counter)
+    for db in dict.fromkeys([config.central, config.list_wiki]):  # always needed: problems show up at once
+        if db in names:
+            farm.clients[db]
     return farm
