@@ -115,3 +115,20 @@ def test_summary_counts_by_kind() -> None:
     summary = report.summary()
     assert summary["locked"] == 2 and summary["notified"] == 2
     assert report.line().startswith("apply: 2 locked")
+
+
+def test_a_guard_that_says_stop_halts_the_run_and_skips_the_rest(tmp_path: Path) -> None:
+    plan = a_plan()
+    answers = iter([None, None, "the kill switch says 'stop'"])
+    gw = RecordingGateway()
+    report = apply_plan(plan, gw, Journal(tmp_path / "j.sqlite"), guard=lambda: next(answers))
+    assert len(gw.sent) == 2
+    assert [o.status for o in report.outcomes] == ["done", "done"] + ["skipped"] * (len(plan.actions) - 2)
+    assert report.exit_code == 3
+
+
+def test_small_facts_are_remembered_with_an_age(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite")
+    journal.remember("k", "v")
+    assert journal.recall("k") == "v" and journal.recall("k", max_age_s=60) == "v"
+    assert journal.recall("missing") is None

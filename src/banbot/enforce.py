@@ -52,6 +52,8 @@ class Report:
 
     @property
     def exit_code(self) -> int:
+        if any(o.code == "kill-switch" for o in self.outcomes):
+            return EXIT_UNSAFE
         return EXIT_PARTIAL if self.failed else EXIT_OK
 
     def summary(self) -> dict[str, int]:
@@ -89,7 +91,10 @@ def settle_interrupted(journal: Journal, plan: Plan) -> list[str]:
 
 def apply_plan(plan: Plan, gateway: Gateway, journal: Journal, *, command: str = "apply",
                requested_by: str | None = None, why: str | None = None,
-               progress: Callable[[int, int, Action], None] | None = None, record_list: bool = True) -> Report:
+               progress: Callable[[int, int, Action], None] | None = None, record_list: bool = True,
+               guard: Callable[[], str | None] | None = None) -> Report:
+    """Apply every action of ``plan`` once. ``guard`` is asked before each action (it may re-read the kill
+    switch); when it returns a reason, the run stops there and the rest is recorded as skipped."""
     settled = settle_interrupted(journal, plan)
     done_before = journal.completed()
     run = journal.start_run(command, digest=plan.digest, location=plan.source.location, title=plan.source.title,
@@ -98,6 +103,11 @@ def apply_plan(plan: Plan, gateway: Gateway, journal: Journal, *, command: str =
     for i, action in enumerate(plan.actions):
         if progress:
             progress(i, len(plan.actions), action)
+        stop = guard() if guard else None
+        if stop:
+            log.warning("apply: stopping: %s", stop)
+            outcomes += [Outcome(a, "skipped", "kill-switch", stop) for a in plan.actions[i:]]
+            break
         if action.key in done_before:  # a second plan made before this one finished: never twice
             outcomes.append(Outcome(action, "skipped", "journal", f"already done on {done_before[action.key]}"))
             continue

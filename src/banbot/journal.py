@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS actions (
 );
 CREATE INDEX IF NOT EXISTS actions_key ON actions(key);
 CREATE INDEX IF NOT EXISTS actions_user ON actions(user);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS applied_lists (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, list_location TEXT, list_title TEXT, list_revid INTEGER,
     active TEXT NOT NULL
@@ -151,6 +152,25 @@ class Journal:
             marks = ",".join("?" * len(users))
             return self._rows(f"WHERE user IN ({marks})", tuple(users))
         return self._rows("")
+
+    # --- small facts worth remembering between runs ------------------------------------------
+    def remember(self, key: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO meta (key, value, at) VALUES (?,?,?) ON CONFLICT(key) DO UPDATE SET "
+                       "value = excluded.value, at = excluded.at", (key, value, now()))
+
+    def recall(self, key: str, max_age_s: float | None = None) -> str | None:
+        try:
+            row = self.db.execute("SELECT value, at FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        if row is None:
+            return None
+        if max_age_s is not None:
+            age = time.time() - time.mktime(time.strptime(row[1], "%Y-%m-%dT%H:%M:%SZ")) + time.timezone
+            if age > max_age_s:
+                return None
+        return str(row[0])
 
     # --- applied list revisions -------------------------------------------------------------
     def record_applied(self, location: str | None, title: str | None, revid: int | None, active: list[str]) -> None:

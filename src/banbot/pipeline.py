@@ -42,10 +42,16 @@ def list_from_file(path: str | Path, section: str | None) -> BanList:
 
 
 def list_from_wiki(farm: Any, config: Config, page: str | None = None, section: str | None = None) -> BanList:
+    import time
+
     from banbot.wiki.pages import read_ban_page
 
     client = farm[config.list_wiki]
-    text, source = read_ban_page(client, page or config.list_page)
+    switch = config.safety.kill_switch
+    also = (switch,) if switch and config.list_wiki == config.central and switch != (page or config.list_page) else ()
+    text, source, extras = read_ban_page(client, page or config.list_page, also)
+    for title, body in extras.items():
+        farm.prefetched[(config.list_wiki, title)] = (time.monotonic(), body)
     log.info("list: read %s revision %s by %s", source.title, source.revid, source.user)
     case_sensitive = client.siteinfo().get("case") == "case-sensitive"
     return parse(text, section=section if section is not None else config.list_section, source=source,
@@ -65,26 +71,41 @@ def settings(config: Config, farm: Any) -> PlanSettings:
 def build_plan(farm: Any, config: Config, bans: BanList, journal: Journal | None,
                only: list[str] | None = None, states: dict[str, Any] | None = None) -> Plan:
     from banbot.observe import observe
+    from banbot.wiki.accounts import CentralAuthAccounts, accounts_for
 
     s = settings(config, farm)
     names = [e.user for e in bans.active if only is None or e.user in only]
     settled = journal.settled_users() if journal else set()
-    observed = states if states is not None else observe(farm, names, s, settled)
+    key = f"has-globalusers:{config.central}"  # whether the batch lock read exists: asked once a day
+    known = journal.recall(key, max_age_s=86400) if journal else None
+    accounts = accounts_for(farm, batch=None if known is None else known == "yes")
+    observed = states if states is not None else observe(farm, names, s, settled, accounts)
+    if journal is not None and known is None and isinstance(accounts, CentralAuthAccounts) and names:
+        journal.remember(key, "yes" if accounts.has_batch() else "no")
     completed = journal.completed() if journal else {}
     return make_plan(bans, observed, s, only=only, completed=completed)
 
 
-def kill_switch(farm: Any, config: Config) -> Blocker | None:
-    """Read the on-wiki kill switch; fail closed on any error."""
+def kill_switch(farm: Any, config: Config, max_age_s: float = 60.0) -> Blocker | None:
+    """The on-wiki kill switch (read with the list when it lives on the same wiki, and again once it is
+    more than ``max_age_s`` old); fail closed on any error."""
+    import time
+
     from banbot.errors import WikiError
     from banbot.wiki.pages import page_text
 
     if not config.safety.kill_switch:
         return None
-    try:
-        text = page_text(farm.central, config.safety.kill_switch)
-    except WikiError as e:
-        return kill_switch_blocker(config.safety, None, error=f"{e.code}: {e.info}")
+    key = (config.central, config.safety.kill_switch)
+    cached = farm.prefetched.get(key)
+    if cached is not None and time.monotonic() - cached[0] <= max_age_s:
+        text = cached[1]
+    else:
+        try:
+            text = page_text(farm.central, config.safety.kill_switch)
+        except WikiError as e:
+            return kill_switch_blocker(config.safety, None, error=f"{e.code}: {e.info}")
+        farm.prefetched[key] = (time.monotonic(), text)
     return kill_switch_blocker(config.safety, None if text is None else _COMMENT.sub("", text))
 
 
@@ -93,8 +114,15 @@ def rails(farm: Any, config: Config, bans: BanList, plan: Plan, journal: Journal
     from banbot.wiki.users import user_groups
 
     groups = None
+    trusted_key = (f"trusted-editor:{bans.source.location}:{bans.source.title}:"
+                   f"{','.join(sorted(config.safety.trusted_groups))}")
     if bans.source.kind == "wiki" and bans.source.user:
-        groups = user_groups(farm[config.list_wiki], bans.source.user)
+        if journal is not None and journal.recall(trusted_key) == str(bans.source.revid):
+            groups = list(config.safety.trusted_groups)  # this revision's editor was checked on an earlier run
+        else:
+            groups = user_groups(farm[config.list_wiki], bans.source.user)
+            if journal is not None and groups and set(groups) & set(config.safety.trusted_groups):
+                journal.remember(trusted_key, str(bans.source.revid))
     last = journal.last_applied() if journal else None
     found = trust_blockers(bans, plan, config.safety, editor_groups=groups, last_applied=last[1] if last else None)
     switch = kill_switch(farm, config)

@@ -18,7 +18,7 @@ def test_ban_page_is_read_with_revision_editor_and_protection(farm: FarmHandle, 
     rev = farm.edit("metawiki", title, "* [[User:Someone]]")
     farm.protect("metawiki", title)
     before = plain_farm.counter.total()
-    text, source = read_ban_page(plain_farm["metawiki"], title)
+    text, source, _ = read_ban_page(plain_farm["metawiki"], title)
     assert plain_farm.counter.total() - before == 1
     assert text == "* [[User:Someone]]"
     latest = farm.get("metawiki", action="query", prop="info", titles=title)["query"]["pages"][0]["lastrevid"]
@@ -304,3 +304,18 @@ def test_sites_are_opened_only_when_a_run_needs_them(ca_config) -> None:
     assert set(farm.clients) == {"metawiki", "enwiki", "zhwiki"}
     farm["zhwiki"]
     assert [c.dbname for c in farm.clients.opened] == ["metawiki", "zhwiki"]
+
+
+def test_the_kill_switch_is_read_in_the_same_request_as_the_list(farm: FarmHandle, plain_config, uniq: str) -> None:
+    import dataclasses
+
+    from banbot.pipeline import kill_switch, list_from_wiki
+    from banbot.wiki.session import open_farm
+
+    page = f"Bans/{uniq}"
+    farm.edit("metawiki", page, f"* [[User:{uniq} X]]")
+    f = open_farm(dataclasses.replace(plain_config, list_page=page), login=False)
+    before = f.counter.total()
+    bans = list_from_wiki(f, f.config)
+    assert kill_switch(f, f.config) is None  # "run", from the same request
+    assert f.counter.total() - before == 1 and bans.active[0].user == f"{uniq} X"

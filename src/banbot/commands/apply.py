@@ -39,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
             common.confirm(plan, args.yes)
         common.refuse_if_unsafe(rails(farm, cfg, bans, plan, journal), args.force)
         report = apply_plan(plan, WikiGateway(farm), journal, progress=common.progress_bar(output),
-                            record_list=not (args.user or subset))
+                            record_list=not (args.user or subset), guard=common.switch_guard(farm, cfg))
     print(render.to_json(report.to_json()) if output == "json" else render.report_table(report))
     return report.exit_code

@@ -114,6 +114,17 @@ def progress_bar(output: str) -> Any:
     return show
 
 
+def switch_guard(farm: Any, cfg: Config) -> Any:
+    """For apply_plan: the kill switch, re-read once a minute during a long run."""
+    from banbot.pipeline import kill_switch
+
+    def guard() -> str | None:
+        blocker = kill_switch(farm, cfg)
+        return blocker.message if blocker else None
+
+    return guard
+
+
 def requester(args: argparse.Namespace) -> str:
     import getpass
 

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         common.refuse_if_unsafe([switch] if switch else [], force=False)
         common.confirm(plan, args.yes)
         report = apply_plan(plan, WikiGateway(farm), journal, command="enforce", requested_by=who, why=reason,
-                            record_list=False)
+                            record_list=False, guard=common.switch_guard(farm, cfg))
     print(render.to_json(report.to_json() | {"holds": [h.data() for h in plan.holds]}) if output == "json"
           else render.report_table(report))
     return report.exit_code

@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
                 print(_line(bans, plan, str(e)))
                 raise
         # also with nothing to do: rows a crashed run left "intended" are settled here
-        report = apply_plan(plan, WikiGateway(farm), journal, command="run")
+        report = apply_plan(plan, WikiGateway(farm), journal, command="run",
+                            guard=common.switch_guard(farm, cfg) if plan.actions else None)
     if output == "json":
         print(render.to_json(report.to_json() | {"held": [h.data() for h in plan.holds]}))
     else:

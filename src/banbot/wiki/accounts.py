@@ -37,10 +37,10 @@ class PlainAccounts:
 
 
 class CentralAuthAccounts:
-    def __init__(self, farm: Farm, *, block_detail: bool = False) -> None:
+    def __init__(self, farm: Farm, *, block_detail: bool = False, batch: bool | None = None) -> None:
         self.farm = farm
         self.block_detail = block_detail
-        self._batch: bool | None = None
+        self._batch = batch  # whether list=globalusers exists; None: ask paraminfo once
 
     def has_batch(self) -> bool:
         if self._batch is None:
@@ -87,7 +87,7 @@ class CentralAuthAccounts:
                                                                        for a in states[n].local))
 
 
-def accounts_for(farm: Farm) -> GlobalAccounts:
+def accounts_for(farm: Farm, batch: bool | None = None) -> GlobalAccounts:
     if farm.config.mode == "centralauth":
-        return CentralAuthAccounts(farm, block_detail=bool(farm.config.enforce.block))
+        return CentralAuthAccounts(farm, block_detail=bool(farm.config.enforce.block), batch=batch)
     return PlainAccounts(farm)

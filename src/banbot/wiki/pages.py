@@ -19,23 +19,28 @@ def _content(page: dict[str, Any]) -> str:
 
 
 @tolerant
-def read_ban_page(client: WikiClient, title: str) -> tuple[str, ListSource]:
-    """The page's current wikitext and what later stages need to trust it, in one request."""
-    data = client.call({"action": "query", "prop": "revisions|info", "titles": title,
+def read_ban_page(client: WikiClient, title: str, also: tuple[str, ...] = ()) -> tuple[str, ListSource,
+                                                                                      dict[str, str | None]]:
+    """The page's current wikitext and what later stages need to trust it, in one request; pages named in
+    ``also`` (the kill switch) come back in the same request, as text or None when missing."""
+    data = client.call({"action": "query", "prop": "revisions|info", "titles": "|".join((title, *also)),
                         "rvprop": "content|ids|user|timestamp", "rvslots": "main", "inprop": "protection",
                         "curtimestamp": 1})
-    pages = data.get("query", {}).get("pages", [])
-    if not pages or pages[0].get("missing") or pages[0].get("invalid"):
+    query = data.get("query", {})
+    back = {n["to"]: n["from"] for n in query.get("normalized", [])}
+    by_title = {back.get(p["title"], p["title"]): p for p in query.get("pages", [])}
+    extras = {t: (None if by_title.get(t, {"missing": True}).get("missing") else _content(by_title[t])) for t in also}
+    page = by_title.get(title)
+    if not page or page.get("missing") or page.get("invalid"):
         raise SourceUnreadable(f"the page {title!r} does not exist on {client.dbname}; check list.page in the config "
                                "or pass --page TITLE")
-    page = pages[0]
     rev = (page.get("revisions") or [{}])[0]
     source = ListSource(
         kind="wiki", location=client.dbname, title=page.get("title", title), revid=rev.get("revid"),
         timestamp=rev.get("timestamp"), user=rev.get("user"),
         protection=tuple(Protection(p["type"], p["level"], p["expiry"]) for p in page.get("protection", [])),
     )
-    return _content(page), source
+    return _content(page), source, extras
 
 
 @tolerant

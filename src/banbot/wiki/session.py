@@ -63,6 +63,8 @@ class Farm:
     config: Config
     clients: Mapping[str, WikiClient]
     counter: Counter[str] = field(default_factory=Counter)
+    # pages read alongside others in one request, by (dbname, title): (monotonic time read, text or None)
+    prefetched: dict[tuple[str, str], tuple[float, str | None]] = field(default_factory=dict)
 
     @property
     def central(self) -> WikiClient:

@@ -1,0 +1,391 @@
+#!/usr/bin/env python3
+"""simfarm — a simulated CentralAuth farm of many wikis on one port, for scripts/bench. NOT MediaWiki.
+
+A thousand real wikis do not fit on a 2-core machine, so the benchmark talks to this instead: one HTTP
+server on 127.0.0.1 that answers, for every simulated wiki at ``/<dbname>/api.php``, the requests pywikibot
+makes when it opens a site (served from responses recorded from the real farm, tests/fixtures/sim/) and the
+API modules banbot uses, in the shapes recorded from MediaWiki 1.39 and CentralAuth (tests/fixtures/api/):
+``prop=revisions|info``, ``list=users``, ``meta=globaluserinfo``, ``list=globalusers``, ``action=
+setglobalaccountstatus``, ``globaluserrights``, ``userrights`` (``Name@dbname`` from the central wiki),
+``block`` and ``edit``. State is generated from a seed: accounts with home wikis drawn from a Zipf-like
+distribution, local groups, global groups, talk pages. Every request can be delayed (``--latency-ms``), and
+is counted by wiki and module. Control: GET /_sim/counters, POST /_sim/reset, POST /_sim/grow?n=5.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import socket
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+REC = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sim"
+SESSION = {"paraminfo", "login", "query+userinfo", "query+siteinfo+userinfo", "query+tokens", "query+siteinfo"}
+
+
+def rec(name: str) -> dict[str, Any]:
+    return dict(json.loads((REC / f"{name}.json").read_text()))
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class Sim:
+    def __init__(self, wikis: int, accounts: int, seed: int, latency: float, port: int) -> None:
+        self.rng = random.Random(seed)
+        self.port = port
+        self.latency = latency
+        self.lock = threading.Lock()
+        self.wikis = ["metawiki"] + [f"wiki{i:04d}" for i in range(1, wikis)]
+        self.weights = [0.5] + [1 / (i ** 1.1) for i in range(1, wikis)]
+        self.accounts: dict[str, dict[str, Any]] = {}
+        self.pages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.next_rev = 1
+        self.counters: Counter[str] = Counter()
+        self.writes = 0
+        self.listed: list[str] = []
+        self.users_local: dict[tuple[str, str], dict[str, Any]] = {("metawiki", "Admin"): {"groups": ["sysop"]}}
+        for i in range(accounts):
+            self._new_account(f"Banned User {i:05d}")
+        self._save("metawiki", "Project:Banbot/Run", "run", "Admin")
+        self._publish()
+
+    # --- generated state ------------------------------------------------------------------------
+    def _pick(self) -> str:
+        return self.rng.choices(self.wikis, self.weights)[0]
+
+    def _new_account(self, name: str) -> None:
+        self.listed.append(name)
+        if self.rng.random() < 0.03:
+            return  # listed but never registered: banbot must report it, not act
+        home = self._pick()
+        wikis = {home} | {self._pick() for _ in range(min(int(self.rng.expovariate(0.5)), 8))}
+        local = {w: {"groups": [], "blocked": False} for w in sorted(wikis)}
+        if self.rng.random() < 0.2:
+            for w in self.rng.sample(sorted(wikis), k=min(len(wikis), self.rng.randint(1, 2))):
+                local[w]["groups"] = [self.rng.choice(["rollbacker", "sysop", "autopatrolled"])]
+        self.accounts[name] = {"id": len(self.accounts) + 10, "home": home, "locked": False, "local": local,
+                               "groups": ["global-rollbacker"] if self.rng.random() < 0.05 else []}
+        if self.rng.random() < 0.3:
+            self._save(home, f"User talk:{name}", "Welcome to the wiki!", "Admin")
+
+    def _publish(self) -> None:
+        rows = [f"* [[m:Special:CentralAuth/{n}|{n}]], since 5 March 2026" for n in self.listed]
+        self._save("metawiki", "Global bans/List", "{{div col}}\n" + "\n".join(rows) + "\n{{div col end}}", "Admin",
+                   protected=True)
+
+    def grow(self, n: int) -> list[str]:
+        start = len(self.listed)
+        for i in range(n):
+            self._new_account(f"Newly Banned {start + i:05d}")
+        self._publish()
+        return self.listed[-n:]
+
+    def _save(self, db: str, title: str, text: str, user: str, protected: bool = False) -> dict[str, Any]:
+        old = self.pages.get((db, title))
+        page = {"text": text, "revid": self.next_rev, "timestamp": now(), "user": user,
+                "pageid": old["pageid"] if old else self.next_rev,
+                "protected": protected or bool(old and old["protected"])}
+        self.next_rev += 1
+        self.pages[(db, title)] = page
+        return page
+
+    # --- reads --------------------------------------------------------------------------------------
+    def page_entry(self, db: str, title: str, params: dict[str, str]) -> dict[str, Any]:
+        page = self.pages.get((db, title))
+        ns = 3 if title.startswith("User talk:") else 4 if title.startswith("Project:") else 0
+        if page is None:
+            return {"ns": ns, "title": title, "missing": True, "protection": [], "restrictiontypes": ["create"]}
+        entry: dict[str, Any] = {"pageid": page["pageid"], "ns": ns, "title": title, "contentmodel": "wikitext",
+                                 "lastrevid": page["revid"], "length": len(page["text"]),
+                                 "protection": [{"type": "edit", "level": "sysop", "expiry": "infinity"}]
+                                 if page["protected"] else [], "restrictiontypes": ["edit", "move"]}
+        if "revisions" in params.get("prop", ""):
+            entry["revisions"] = [{"revid": page["revid"], "parentid": page["revid"] - 1, "user": page["user"],
+                                   "timestamp": page["timestamp"], "slots": {"main": {
+                                       "contentmodel": "wikitext", "contentformat": "text/x-wiki",
+                                       "content": page["text"]}}}]
+        return entry
+
+    def users_row(self, db: str, name: str, props: set[str]) -> dict[str, Any]:
+        acc = self.accounts.get(name)
+        local = acc["local"].get(db) if acc else self.users_local.get((db, name))
+        if local is None:
+            return {"name": name, "missing": True}
+        row: dict[str, Any] = {"userid": (acc or {"id": 2})["id"], "name": name}
+        if "groupmemberships" in props:
+            row["groupmemberships"] = [{"group": g, "expiry": "infinity"} for g in local["groups"]]
+        if "groups" in props:
+            row["groups"] = list(local["groups"]) + ["*", "user", "autoconfirmed"]
+        if "blockinfo" in props and local.get("blocked"):
+            row.update(blockid=local["blocked"], blockedby="BanBot", blockedbyid=3, blockreason="ban",
+                       blockedtimestamp=now(), blockexpiry="infinite", blockpartial=False, blocknocreate=True,
+                       blockanononly=False)
+        return row
+
+    def globaluserinfo(self, name: str, props: set[str]) -> dict[str, Any]:
+        acc = self.accounts.get(name)
+        if acc is None:
+            return {"missing": True, "unattached": []}
+        info: dict[str, Any] = {"home": acc["home"], "id": acc["id"], "registration": "2020-01-01T00:00:00Z",
+                                "name": name}
+        if acc["locked"]:
+            info["locked"] = True
+        info["groups"] = list(acc["groups"])
+        merged = []
+        for w, local in acc["local"].items():
+            m: dict[str, Any] = {"wiki": w, "url": f"http://127.0.0.1:{self.port}", "timestamp": "2020-01-01T00:00:00Z",
+                                 "method": "primary" if w == acc["home"] else "login", "editcount": 3,
+                                 "registration": "2020-01-01T00:00:00Z"}
+            if local["groups"]:
+                m["groups"] = list(local["groups"])
+            if local["blocked"]:
+                m["blocked"] = {"expiry": "infinity", "reason": "ban"}
+            merged.append(m)
+        if "merged" in props:
+            info["merged"] = merged
+        if "unattached" in props:
+            info["unattached"] = []
+        return info
+
+    # --- the API ------------------------------------------------------------------------------------
+    def api(self, db: str, params: dict[str, str], logged_in: bool) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        action = params.get("action", "")
+        if action == "query":
+            return self.query(db, params, logged_in), []
+        if action == "paraminfo":
+            return self.paraminfo(params), []
+        if action == "login":
+            return rec("login-success"), [("Set-Cookie", f"simfarm_{db}=1; path=/")]
+        writes = {"setglobalaccountstatus": self.w_lock, "globaluserrights": self.w_globalrights,
+                  "userrights": self.w_userrights, "block": self.w_block, "edit": self.w_edit}
+        if action in writes:
+            with self.lock:
+                self.writes += 1
+                return writes[action](db, params), []
+        return {"error": {"code": "badvalue", "info": f"Unrecognized value for parameter \"action\": {action}."}}, []
+
+    def paraminfo(self, params: dict[str, str]) -> dict[str, Any]:
+        modules = params.get("modules", "").split("|")
+        if modules == ["query+tokens"]:
+            body = rec("paraminfo-tokens")
+            for p in body["paraminfo"]["modules"][0]["parameters"]:
+                if p["name"] == "type":
+                    p["type"] = sorted(set(p["type"]) | {"setglobalaccountstatus"})
+            return body
+        body = rec("paraminfo-main")
+        body["paraminfo"]["modules"] = [m for m in body["paraminfo"]["modules"] if m.get("name") in modules]
+        for m in body["paraminfo"]["modules"]:
+            for p in m.get("parameters", []):
+                if m["name"] == "query" and p["name"] == "list" and isinstance(p["type"], list):
+                    p["type"] = sorted(set(p["type"]) | {"globalusers"})
+        return body
+
+    def query(self, db: str, params: dict[str, str], logged_in: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {"batchcomplete": True, "query": {}}
+        q = out["query"]
+        metas = params.get("meta", "").split("|")
+        lists = params.get("list", "").split("|")
+        if "siteinfo" in metas:
+            site = rec("siteinfo")["query"]
+            g = site["general"]
+            g.update(wikiid=db, sitename=f"Sim {db}", server=f"http://127.0.0.1:{self.port}", scriptpath=f"/{db}",
+                     script=f"/{db}/index.php", articlepath=f"/{db}/index.php/$1",
+                     base=f"http://127.0.0.1:{self.port}/{db}/index.php/Main_Page")
+            for prop in params.get("siprop", "general").split("|"):
+                if prop in site:
+                    q[prop] = site[prop]
+                elif prop == "extensions":
+                    q[prop] = [{"type": "other", "name": "CentralAuth", "version": "simulated"}]
+                else:
+                    q[prop] = []
+        if "userinfo" in metas:
+            q["userinfo"] = rec("userinfo-bot" if logged_in else "userinfo-anon")["query"]["userinfo"]
+        if "tokens" in metas:
+            types = params.get("type", "csrf").split("|")
+            token = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678+\\" if logged_in else "+\\"
+            q["tokens"] = {f"{t}token": ("f" * 40 + "+\\" if t == "login" else token) for t in types}
+        if "globaluserinfo" in metas:
+            props = set(params.get("guiprop", "").split("|"))
+            q["globaluserinfo"] = self.globaluserinfo(params.get("guiuser", ""), props)
+        if "globalusers" in lists:
+            rows = []
+            for n in params.get("gususers", "").split("|"):
+                acc = self.accounts.get(n)
+                rows.append({"name": n, "missing": True} if acc is None else
+                            {"centralid": acc["id"], "name": n, "locked": acc["locked"], "groups": list(acc["groups"])})
+            q["globalusers"] = rows
+        if "users" in lists:
+            props = set(params.get("usprop", "").split("|"))
+            q["users"] = [self.users_row(db, n, props) for n in params.get("ususers", "").split("|") if n]
+        if params.get("titles") or params.get("revids"):
+            if params.get("revids"):
+                rev = int(params["revids"])
+                titles = [t for (w, t), p in self.pages.items() if w == db and p["revid"] == rev]
+            else:
+                titles = params["titles"].split("|")
+            q["pages"] = [self.page_entry(db, t, params) for t in titles]
+        if params.get("curtimestamp"):
+            out["curtimestamp"] = now()
+        return out
+
+    def _err(self, code: str, info: str) -> dict[str, Any]:
+        return {"error": {"code": code, "info": info}}
+
+    def w_lock(self, db: str, p: dict[str, str]) -> dict[str, Any]:
+        acc = self.accounts.get(p.get("user", ""))
+        if acc is None:
+            return self._err("nosuchuser", f"There is no user by the name \"{p.get('user')}\". Check your spelling.")
+        acc["locked"] = p.get("locked") == "lock"
+        return {"setglobalaccountstatus": {"user": p["user"], "locked": acc["locked"], "hidden": "",
+                                           "reason": p.get("reason", "")}}
+
+    def w_globalrights(self, db: str, p: dict[str, str]) -> dict[str, Any]:
+        acc = self.accounts.get(p.get("user", ""))
+        if acc is None:
+            return self._err("nosuchuser", f"There is no user by the name \"{p.get('user')}\". Check your spelling.")
+        removed = [g for g in p.get("remove", "").split("|") if g in acc["groups"]]
+        acc["groups"] = [g for g in acc["groups"] if g not in removed]
+        return {"globaluserrights": {"user": p["user"], "userid": acc["id"], "added": [], "removed": removed}}
+
+    def w_userrights(self, db: str, p: dict[str, str]) -> dict[str, Any]:
+        name, _, target = p.get("user", "").partition("@")
+        target = target or db
+        acc = self.accounts.get(name)
+        local = acc["local"].get(target) if acc else None
+        if local is None:
+            return self._err("nosuchuser", f"There is no user by the name \"{p.get('user')}\". Check your spelling.")
+        removed = [g for g in p.get("remove", "").split("|") if g in local["groups"]]
+        local["groups"] = [g for g in local["groups"] if g not in removed]
+        return {"userrights": {"user": p["user"], "userid": acc["id"], "added": [], "removed": removed}}
+
+    def w_block(self, db: str, p: dict[str, str]) -> dict[str, Any]:
+        acc = self.accounts.get(p.get("user", ""))
+        local = acc["local"].get(db) if acc else None
+        if local is None:
+            return self._err("nosuchuser", f"There is no user by the name \"{p.get('user')}\". Check your spelling.")
+        if local["blocked"] and not p.get("reblock"):
+            return self._err("alreadyblocked", f"\"{p['user']}\" is already blocked.")
+        local["blocked"] = self.next_rev
+        self.next_rev += 1
+        return {"block": {"user": p["user"], "userID": acc["id"], "expiry": "infinite", "id": local["blocked"]}}
+
+    def w_edit(self, db: str, p: dict[str, str]) -> dict[str, Any]:
+        title = p.get("title", "")
+        old = self.pages.get((db, title))
+        if old and p.get("createonly"):
+            return self._err("articleexists", "The article you tried to create has been created already.")
+        if not old and p.get("nocreate"):
+            return self._err("missingtitle", "The page you specified doesn't exist.")
+        if old and p.get("baserevid") and int(p["baserevid"]) != old["revid"] and old["user"] != "BanBot":
+            return self._err("editconflict", "Edit conflict.")
+        text = p.get("text", "")
+        if old and old["text"] == text:
+            return {"edit": {"result": "Success", "pageid": old["pageid"], "title": title, "contentmodel": "wikitext",
+                             "nochange": True}}
+        page = self._save(db, title, text, "BanBot")
+        return {"edit": {"result": "Success", "pageid": page["pageid"], "title": title, "contentmodel": "wikitext",
+                         "oldrevid": old["revid"] if old else 0, "newrevid": page["revid"],
+                         "newtimestamp": page["timestamp"], **({} if old else {"new": True})}}
+
+
+def module_of(params: dict[str, str]) -> str:
+    if params.get("action") == "query":
+        mods = [params[k] for k in ("meta", "list", "prop") if params.get(k)]
+        return "query+" + "+".join(sorted("|".join(mods).split("|")))
+    return params.get("action", "?")
+
+
+def make_handler(sim: Sim) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # headers and body leave in separate writes: without this, delayed ACKs cost ~40 ms a request
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_message(self, fmt: str, *args: Any) -> None:
+            pass
+
+        def _send(self, body: dict[str, Any], headers: list[tuple[str, str]] = ()) -> None:
+            raw = json.dumps(body).encode()
+            self.send_response(200)
+            for k, v in headers:
+                self.send_header(k, v)
+            if "error" in body:
+                self.send_header("MediaWiki-API-Error", body["error"]["code"])
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def _handle(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode() if length else ""
+            split = urllib.parse.urlsplit(self.path)
+            if split.path.startswith("/_sim/"):
+                return self._control(split)
+            params = dict(urllib.parse.parse_qsl(split.query, keep_blank_values=True))
+            params.update(urllib.parse.parse_qsl(body, keep_blank_values=True))
+            db = split.path.strip("/").split("/")[0]
+            if db not in sim.wikis:
+                return self._send({"error": {"code": "nosuchwiki", "info": db}})
+            if sim.latency:
+                time.sleep(sim.latency)
+            module = module_of(params)
+            with sim.lock:
+                sim.counters[f"{'session' if module in SESSION else 'work'}:{module}"] += 1
+                sim.counters[f"wiki:{db}"] += 1
+            logged_in = f"simfarm_{db}=1" in (self.headers.get("Cookie") or "")
+            result, headers = sim.api(db, params, logged_in or params.get("action") not in ("query", "paraminfo"))
+            self._send(result, headers)
+
+        def _control(self, split: urllib.parse.SplitResult) -> None:
+            q = dict(urllib.parse.parse_qsl(split.query))
+            with sim.lock:
+                if split.path == "/_sim/reset":
+                    sim.counters.clear()
+                    sim.writes = 0
+                elif split.path == "/_sim/grow":
+                    sim.grow(int(q.get("n", 5)))
+            wikis_touched = sum(1 for k in sim.counters if k.startswith("wiki:"))
+            modules = {k: v for k, v in sim.counters.items() if not k.startswith("wiki:")}
+            self._send({"modules": modules, "writes": sim.writes, "wikis_touched": wikis_touched,
+                        "accounts": len(sim.accounts), "listed": len(sim.listed)})
+
+        def do_GET(self) -> None:
+            self._handle("GET")
+
+        def do_POST(self) -> None:
+            self._handle("POST")
+
+    return Handler
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, default=8090)
+    ap.add_argument("--wikis", type=int, default=1000)
+    ap.add_argument("--accounts", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--latency-ms", type=float, default=0.0)
+    args = ap.parse_args()
+    sim = Sim(args.wikis, args.accounts, args.seed, args.latency_ms / 1000, args.port)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(sim))
+    server.daemon_threads = True
+    print("ready", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
