@@ -7,6 +7,7 @@ and the executor takes this object and nothing else, so what a reviewer reads is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -188,6 +189,19 @@ class PlanSettings:
     def blocks(self) -> bool:
         return self.mode == "plain" if self.enforce.block is None else self.enforce.block
 
+    @functools.cached_property
+    def order(self) -> dict[str, int]:
+        """Each configured wiki's position: plans list wikis in config order."""
+        return {w: i for i, w in enumerate(self.wikis)}
+
+    @functools.cached_property
+    def exempt_names(self) -> frozenset[str]:
+        return frozenset(n for u in self.enforce.exempt_users if not isinstance(n := normalize(u), InvalidName))
+
+    def local_in_order(self, state: AccountState) -> list[LocalAccount]:
+        """The account's local accounts on configured wikis, in config order (cost: its own wikis, not all)."""
+        return sorted((a for a in state.local if a.wiki in self.order), key=lambda a: self.order[a.wiki])
+
 
 class _Fill(dict[str, str]):
     def __missing__(self, key: str) -> str:
@@ -203,7 +217,7 @@ def notice_wikis(state: AccountState, s: PlanSettings) -> list[str]:
     wiki with an account, or every wiki with an account when ``notify_all_wikis`` is set."""
     if not s.enforce.notify or not state.exists:
         return []
-    have = [w for w in s.wikis if state.on(w) is not None and w not in s.enforce.no_notice_wikis]
+    have = [a.wiki for a in s.local_in_order(state) if a.wiki not in s.enforce.no_notice_wikis]
     if s.mode == "centralauth":
         home = state.home if state.home in have else (s.central if s.central in have else None)
         return [home] if home else have[:1]
@@ -229,10 +243,9 @@ def _removable(groups: Iterable[str], enforce: EnforceConfig) -> tuple[str, ...]
 
 
 def _exempt(state: AccountState, s: PlanSettings) -> str | None:
-    exempt_users = {n for u in s.enforce.exempt_users if not isinstance(n := normalize(u), InvalidName)}
     if s.bot_name and state.name == s.bot_name:
         return "this is banbot's own account; it is never acted on"
-    if state.name in exempt_users:
+    if state.name in s.exempt_names:
         return "listed in enforce.exempt_users; review by hand"
     held = set(state.global_groups) | {g for a in state.local if a.attached for g in a.groups}
     hit = sorted(held & set(s.enforce.exempt_groups))
@@ -257,10 +270,9 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
         groups = _removable(state.global_groups, s.enforce)
         if groups:
             actions.append(RemoveGlobalGroups(name, s.central, reason, groups=groups))
-    for wiki in s.wikis:
-        acct = state.on(wiki)
-        if acct is None:
-            continue
+    local = s.local_in_order(state)
+    for acct in local:
+        wiki = acct.wiki
         groups = _removable(acct.groups, s.enforce)
         if not acct.attached:
             if groups:
@@ -270,12 +282,11 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
         if groups:
             actions.append(RemoveLocalGroups(name, wiki, reason, groups=groups, via_central=s.mode == "centralauth"))
     if s.blocks:
-        for wiki in s.wikis:
-            acct = state.on(wiki)
-            if acct is None or not acct.attached or wiki in s.enforce.no_block_wikis:
+        for acct in local:
+            if not acct.attached or acct.wiki in s.enforce.no_block_wikis:
                 continue
             if _needs_block(acct):
-                actions.append(Block(name, wiki, reason, noemail=s.enforce.noemail, reblock=acct.blocked))
+                actions.append(Block(name, acct.wiki, reason, noemail=s.enforce.noemail, reblock=acct.blocked))
     for wiki in notice_wikis(state, s):
         page = state.talk_on(wiki)
         if page is None or page.has_notice:
