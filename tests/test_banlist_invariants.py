@@ -76,3 +76,27 @@ def test_arbitrary_text_never_crashes_the_parser(text: str) -> None:
         return
     for e in result.entries:
         assert e.user and "\n" not in e.user
+
+
+@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(rows=st.lists(bullet_row(), min_size=1, max_size=20))
+def test_no_generated_page_makes_banbot_act_on_an_account_not_clearly_listed(
+        rows: list[tuple[str, str | None, str]]) -> None:
+    import dataclasses
+
+    from banbot.config import EnforceConfig
+    from banbot.plan import PlanSettings, make_plan
+    from banbot.state import AccountState, LocalAccount
+
+    try:
+        result = banlist.parse("\n".join(r[0] for r in rows))
+    except InputError:
+        return  # no list at all: nothing can be planned
+    clearly_active = {r[1] for r in rows if r[1] and r[2] != "struck"}
+    # every account anyone could name exists, with groups, on every wiki: only the list decides
+    everyone = {e.user for e in result.entries} | {r[1] for r in rows if r[1]}
+    states = {n: AccountState(n, True, locked=False, local=(LocalAccount("w1", ("sysop",)),)) for n in everyone}
+    s = PlanSettings("centralauth", "w1", ("w1",), {"w1": "en"}, dataclasses.replace(EnforceConfig(), notify=False),
+                     "L", "BanBot")
+    plan = make_plan(result, states, s)
+    assert {a.user for a in plan.actions} <= clearly_active
