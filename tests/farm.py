@@ -115,6 +115,19 @@ class FarmHandle:
             return None
         return str(pages[0]["revisions"][0]["slots"]["main"]["content"])
 
+    def with_readonly_login(self, config: Path, tmp: Path) -> Path:
+        """Point a banbot config at a pywikibot folder that logs in as BanBot@readonly (grant: basic only)."""
+        src = Path(self.info["pywikibot_dir"])
+        pwb = tmp / "readonly-pywikibot"
+        pwb.mkdir(exist_ok=True)
+        (pwb / "user-config.py").write_text((src / "user-config.py").read_text())
+        secret = self.info["bot"]["botpassword"]
+        (pwb / "user-password.py").write_text(f"('BanBot', BotPassword('readonly', '{secret}'))\n")
+        for f in pwb.iterdir():
+            f.chmod(0o600)
+        config.write_text(config.read_text().replace(f'pywikibot_dir = "{src}"', f'pywikibot_dir = "{pwb}"'))
+        return config
+
     def double(self, path: str = "state", payload: dict[str, Any] | None = None) -> dict[str, Any]:
         base = self.info["centralauth"]["api"].rsplit("/", 1)[0]
         if payload is None and path == "state":

@@ -191,15 +191,7 @@ def test_a_bot_password_without_rights_grants_fails_loudly(farm: FarmHandle, con
                                                           uniq: str, tmp_path: Path) -> None:
     """userrights answers 'success' with removed: [] when the grant is missing: banbot reports a failure."""
     page, n = publish(farm, uniq, "plain")
-    pwb = tmp_path / "readonly-pywikibot"
-    pwb.mkdir()
-    src = Path(farm.info["pywikibot_dir"])
-    (pwb / "user-config.py").write_text((src / "user-config.py").read_text())
-    (pwb / "user-password.py").write_text(f"('BanBot', BotPassword('readonly', '{farm.info['bot']['botpassword']}'))\n")
-    for f in pwb.iterdir():
-        f.chmod(0o600)
-    cfg = Path(configure("plain", page))
-    cfg.write_text(cfg.read_text().replace(f'pywikibot_dir = "{src}"', f'pywikibot_dir = "{pwb}"'))
+    cfg = farm.with_readonly_login(Path(configure("plain", page)), tmp_path)
     code, plan, err = banbot("plan", "--config", str(cfg), "--user", n["sock"], "--format", "json")
     assert code == 1, err  # previews work with read-only credentials
     code, report, err = banbot("apply", "--config", str(cfg), "--user", n["sock"], "--yes", "--format", "json")

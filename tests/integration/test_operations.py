@@ -233,15 +233,7 @@ def test_previews_work_with_read_only_credentials(farm: FarmHandle, configure: C
                                                   tmp_path: Path) -> None:
     names = accounts(farm, uniq, 1, ["sysop"])
     page = publish(farm, uniq, names)
-    pwb = tmp_path / "ro"
-    pwb.mkdir()
-    src = Path(farm.info["pywikibot_dir"])
-    (pwb / "user-config.py").write_text((src / "user-config.py").read_text())
-    (pwb / "user-password.py").write_text(f"('BanBot', BotPassword('readonly', '{farm.info['bot']['botpassword']}'))\n")
-    for f in pwb.iterdir():
-        f.chmod(0o600)
-    cfg = Path(configure("plain", page))
-    cfg.write_text(cfg.read_text().replace(f'pywikibot_dir = "{src}"', f'pywikibot_dir = "{pwb}"'))
+    cfg = farm.with_readonly_login(Path(configure("plain", page)), tmp_path)
     for cmd, want in ((["bans"], 0), (["plan"], 1), (["audit"], 1), (["run", "--dry-run"], 1)):
         code, _, err = banbot(*cmd, "--config", str(cfg))
         assert code == want, (cmd, err)
