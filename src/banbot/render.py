@@ -29,6 +29,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def _where(bans_or_plan: BanList | Plan) -> str:
     src = bans_or_plan.source
+    if src.kind == "request":
+        return f"a request by {src.location}"
     if src.kind == "wiki":
         return f"{src.location}:{src.title} revision {src.revid} by {src.user} at {src.timestamp}"
     return src.location
@@ -49,7 +51,7 @@ def banlist_table(bans: BanList) -> str:
 
 
 def plan_table(plan: Plan) -> str:
-    out = [f"plan for the ban list at {_where(plan)}"]
+    out = [f"plan for {'' if plan.source.kind == 'request' else 'the ban list at '}{_where(plan)}"]
     if plan.actions:
         out.append(table(["#", "user", "wiki", "action"],
                          [(i + 1, a.user, a.wiki, a.describe()) for i, a in enumerate(plan.actions)]))
