@@ -39,7 +39,7 @@ class EnforceConfig:
     no_block_wikis: tuple[str, ...] = ()
     notify: bool = True
     no_notice_wikis: tuple[str, ...] = ()
-    notify_all_wikis: bool = False  # plain farms: a notice on every wiki with an account (else the first)
+    notify_all_wikis: bool | None = None  # plain farms: a notice on every wiki with an account (None: yes)
     noemail: bool = True
     nobots: str = "skip"  # "skip" or "ignore": what a {{nobots}} talk page means
     reason: str = DEFAULT_REASON
@@ -156,7 +156,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         no_block_wikis=_strings(enf, "no_block_wikis", "enforce", ()),
         notify=_get(enf, "notify", bool, "enforce", True),
         no_notice_wikis=_strings(enf, "no_notice_wikis", "enforce", ()),
-        notify_all_wikis=_get(enf, "notify_all_wikis", bool, "enforce", False),
+        notify_all_wikis=_get(enf, "notify_all_wikis", bool, "enforce", None),
         noemail=_get(enf, "noemail", bool, "enforce", True),
         nobots=nobots,
         reason=_get(enf, "reason", str, "enforce", DEFAULT_REASON),

@@ -213,15 +213,16 @@ def _fill(template: str, **values: Any) -> str:
 
 
 def notice_wikis(state: AccountState, s: PlanSettings) -> list[str]:
-    """Where the talk-page notice goes: the home wiki (CentralAuth), else the central wiki or the first
-    wiki with an account, or every wiki with an account when ``notify_all_wikis`` is set."""
+    """Where the talk-page notice goes: the home wiki (CentralAuth); on a plain farm, whose accounts are
+    separate on every wiki, each wiki where the account exists (``notify_all_wikis = false``: only the
+    central wiki, or the first wiki with an account)."""
     if not s.enforce.notify or not state.exists:
         return []
     have = [a.wiki for a in s.local_in_order(state) if a.wiki not in s.enforce.no_notice_wikis]
     if s.mode == "centralauth":
         home = state.home if state.home in have else (s.central if s.central in have else None)
         return [home] if home else have[:1]
-    if s.enforce.notify_all_wikis:
+    if s.enforce.notify_all_wikis is not False:
         return have
     return [s.central] if s.central in have else have[:1]
 

@@ -56,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
             rows.append({"user": name, "wiki": acct.wiki, "required": required, "state": state, "ok": ok})
         for a in pending:
             if a.kind == "notify":
-                rows.append({"user": name, "wiki": a.wiki, "required": required, "state": "no notice", "ok": False})
+                row = next((r for r in rows if r["user"] == name and r["wiki"] == a.wiki), None)
+                if row is None:
+                    rows.append({"user": name, "wiki": a.wiki, "required": required, "state": "no notice",
+                                 "ok": False})
+                else:
+                    row.update(state=f"{row['state']}, no notice", ok=False)
         for h in held:
             if h.wiki is None:
                 rows.append({"user": name, "wiki": "*", "required": required, "state": h.reason, "ok": False})
