@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("run", "the scheduled job: plan and apply within every safety rail, never prompting", listopts)
     p.add_argument("--dry-run", action="store_true", help="preview only; exit 1 when actions are pending")
-    p.add_argument("--format", choices=["table", "json"])
+    p.add_argument("--format", choices=["table", "json"], default="table",
+                   help="table (default, even off a terminal: one summary line for cron mail) or json")
 
     p = add("enforce", "enforce one account now, listed or not (a steward's request)")
     p.add_argument("name", help="the account")

@@ -45,7 +45,7 @@ def test_the_crontab_line_runs_banbot_and_stays_quiet_when_clean(farm: FarmHandl
     res = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0 and res.stdout == "", res.stdout + res.stderr  # a clean run mails nothing
     assert blocked_anywhere(farm, name)
-    assert '"blocked": 2' in (tmp_path / "last.log").read_text()  # the JSON report: one block on each wiki
+    assert "2 blocked, 2 notified" in (tmp_path / "last.log").read_text()  # the one summary line
 
 
 def test_the_systemd_units_verify_and_the_service_command_runs(farm: FarmHandle, configure: Callable[..., Path],
