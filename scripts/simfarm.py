@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -27,7 +27,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-REC = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sim"
+ROOT = Path(__file__).resolve().parent.parent
+REC = ROOT / "tests" / "fixtures" / "sim"
+sys.path.insert(0, str(ROOT / "tests" / "doubles"))
+from http_service import QuietHandler  # noqa: E402  (shared with the test doubles)
+
 SESSION = {"paraminfo", "login", "query+userinfo", "query+siteinfo+userinfo", "query+tokens", "query+siteinfo"}
 
 
@@ -306,32 +310,13 @@ def module_of(params: dict[str, str]) -> str:
 
 
 def make_handler(sim: Sim) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # headers and body leave in separate writes: without this, delayed ACKs cost ~40 ms a request
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, fmt: str, *args: Any) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def _send(self, body: dict[str, Any], headers: list[tuple[str, str]] = ()) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(200)
-            for k, v in headers:
-                self.send_header(k, v)
-            if "error" in body:
-                self.send_header("MediaWiki-API-Error", body["error"]["code"])
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
+            extra = [("MediaWiki-API-Error", body["error"]["code"])] if "error" in body else []
+            self.send_raw(200, json.dumps(body).encode(), [*headers, *extra], "application/json; charset=utf-8")
 
-        def _handle(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode() if length else ""
+        def handle_request(self, method: str, raw: bytes) -> None:
+            body = raw.decode()
             split = urllib.parse.urlsplit(self.path)
             if split.path.startswith("/_sim/"):
                 return self._control(split)
@@ -362,12 +347,6 @@ def make_handler(sim: Sim) -> type[BaseHTTPRequestHandler]:
             modules = {k: v for k, v in sim.counters.items() if not k.startswith("wiki:")}
             self._send({"modules": modules, "writes": sim.writes, "wikis_touched": wikis_touched,
                         "accounts": len(sim.accounts), "listed": len(sim.listed)})
-
-        def do_GET(self) -> None:
-            self._handle("GET")
-
-        def do_POST(self) -> None:
-            self._handle("POST")
 
     return Handler
 

@@ -8,6 +8,7 @@ settled against a fresh observation of the wiki before anything else is sent.
 
 from __future__ import annotations
 
+import calendar
 import json
 import sqlite3
 import time
@@ -167,7 +168,7 @@ class Journal:
         if row is None:
             return None
         if max_age_s is not None:
-            age = time.time() - time.mktime(time.strptime(row[1], "%Y-%m-%dT%H:%M:%SZ")) + time.timezone
+            age = time.time() - calendar.timegm(time.strptime(row[1], "%Y-%m-%dT%H:%M:%SZ"))
             if age > max_age_s:
                 return None
         return str(row[0])

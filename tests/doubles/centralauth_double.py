@@ -28,13 +28,14 @@ import argparse
 import hashlib
 import http.client
 import json
-import socket
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from http_service import QuietHandler
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "api"
 GLOBAL_GROUPS = {
@@ -261,32 +262,9 @@ def sgas_token(csrf: str) -> str:
 def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
     up = double.upstream
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # headers and body leave in separate writes: without this, delayed ACKs cost ~40 ms a request
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, fmt: str, *args: Any) -> None:
-            pass
-
-        # --- plumbing --------------------------------------------------------------------
-        def _body(self) -> bytes:
-            length = int(self.headers.get("Content-Length") or 0)
-            return self.rfile.read(length) if length else b""
-
+    class Handler(QuietHandler):
         def _send(self, status: int, body: bytes, headers: list[tuple[str, str]] = (), ctype: str = "") -> None:
-            self.send_response(status)
-            for k, v in headers:
-                if k.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
-                    self.send_header(k, v)
-            if ctype:
-                self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_raw(status, body, headers, ctype)
 
         def _json(self, data: dict[str, Any], fv: str = "2") -> None:
             if fv != "2":
@@ -325,11 +303,8 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
             self._send(status, raw, headers)
 
         # --- routing ---------------------------------------------------------------------
-        def do_GET(self) -> None:
-            self._guarded("GET", b"")
-
-        def do_POST(self) -> None:
-            self._guarded("POST", self._body())
+        def handle_request(self, method: str, body: bytes) -> None:
+            self._guarded(method, body)
 
         def _guarded(self, method: str, body: bytes) -> None:
             try:

@@ -25,11 +25,12 @@ import contextlib
 import http.client
 import json
 import random
-import socket
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from http_service import QuietHandler
 
 KINDS = ("maxlag", "ratelimited", "readonly", "http502", "http503", "reset", "lost", "badtoken")
 BODIES: dict[str, dict[str, Any]] = {
@@ -68,27 +69,10 @@ class Faults:
 def handler_for(upstream: str, faults: Faults) -> type[BaseHTTPRequestHandler]:
     up = urllib.parse.urlsplit(upstream)
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # headers and body leave in separate writes: without this, delayed ACKs cost ~40 ms a request
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, fmt: str, *args: Any) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def _send(self, status: int, body: bytes, headers: list[tuple[str, str]], ctype: str = "") -> None:
-            self.send_response(status)
-            for k, v in headers:
-                if k.lower() not in ("content-length", "transfer-encoding", "connection", "content-type"):
-                    self.send_header(k, v)
-            self.send_header("Content-Type", ctype or dict((k.lower(), v) for k, v in headers).get(
-                "content-type", "application/json; charset=utf-8"))
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            has_type = any(k.lower() == "content-type" for k, _ in headers)
+            self.send_raw(status, body, headers, ctype or ("" if has_type else "application/json; charset=utf-8"))
 
         def _forward(self, method: str, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
             conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
@@ -106,9 +90,7 @@ def handler_for(upstream: str, faults: Faults) -> type[BaseHTTPRequestHandler]:
             with contextlib.suppress(OSError):
                 self.connection.shutdown(2)
 
-        def _handle(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
+        def handle_request(self, method: str, body: bytes) -> None:
             if self.path.startswith("/_faults"):
                 data = json.dumps({"injected": faults.injected, "forwarded": faults.forwarded}).encode()
                 return self._send(200, data, [], "application/json")
@@ -132,12 +114,6 @@ def handler_for(upstream: str, faults: Faults) -> type[BaseHTTPRequestHandler]:
                 return self._send(code, page, [("Retry-After", "1")], "text/html")
             extra = [("MediaWiki-API-Error", kind)] + ([("Retry-After", "1")] if kind == "maxlag" else [])
             return self._send(200, json.dumps(BODIES[kind]).encode(), extra)
-
-        def do_GET(self) -> None:
-            self._handle("GET")
-
-        def do_POST(self) -> None:
-            self._handle("POST")
 
     return Handler
 
