@@ -196,3 +196,10 @@ def test_every_action_has_a_one_line_description() -> None:
     for a in plan.actions:
         assert "\n" not in a.describe() and a.user in a.describe()
     assert isinstance(plan.actions[1], RemoveGlobalGroups)
+
+
+def test_reasons_and_notices_link_the_exact_list_revision() -> None:
+    plan = make_plan(bans("V"), {"V": account("V")}, settings())
+    assert "[[Special:PermanentLink/42|revision 42]]" in plan.actions[0].reason
+    notice = next(a for a in plan.actions if isinstance(a, Notify))
+    assert "[[Special:PermanentLink/42|list revision 42]]" in notice.text

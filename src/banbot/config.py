@@ -13,12 +13,14 @@ from typing import Any
 
 from banbot.errors import ConfigError
 
-DEFAULT_REASON = "Global ban enforcement: see [[{list_link}]] (list revision {revid})"
+# {list_link}: the list page; {permalink}: that very revision of it (Special:PermanentLink); {revid}; {user}
+DEFAULT_REASON = "Global ban enforcement: see [[{list_link}]] ([[{permalink}|revision {revid}]])"
 DEFAULT_NOTICE_TITLE = "Global ban"
 DEFAULT_NOTICES = {
-    "en": ("Your account is subject to a global ban, listed at [[{list_link}]] (list revision {revid}). "
-           "Access has been restricted on the wikis of this farm. <!-- {marker} --> ~~~~"),
-    "zh": ("您的账户已被全域禁制，见[[{list_link}]]（列表版本{revid}）。本站群各维基上的权限已被限制。"
+    "en": ("Your account is subject to a global ban, listed at [[{list_link}]] "
+           "([[{permalink}|list revision {revid}]]). Access has been restricted on the wikis of this farm. "
+           "<!-- {marker} --> ~~~~"),
+    "zh": ("您的账户已被全域禁制，见[[{list_link}]]（[[{permalink}|列表版本{revid}]]）。本站群各维基上的权限已被限制。"
            "<!-- {marker} --> ~~~~"),
 }
 
@@ -82,6 +84,10 @@ class Config:
     @property
     def list_link(self) -> str:
         return f"{self.link_prefix}{self.list_page}"
+
+    @property
+    def permalink_prefix(self) -> str:
+        return f"{self.link_prefix}Special:PermanentLink/"
 
 
 def default_journal() -> Path:

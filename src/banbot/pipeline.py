@@ -65,7 +65,8 @@ def settings(config: Config, farm: Any) -> PlanSettings:
         bot = None
     return PlanSettings(mode=config.mode, central=config.central, wikis=tuple(config.wikis),
                         langs={db: w.lang for db, w in config.wikis.items()}, enforce=config.enforce,
-                        list_link=config.list_link, bot_name=str(bot) if bot else None)
+                        list_link=config.list_link, bot_name=str(bot) if bot else None,
+                        permalink_prefix=config.permalink_prefix)
 
 
 def build_plan(farm: Any, config: Config, bans: BanList, journal: Journal | None,

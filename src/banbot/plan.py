@@ -184,6 +184,7 @@ class PlanSettings:
     enforce: EnforceConfig
     list_link: str
     bot_name: str | None
+    permalink_prefix: str = "Special:PermanentLink/"
 
     @property
     def blocks(self) -> bool:
@@ -262,7 +263,9 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
     why = _exempt(state, s)
     if why:
         return [], [Hold(name, why)]
-    reason = _fill(s.enforce.reason, list_link=s.list_link, revid=source.revid or "file", user=name)
+    links = {"list_link": s.list_link, "revid": source.revid or "file",
+             "permalink": f"{s.permalink_prefix}{source.revid}" if source.revid else s.list_link}
+    reason = _fill(s.enforce.reason, user=name, **links)
     actions: list[Action] = []
     holds: list[Hold] = []
     if s.mode == "centralauth":
@@ -298,7 +301,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
             continue
         lang = s.langs.get(wiki, "en")
         template = s.enforce.notices.get(lang) or s.enforce.notices["en"]
-        text = _fill(template, list_link=s.list_link, revid=source.revid or "file", user=name, marker=NOTICE_MARKER)
+        text = _fill(template, user=name, marker=NOTICE_MARKER, **links)
         if NOTICE_MARKER not in text:
             text += f" <!-- {NOTICE_MARKER} -->"
         actions.append(Notify(name, wiki, reason, title=page.title, section_title=s.enforce.notice_title,
