@@ -10,6 +10,7 @@
     ├── PlanRejected               a plan file does not match its digest, or the world moved since it was made
     ├── JournalError               the journal cannot be opened, is corrupt or is locked
     ├── UnsafeRun                  a safety rail holds the run back (see the message for the rule)
+    ├── RunInProgress              another run holds the lock next to the journal (exit 6)
     └── WikiError                  an API or transport error, carrying ``code`` and ``info``
         ├── TransientWikiError     maxlag, ratelimited, readonly, 5xx, connection reset: try again later
         └── PermanentWikiError     permissiondenied, nosuchuser, protectedpage…: retrying will not help
@@ -78,6 +79,10 @@ class JournalError(BanbotError):
 
 class UnsafeRun(BanbotError):
     exit_code = 3
+
+
+class RunInProgress(BanbotError):
+    exit_code = 6
 
 
 # Codes that clear up by themselves; everything else is permanent for this run.

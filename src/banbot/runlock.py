@@ -12,11 +12,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from banbot.errors import BanbotError
-
-
-class RunInProgress(BanbotError):
-    exit_code = 6
+from banbot.errors import RunInProgress
 
 
 class RunLock:

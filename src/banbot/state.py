@@ -49,7 +49,3 @@ class AccountState:
 
     def talk_on(self, wiki: str) -> TalkPage | None:
         return next((t for t in self.talk if t.wiki == wiki), None)
-
-
-def missing(name: str) -> AccountState:
-    return AccountState(name, exists=False)

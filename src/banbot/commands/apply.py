@@ -23,10 +23,13 @@ def run(args: argparse.Namespace) -> int:
     with RunLock(cfg.lock_file):
         journal = Journal(cfg.journal)  # a broken journal stops the run before any wiki is touched
         farm = open_farm(cfg, login=True)
-        bans, plan = common.plan_for(args, cfg, farm, journal)
-        subset = reviewed is not None and set(reviewed.users) != set(plan.users)
-        if reviewed is not None and subset:  # the reviewed plan was for some accounts only (plan --user)
-            plan = build_plan(farm, cfg, bans, journal, common.listed_only(bans, list(reviewed.users)))
+        bans = common.read_list(args, cfg, farm)
+        only = common.listed_only(bans, common.names(args.user))
+        # a reviewed plan made for some accounts only (plan --user) is re-made for those accounts only
+        subset = reviewed is not None and set(reviewed.users) != {e.user for e in bans.active}
+        if reviewed is not None and subset and only is None:
+            only = common.listed_only(bans, list(reviewed.users))
+        plan = build_plan(farm, cfg, bans, journal, only)
         if reviewed is not None:
             check_same(reviewed, plan)
         elif args.digest:
@@ -39,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
             common.confirm(plan, args.yes)
         common.refuse_if_unsafe(rails(farm, cfg, bans, plan, journal), args.force)
         report = apply_plan(plan, WikiGateway(farm), journal, progress=common.progress_bar(output),
-                            record_list=not (args.user or subset), guard=common.switch_guard(farm, cfg))
+                            record_list=only is None, guard=common.switch_guard(farm, cfg))
     print(render.to_json(report.to_json()) if output == "json" else render.report_table(report))
     return report.exit_code

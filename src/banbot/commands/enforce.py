@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from banbot.wiki.session import open_farm
 
     cfg = common.config(args)
-    (name,) = common.names([args.name]) or [args.name]
+    name = (common.names([args.name]) or [args.name])[0]
     reason = args.reason.strip()
     if len(reason) < 5:
         raise ConfigError("--reason must say why (it goes into the log entries and the notice)")

@@ -54,7 +54,6 @@ class WikiClient:
         self.dbname = dbname
         self.site = site
         self.counter: Counter[str] = counter if counter is not None else Counter()
-        self.writes = 0
 
     def __repr__(self) -> str:
         return f"WikiClient({self.dbname})"
@@ -72,8 +71,6 @@ class WikiClient:
         full.setdefault("formatversion", 2)
         module = self._module(full)
         self.counter[f"{self.dbname}:{module}"] += 1
-        if write:
-            self.writes += 1
         log.debug("api: %s %s %s", self.dbname, "POST" if write else "GET", redact_params(full))
         import requests  # imported here: loading the adapters must not load pywikibot (see session.py)
         from pywikibot import exceptions as pwbexc

@@ -73,11 +73,6 @@ class Farm:
     def __getitem__(self, dbname: str) -> WikiClient:
         return self.clients[dbname]
 
-    @property
-    def writes(self) -> int:
-        opened = self.clients.opened if isinstance(self.clients, LazyClients) else list(self.clients.values())
-        return sum(c.writes for c in opened)
-
 
 def _import_pywikibot(config: Config) -> Any:
     import sys
