@@ -19,8 +19,8 @@ from mwparserfromhell.nodes import Node, Tag, Template, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
 from banbot.dates import find_date
-from banbot.errors import AmbiguousBanList, NoBanList, SectionNotFound
-from banbot.names import InvalidName, normalize
+from banbot.errors import AmbiguousBanList, AmbiguousColumns, AmbiguousSection, NoBanList, SectionNotFound
+from banbot.names import InvalidName, link_target, normalize
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,11 @@ _HEADING = re.compile(r"^(={1,6})(.+?)\1\s*$")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _STRIKE_MARK = re.compile(r"<\s*/?\s*(?:s|del|strike)\s*>", re.IGNORECASE)
 _LINK_TITLE = re.compile(r"\[\[([^\]|\n]*)")
-_USER_HEADER = re.compile(r"(^|[^a-z])(user ?names?|users?|accounts?|benutzer(?:name)?|utilisateur|usuario)([^a-z]|$)"
-                          r"|用户|用戶|使用者")
+# Headers that name the account column exactly (``list.user_column`` names another).
+USER_COLUMN_HEADERS = frozenset({"user", "username", "user name", "account", "name", "benutzer", "benutzername",
+                                 "utilisateur", "usuario", "用户", "用戶", "使用者", "用户名", "用戶名", "账户"})
+# How a list bullet introduces its date: "[[User:X]], since …", "…, banned on …".
+_DATE_WORD = re.compile(r"(since|banned|from|on|seit|depuis|desde|dal|自|于|於)\b", re.IGNORECASE)
 _DATE_HEADER = re.compile(r"date|since|banned on|datum|fecha|日期|时间")
 _PREFIX = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -206,12 +209,52 @@ def _header_text(cell: str) -> str:
     return mwparserfromhell.parse(_cell_content(cell)).strip_code().strip().lower()
 
 
-def _table(lines: list[str], start: int, end: int) -> tuple[list[str], list[tuple[int, list[tuple[int, str]], bool]],
+def _rowspan(cell: str) -> int:
+    pieces = _split_top(cell, ("|",))
+    if len(pieces) > 1 and re.match(r"^\s*([\w-]+\s*=|$)", pieces[0]):
+        m = re.search(r"rowspan\s*=\s*[\"']?\s*(\d+)", pieces[0], re.IGNORECASE)
+        if m:
+            return max(1, min(int(m.group(1)), 10_000))
+    return 1
+
+
+_Cells = list[tuple[int, str]]
+
+
+def _apply_rowspans(rows: list[tuple[int, _Cells, bool]]) -> list[tuple[int, _Cells, bool]]:
+    """Place each row's cells in their columns as a browser does: a cell with ``rowspan=N`` also fills its
+    column in the N-1 rows below (the dated block of a table whose date cell spans several bans)."""
+    carry: dict[int, tuple[int, tuple[int, str]]] = {}
+    out = []
+    for lineno, cells, header in rows:
+        pending = list(cells)
+        placed: _Cells = []
+        nxt: dict[int, tuple[int, tuple[int, str]]] = {}
+        col = 0
+        while pending or any(c >= col for c in carry):
+            if col in carry:
+                left, cell = carry[col]
+                placed.append(cell)
+                if left > 1:
+                    nxt[col] = (left - 1, cell)
+            elif pending:
+                cell = pending.pop(0)
+                placed.append(cell)
+                span = _rowspan(cell[1])
+                if span > 1:
+                    nxt[col] = (span - 1, cell)
+            col += 1
+        carry = nxt
+        out.append((lineno, placed, header))
+    return out
+
+
+def _table(lines: list[str], start: int, end: int) -> tuple[list[str], list[tuple[int, _Cells, bool]],
                                                              list[Problem]]:
     """Rows of the table spanning ``lines[start:end+1]``: header cells, rows as (line, cells), stray lines."""
-    rows: list[tuple[int, list[tuple[int, str]], bool]] = []
+    rows: list[tuple[int, _Cells, bool]] = []
     stray: list[Problem] = []
-    cells: list[tuple[int, str]] = []
+    cells: _Cells = []
     header_row = False
 
     def close() -> None:
@@ -239,6 +282,7 @@ def _table(lines: list[str], start: int, end: int) -> tuple[list[str], list[tupl
         else:
             stray.append(Problem(lineno, raw, _stray_reason(s)))
     close()
+    rows = _apply_rowspans(rows)
     header: list[str] = []
     if rows and rows[0][2]:
         header = [_header_text(c) for _, c in rows[0][1]]
@@ -253,10 +297,131 @@ def _stray_reason(s: str) -> str:
     return "this line is inside the table but is not a cell; start table rows with |- and cells with |"
 
 
-def _find_lists(lines: list[str], lo: int, hi: int, scope_name: str) -> list[_Found]:
-    """Every ban list in ``lines[lo:hi]``: tables with a user column, bullet groups that link accounts."""
+def _user_columns(header: list[str], user_column: str | None) -> list[int]:
+    """The columns whose header *is* an account header (``User``, ``Username``…), not merely mentions one:
+    ``Reporting user`` is the admin who reported, never the banned account."""
+    def canon(h: str) -> str:
+        return re.sub(r"\s+", " ", h).strip().rstrip(":").strip().casefold()
+
+    wanted = {canon(user_column)} if user_column else USER_COLUMN_HEADERS
+    return [k for k, h in enumerate(header) if canon(h) in wanted]
+
+
+def _table_list(lines: list[str], i: int, j: int, section: str, user_column: str | None) -> _Found | None:
+    header, rows, stray = _table(lines, i, j)
+    cols = _user_columns(header, user_column)
+    if not cols:
+        return None
+    if len(cols) > 1:
+        raise AmbiguousColumns([header[k] for k in cols])
+    user_col = cols[0]
+    date_col = next((k for k, h in enumerate(header) if _DATE_HEADER.search(h) and k != user_col), None)
+    out: list[_Row | Problem] = list(stray)
+    for lineno, cells, _ in rows:
+        last = max(c[0] for c in cells)
+        text = "\n".join(lines[lineno - 1: last])
+        if user_col >= len(cells):
+            out.append(Problem(lineno, text, f"this row has {len(cells)} cells but the user column "
+                                             f"is column {user_col + 1}"))
+            continue
+        has_date = date_col is not None and date_col < len(cells)
+        date_cell = _cell_content(cells[date_col][1]) if has_date and date_col is not None else ""
+        out.append(_Row(lineno, text, _cell_content(cells[user_col][1]), date_cell, True))
+    out.sort(key=lambda r: r.line)
+    return _Found(section, out)
+
+
+def _unwrap_strike(nodes: list[Node]) -> tuple[list[Node], list[Node]]:
+    """A bullet's nodes with one leading strike-through opened: (inside it, after it)."""
+    first = nodes[0]
+    if isinstance(first, Tag) and str(first.tag).strip().lower() in STRIKE_TAGS and first.contents is not None:
+        return list(first.contents.nodes), nodes[1:]
+    if isinstance(first, Template) and _template_name(first) in STRIKE_TEMPLATES and first.has("1"):
+        return list(first.get("1").value.nodes), nodes[1:]
+    return nodes, []
+
+
+def _list_shaped(item: str) -> bool:
+    """A ban-list bullet: an account link first, then at most a date (``, since 3 November 2015``)."""
+    def solid(ns: list[Node]) -> list[Node]:
+        return [n for n in ns if str(n).strip()]
+
+    nodes = solid(mwparserfromhell.parse(item).nodes)
+    if not nodes:
+        return False
+    inner, after = _unwrap_strike(nodes)
+    inner = solid(inner)
+    if not inner or not _account_refs(mwparserfromhell.parse(str(inner[0]))) or not (
+            isinstance(inner[0], (Wikilink, Template))):
+        return False
+    rest = "".join(str(n) for n in inner[1:] + after)
+    plain = mwparserfromhell.parse(rest).strip_code().strip(" \t,;:.–—-()[]'\"")
+    return not plain or _DATE_WORD.match(plain) is not None or find_date(rest) is not None
+
+
+def _bullet_blocks(lines: list[str], comment_only: set[int], lo: int, hi: int) -> Iterator[tuple[str, list[int]]]:
+    """Runs of bullet lines (a comment line does not break a run), each with its section heading."""
+    section = ""
+    block: list[int] = []
+    block_section = ""
+    for i in range(lo, hi):
+        s = lines[i].strip()
+        head = _heading(lines[i])
+        if s[:1] in ("*", "#") and not s.upper().startswith("#REDIRECT"):
+            if not block:
+                block_section = section
+            block.append(i)
+            continue
+        if not s and i in comment_only:
+            continue
+        if block:
+            yield block_section, block
+            block = []
+        if head:
+            section = head[1]
+    if block:
+        yield block_section, block
+
+
+def _bullet_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, scope: str) -> list[_Found]:
+    """Per section: the list is its first run of bullets in list shape; every other bullet of the section is
+    reported (``* ask [[User:X]], who maintains it`` below the list is never an entry)."""
+    by_section: dict[str, list[list[int]]] = {}
+    for section, block in _bullet_blocks(lines, comment_only, lo, hi):
+        by_section.setdefault(section or scope, []).append(block)
+    found = []
+    for section, blocks in by_section.items():
+        shaped = [[_list_shaped(lines[i].strip().lstrip("*#").strip()) for i in b] for b in blocks]
+        first = next((k for k, flags in enumerate(shaped) if any(flags)), None)
+        if first is None:
+            continue
+        start = blocks[first][0] + 1
+        rows: list[_Row | Problem] = []
+        for k, block in enumerate(blocks):
+            for i, ok in zip(block, shaped[k]):
+                item = lines[i].strip().lstrip("*#").strip()
+                if k != first:
+                    rows.append(Problem(i + 1, lines[i], f"this bullet is outside the ban list (the list is the "
+                                                         f"run of bullets from line {start}); it is not an entry"))
+                elif not ok:
+                    rows.append(Problem(i + 1, lines[i], _shape_reason(item)))
+                else:
+                    rows.append(_Row(i + 1, lines[i], item, item, False))
+        found.append(_Found(section, rows))
+    return found
+
+
+def _shape_reason(item: str) -> str:
+    if _account_refs(mwparserfromhell.parse(item)):
+        return ("this bullet is not in the list's shape (an account link first, then an optional date); "
+                "it is not an entry")
+    return "no account is linked in this row; link it as [[Special:CentralAuth/Name|Name]] or [[User:Name]]"
+
+
+def _find_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, scope_name: str,
+                user_column: str | None) -> list[_Found]:
+    """Every ban list in ``lines[lo:hi]``: tables with an account column, runs of list-shaped bullets."""
     found: list[_Found] = []
-    bullets: dict[str, list[_Row | Problem]] = {}
     section = scope_name
     i = lo
     while i < hi:
@@ -273,30 +438,12 @@ def _find_lists(lines: list[str], lo: int, hi: int, scope_name: str) -> list[_Fo
                 if depth == 0:
                     break
                 j += 1
-            header, rows, stray = _table(lines, i, j)
-            user_col = next((k for k, h in enumerate(header) if _USER_HEADER.search(h)), None)
-            if user_col is not None:
-                date_col = next((k for k, h in enumerate(header) if _DATE_HEADER.search(h) and k != user_col), None)
-                out: list[_Row | Problem] = list(stray)
-                for lineno, cells, _ in rows:
-                    text = "\n".join(lines[lineno - 1: cells[-1][0]])
-                    if user_col >= len(cells):
-                        out.append(Problem(lineno, text, f"this row has {len(cells)} cells but the user column "
-                                                         f"is column {user_col + 1}"))
-                        continue
-                    has_date = date_col is not None and date_col < len(cells)
-                    date_cell = _cell_content(cells[date_col][1]) if has_date and date_col is not None else ""
-                    out.append(_Row(lineno, text, _cell_content(cells[user_col][1]), date_cell, True))
-                out.sort(key=lambda r: r.line)
-                found.append(_Found(section, out))
+            table = _table_list(lines, i, j, section, user_column)
+            if table is not None:
+                found.append(table)
             i = j
-        elif s[:1] in ("*", "#") and not s.upper().startswith("#REDIRECT"):
-            item = s.lstrip("*#").strip()
-            bullets.setdefault(section, []).append(_Row(i + 1, lines[i], item, item, False))
         i += 1
-    for name, rows_ in bullets.items():
-        if any(isinstance(r, _Row) and _account_refs(mwparserfromhell.parse(r.user_text)) for r in rows_):
-            found.append(_Found(name, rows_))
+    found += _bullet_lists(lines, comment_only, lo, hi, scope_name)
     found.sort(key=lambda f: min((r.line for r in f.rows), default=0))
     return found
 
@@ -305,7 +452,7 @@ def _find_lists(lines: list[str], lo: int, hi: int, scope_name: str) -> list[_Fo
 
 def _name_from_title(title: str) -> str | None:
     """The account a link title points at (``m:User:X``, ``Special:CentralAuth/X``…), else None."""
-    parts = title.strip().lstrip(":").split(":")
+    parts = link_target(title).strip().lstrip(":").split(":")
     for k, part in enumerate(parts[:-1]):
         ns = part.strip().replace("_", " ").casefold()
         rest = ":".join(parts[k + 1:]).strip()
@@ -418,22 +565,27 @@ def _dedupe(items: Iterator[BanEntry | Problem]) -> tuple[list[BanEntry], list[P
 # --- the entry point -----------------------------------------------------------------------------
 
 def parse(text: str, *, section: str | None = None, source: ListSource | None = None,
-          case_sensitive: bool = False) -> BanList:
+          case_sensitive: bool = False, user_column: str | None = None) -> BanList:
     """Parse a ban-list page. Raises :class:`~banbot.errors.InputError` only for whole-page problems.
 
     ``case_sensitive`` mirrors a wiki whose siteinfo ``case`` is ``case-sensitive`` (names keep their
-    first letter as written)."""
+    first letter as written); ``user_column`` names a table's account column when it is none of the usual."""
     source = source or ListSource("text", "<text>")
-    lines = _blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = _blank_comments(text).split("\n")
+    comment_only = {i for i, (a, b) in enumerate(zip(text.split("\n"), lines)) if a.strip() and not b.strip()}
     lo, hi, scope = 0, len(lines), "(top of page)"
     if section:
         headings = [(i, h) for i, line in enumerate(lines) if (h := _heading(line))]
-        match = next(((i, h) for i, h in headings if _same_heading(h[1], section)), None)
-        if match is None:
+        matches = [(i, h) for i, h in headings if _same_heading(h[1], section)]
+        if not matches:
             raise SectionNotFound(section, [h[1] for _, h in headings])
+        if len(matches) > 1:
+            raise AmbiguousSection(section, [i + 1 for i, _ in matches])
+        match = matches[0]
         lo, (level, scope) = match[0] + 1, match[1]
         hi = next((i for i, h in headings if i > match[0] and h[0] <= level), len(lines))
-    lists = _find_lists(lines, lo, hi, scope)
+    lists = _find_lists(lines, comment_only, lo, hi, scope, user_column)
     if not lists:
         raise NoBanList(f"the section {section!r}" if section else "the page")
     if len(lists) > 1:

@@ -76,6 +76,7 @@ class Config:
     link_prefix: str = ""  # interwiki prefix for list links in reasons, e.g. "m:"
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     report_page: str | None = None  # the status page `banbot report --publish` writes, on the central wiki
+    user_column: str | None = None  # the header of a table's account column, when not User/Username/Account/Name
 
     @property
     def lock_file(self) -> Path:
@@ -207,6 +208,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         link_prefix=_get(lst, "link_prefix", str, "list", ""),
         safety=safety,
         report_page=_get(rep, "page", str, "report", "") or None,
+        user_column=_get(lst, "user_column", str, "list", "") or None,
     )
 
 

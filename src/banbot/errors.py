@@ -5,7 +5,9 @@
     │   ├── SourceUnreadable       not text, not UTF-8, missing file, missing page
     │   ├── SectionNotFound        --section names no heading on the page
     │   ├── NoBanList              nothing on the page looks like a ban list
-    │   └── AmbiguousBanList       more than one list: name a section
+    │   ├── AmbiguousBanList       more than one list: name a section
+    │   ├── AmbiguousColumns       two table columns could name the account: set list.user_column
+    │   └── AmbiguousSection       two sections carry the configured heading
     ├── ConfigError                the TOML config is missing, malformed or invalid (names the field)
     ├── PlanRejected               a plan file does not match its digest, or the world moved since it was made
     ├── JournalError               the journal cannot be opened, is corrupt or is locked
@@ -63,6 +65,23 @@ class AmbiguousBanList(InputError):
             "banbot will not guess which is the ban list: pass --section HEADING (or set list.section in the config)"
         )
         self.sections = sections
+
+
+class AmbiguousColumns(InputError):
+    def __init__(self, headers: list[str]) -> None:
+        super().__init__(
+            f"the ban list table has {len(headers)} columns that could name the account ({', '.join(headers)}); "
+            "banbot will not guess: set list.user_column in the config to the header of the account column"
+        )
+        self.headers = headers
+
+
+class AmbiguousSection(InputError):
+    def __init__(self, section: str, lines: list[int]) -> None:
+        super().__init__(
+            f"the page has {len(lines)} sections headed {section!r} (lines {', '.join(map(str, lines))}); "
+            "banbot will not guess which holds the ban list: rename one of them on the wiki"
+        )
 
 
 class ConfigError(BanbotError):

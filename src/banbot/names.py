@@ -1,66 +1,160 @@
-"""User names as MediaWiki normalises and validates them (pure: no network).
+"""User names exactly as MediaWiki resolves them (pure: no network).
 
 A ban list is typed by people, so the same account arrives as ``Marsh_Wren``, ``marsh wren`` or
-``Marsh&#32;Wren``. Comparing accounts is only safe after normalising exactly as MediaWiki does
-(``MediaWikiTitleCodec::splitTitleString`` and ``UserNameUtils::isValid``); anything MediaWiki itself
-would refuse is refused here too, with a reason a steward can act on.
+``Marsh&#32;Wren``. banbot only ever acts on the account MediaWiki itself resolves a listed name to, so
+this module follows MediaWiki 1.39 step by step and never does more:
+
+* ``Sanitizer::decodeCharReferences`` — ``&name;``, ``&#N;`` and ``&#xN;`` only (a reference without its
+  ``;`` stays text: ``Tom&ampJerry`` is a different account from ``Tom&Jerry``), then NFC;
+* ``MediaWikiTitleCodec::splitTitleString`` — strip U+200E, U+200F, U+202A–U+202E, fold its whitespace
+  set into one space, refuse ``%XX``, leftover ``&…;``, illegal title characters, ``.``/``..``, ``~~~``;
+* ``UserNameUtils::isValid`` — no IPs, no ``/``, at most 255 bytes, and none of its troublemaker
+  characters (U+0080–009F, U+00A0, U+2000–200F, U+2028–202F, U+3000, U+E000–F8FF).
+
+A name MediaWiki would accept that still holds an invisible or format character (U+00AD, U+FEFF,
+U+2060…) is refused too: it may imitate another account on screen, so a steward enforces it by hand.
 """
 
 from __future__ import annotations
 
-import html
+import html.entities
 import ipaddress
 import re
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass
 
-# Bidi marks MediaWiki strips from titles, plus zero-width and soft-hyphen marks that make two names
-# look equal on screen while differing in bytes.
-_INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u200b-\u200d\u2060\ufeff\u00ad]")
-# Whitespace MediaWiki folds into one underscore (MediaWikiTitleCodec), and underscores themselves.
-_SPACES = re.compile("[ _\u00a0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\t]+")
-# $wgLegalTitleChars excludes these; '@' and ':' are $wgInvalidUsernameCharacters; '/' makes a subpage.
-_ILLEGAL = set("#<>[]|{}@:/")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# MediaWikiTitleCodec strips these bidi marks and nothing else.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e]")
+# MediaWikiTitleCodec's whitespace (folded into one underscore, shown as a space).
+_SPACES = re.compile("[ _\u00a0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# Sanitizer::CHAR_REFS_REGEX: the semicolon is required.
+_CHAR_REFS = re.compile(r"&([A-Za-z0-9\x80-\U0010ffff]+;)|&#([0-9]+);|&#[xX]([0-9A-Fa-f]+);")
+_ENTITY_ALIASES = {"רלמ;": "rlm;", "رلم;": "rlm;"}
+# Characters outside $wgLegalTitleChars (controls included); '@' and ':' are $wgInvalidUsernameCharacters.
+_ILLEGAL_TITLE = re.compile(r"[\x00-\x1f\x7f#<>\[\]|{}]")
+_INVALID_USERNAME = set("@:/")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_LEFT_ENTITY = re.compile(r"&[A-Za-z0-9\x80-\U0010ffff]+;")
+# UserNameUtils::isValid's troublemakers.
+_TROUBLE = re.compile("[\u0080-\u009f\u00a0\u2000-\u200f\u2028-\u202f\u3000\ue000-\uf8ff]")
+# Invisible, yet kept in a name by MediaWiki: shown nowhere, so a listed name could imitate another.
+_INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u3164\uffa0")
 MAX_NAME_BYTES = 255
 
 
 @dataclass(frozen=True)
 class InvalidName:
-    """Why a written name cannot be an account, in words a steward can act on."""
+    """Why a written name cannot be acted on, in words a steward can act on."""
 
     raw: str
     reason: str
 
 
-def _ucfirst(name: str) -> str:
+def is_invisible(ch: str) -> bool:
+    """Format characters (Cf), variation selectors and fillers: they change a name without showing."""
+    cp = ord(ch)
+    return (unicodedata.category(ch) == "Cf" or ch in _INVISIBLE_EXTRA or 0xFE00 <= cp <= 0xFE0F
+            or 0xE0100 <= cp <= 0xE01EF)
+
+
+def shown(text: str) -> str:
+    """``text`` for human eyes: invisible, format and control characters escaped (``Tar\\u00ADget``)."""
+    out = []
+    for ch in text:
+        if ch in "\n\t":
+            out.append(ch)
+        elif is_invisible(ch) or unicodedata.category(ch) in ("Cc", "Co", "Cs", "Zl", "Zp") or ch == "\u00a0" or (
+                unicodedata.category(ch) == "Zs" and ch != " "):
+            out.append(f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _valid_codepoint(cp: int) -> bool:
+    return (cp in (0x09, 0x0A) or 0x20 <= cp <= 0x7E or 0xA0 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD
+            or 0x10000 <= cp <= 0x10FFFF)
+
+
+def _decode_ref(m: re.Match[str]) -> str:
+    if m.group(1):
+        name = _ENTITY_ALIASES.get(m.group(1), m.group(1))
+        return html.entities.html5.get(name, "&" + m.group(1))
+    cp = int(m.group(2)) if m.group(2) else int(m.group(3), 16)
+    return chr(cp) if _valid_codepoint(cp) else "\ufffd"
+
+
+def decode_char_references(text: str) -> str:
+    """Sanitizer::decodeCharReferences: only complete references (with ``;``) are decoded."""
+    return _CHAR_REFS.sub(_decode_ref, text)
+
+
+def link_target(target: str) -> str:
+    """A ``[[link]]`` target as the parser reads it: percent-encoded bytes decoded (``Marsh%20Wren``)."""
+    if "%" not in target:
+        return target
+    return urllib.parse.unquote(target, errors="strict") if _valid_percent(target) else target
+
+
+def _valid_percent(target: str) -> bool:
+    try:
+        urllib.parse.unquote_to_bytes(target).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _ucfirst(name: str) -> str | None:
+    """Language::ucfirst; None when the capital is not one character (``ß`` → ``SS`` on some wikis only)."""
     first = name[0].upper()
-    # 'ß'.upper() is 'SS': MediaWiki keeps such characters, so only take one-to-one mappings.
-    return (first if len(first) == 1 else name[0]) + name[1:]
+    if len(first) != 1:
+        return None
+    return first + name[1:]
+
+
+def _codes(chars: set[str]) -> str:
+    return ", ".join(f"U+{ord(c):04X}" for c in sorted(chars))
 
 
 def normalize(raw: str, *, case_sensitive_first_letter: bool = False) -> str | InvalidName:
-    """Return the canonical account name for ``raw``, or an :class:`InvalidName`.
+    """Return the account name MediaWiki resolves ``raw`` to, or an :class:`InvalidName` saying why not.
 
     ``case_sensitive_first_letter`` mirrors a wiki whose siteinfo ``case`` is ``case-sensitive``.
     """
-    text = html.unescape(raw)
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", text).strip()
+    text = unicodedata.normalize("NFC", decode_char_references(raw))
+    text = _BIDI.sub("", text)
+    hidden = {c for c in text if is_invisible(c)}
+    if hidden:
+        return InvalidName(raw, f"'{shown(text.strip())}' holds invisible characters ({_codes(hidden)}) and may "
+                                "imitate another account; enforce by hand with `banbot enforce`")
+    text = _SPACES.sub(" ", text).strip(" ")
     if not text:
         return InvalidName(raw, "the user name is empty")
-    if _CONTROL.search(text):
-        return InvalidName(raw, "the user name contains control characters")
+    if "\ufffd" in text:
+        return InvalidName(raw, f"'{shown(text)}' holds an invalid character reference or byte (U+FFFD)")
     if is_ip_or_range(text):
         return InvalidName(raw, f"'{text}' is an IP address or range; bans here name accounts, not addresses")
-    bad = sorted({c for c in text if c in _ILLEGAL})
+    bad = sorted({c for c in text if _ILLEGAL_TITLE.match(c) or c in _INVALID_USERNAME})
     if bad:
-        return InvalidName(raw, f"'{text}' is not a valid user name: it contains {' '.join(bad)}")
+        return InvalidName(raw, f"'{shown(text)}' is not a valid user name: it contains "
+                                f"{' '.join(shown(c) for c in bad)}")
+    if _PERCENT.search(text) or _LEFT_ENTITY.search(text):
+        return InvalidName(raw, f"'{shown(text)}' is not a valid user name: MediaWiki refuses percent-encoded "
+                                "bytes (%XX) and character references in names")
+    if text in (".", "..") or "~~~" in text:
+        return InvalidName(raw, f"'{shown(text)}' is not a valid user name (MediaWiki refuses '.', '..' and '~~~')")
+    trouble = {c for c in text if _TROUBLE.match(c)}
+    if trouble:
+        return InvalidName(raw, f"'{shown(text)}' is not a valid user name: it contains {_codes(trouble)}")
     if len(text.encode("utf-8")) > MAX_NAME_BYTES:
         return InvalidName(raw, f"the user name is longer than {MAX_NAME_BYTES} bytes")
     if not case_sensitive_first_letter:
-        text = _ucfirst(text)
+        upper = _ucfirst(text)
+        if upper is None:
+            return InvalidName(raw, f"'{text}' starts with {text[0]!r}, whose capital differs between MediaWiki "
+                                    "configurations; write the name as the wiki shows it, or enforce by hand")
+        text = upper
     return text
 
 

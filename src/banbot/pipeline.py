@@ -37,8 +37,8 @@ def read_text_file(path: str | Path) -> str:
         raise SourceUnreadable(f"{p} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
 
 
-def list_from_file(path: str | Path, section: str | None) -> BanList:
-    return parse(read_text_file(path), section=section, source=ListSource("file", str(path)))
+def list_from_file(path: str | Path, section: str | None, user_column: str | None = None) -> BanList:
+    return parse(read_text_file(path), section=section, source=ListSource("file", str(path)), user_column=user_column)
 
 
 def list_from_wiki(farm: Any, config: Config, page: str | None = None, section: str | None = None) -> BanList:
@@ -55,7 +55,7 @@ def list_from_wiki(farm: Any, config: Config, page: str | None = None, section: 
     log.info("list: read %s revision %s by %s", source.title, source.revid, source.user)
     case_sensitive = client.siteinfo().get("case") == "case-sensitive"
     return parse(text, section=section if section is not None else config.list_section, source=source,
-                 case_sensitive=case_sensitive)
+                 case_sensitive=case_sensitive, user_column=config.user_column)
 
 
 def settings(config: Config, farm: Any) -> PlanSettings:

@@ -11,6 +11,7 @@ from typing import Any
 
 from banbot.banlist import BanList
 from banbot.enforce import Report
+from banbot.names import shown
 from banbot.plan import Plan
 
 
@@ -19,7 +20,8 @@ def to_json(data: Any) -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    rows = [[("" if c is None else str(c)) for c in r] for r in rows]
+    # every cell through names.shown: an invisible character in a name must be visible to the reviewer
+    rows = [[("" if c is None else shown(str(c))) for c in r] for r in rows]
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
     fmt = "  ".join(f"{{:{w}}}" for w in widths)
     lines = [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
@@ -71,7 +73,7 @@ def plan_wikitext(plan: Plan) -> str:
                                                                         if rev else ""),
              '{| class="wikitable sortable"', "! # !! User !! Wiki !! Action"]
     for i, a in enumerate(plan.actions):
-        lines += ["|-", f"| {i + 1} || {{{{user|{a.user}}}}} || {a.wiki} || <nowiki>{a.describe()}</nowiki>"]
+        lines += ["|-", f"| {i + 1} || {{{{user|{a.user}}}}} || {a.wiki} || <nowiki>{shown(a.describe())}</nowiki>"]
     for h in plan.holds:
         lines += ["|-", f"| – || {{{{user|{h.user}}}}} || {h.wiki or '*'} || ''held:'' <nowiki>{h.reason}</nowiki>"]
     lines.append("|}")

@@ -48,7 +48,7 @@ def read_list(args: argparse.Namespace, cfg: Config, farm: Any) -> BanList:
     from banbot.pipeline import list_from_file, list_from_wiki
 
     if getattr(args, "source_file", None):
-        return list_from_file(args.source_file, args.section)
+        return list_from_file(args.source_file, args.section, cfg.user_column)
     return list_from_wiki(farm, cfg, getattr(args, "page", None), getattr(args, "section", None))
 
 
