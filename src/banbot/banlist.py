@@ -59,6 +59,7 @@ class BanEntry:
     lifted: bool
     line: int
     text: str = field(default="", compare=False)
+    linked: bool = field(default=True, compare=False)  # named by a link or user template, not as bare text
 
     def to_json(self) -> dict[str, object]:
         return {"user": self.user, "since": self.since.isoformat() if self.since else None,
@@ -398,7 +399,7 @@ def _bullet_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, sc
         start = blocks[first][0] + 1
         rows: list[_Row | Problem] = []
         for k, block in enumerate(blocks):
-            for i, ok in zip(block, shaped[k]):
+            for i, ok in zip(block, shaped[k], strict=True):
                 item = lines[i].strip().lstrip("*#").strip()
                 if k != first:
                     rows.append(Problem(i + 1, lines[i], f"this bullet is outside the ban list (the list is the "
@@ -450,7 +451,7 @@ def _find_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, scop
 
 # --- stage 2: interpret a row --------------------------------------------------------------------
 
-def _name_from_title(title: str) -> str | None:
+def account_in_title(title: str) -> str | None:
     """The account a link title points at (``m:User:X``, ``Special:CentralAuth/X``…), else None."""
     parts = link_target(title).strip().lstrip(":").split(":")
     for k, part in enumerate(parts[:-1]):
@@ -477,7 +478,7 @@ def _account_refs(code: Wikicode) -> list[tuple[str, Node]]:
     refs: list[tuple[str, Node]] = []
     for node in code.filter(recursive=True, matches=lambda n: isinstance(n, (Wikilink, Template))):
         if isinstance(node, Wikilink):
-            name = _name_from_title(str(node.title))
+            name = account_in_title(str(node.title))
             if name is not None:
                 refs.append((name, node))
         elif isinstance(node, Template) and node.has("1") and _template_name(node) in USER_TEMPLATES:
@@ -512,7 +513,7 @@ def _interpret(row: _Row, case_sensitive: bool = False) -> BanEntry | Problem:
             return Problem(row.line, row.text, f"this row is built by the template {{{{{unknown[0]}}}}}, which "
                                                "banbot cannot see into; name the account with [[User:Name]] or "
                                                "{{user|Name}}")
-        linked = [n for t in _LINK_TITLE.findall(row.user_text) if (n := _name_from_title(t)) is not None]
+        linked = [n for t in _LINK_TITLE.findall(row.user_text) if (n := account_in_title(t)) is not None]
         plain = code.strip_code(normalize=True, collapse=True).strip().strip("'\"").strip()
         if linked:
             raws = linked
@@ -541,7 +542,7 @@ def _interpret(row: _Row, case_sensitive: bool = False) -> BanEntry | Problem:
     if not row.plain_names_allowed and refs:
         after = date_text.find(str(refs[0][1]))
         date_text = date_text[after + len(str(refs[0][1])):] if after >= 0 else date_text
-    return BanEntry(names[0], find_date(date_text), lifted, row.line, row.text)
+    return BanEntry(names[0], find_date(date_text), lifted, row.line, row.text, linked=bool(refs or linked))
 
 
 def _dedupe(items: Iterator[BanEntry | Problem]) -> tuple[list[BanEntry], list[Problem]]:
@@ -573,7 +574,8 @@ def parse(text: str, *, section: str | None = None, source: ListSource | None = 
     source = source or ListSource("text", "<text>")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = _blank_comments(text).split("\n")
-    comment_only = {i for i, (a, b) in enumerate(zip(text.split("\n"), lines)) if a.strip() and not b.strip()}
+    raw_lines = text.split("\n")  # same count as lines: comments are blanked keeping their newlines
+    comment_only = {i for i, (a, b) in enumerate(zip(raw_lines, lines, strict=True)) if a.strip() and not b.strip()}
     lo, hi, scope = 0, len(lines), "(top of page)"
     if section:
         headings = [(i, h) for i, line in enumerate(lines) if (h := _heading(line))]

@@ -16,6 +16,9 @@ from banbot import logs
 from banbot.enforce import EXIT_ERROR, EXIT_USAGE
 from banbot.errors import BanbotError, WikiError
 
+INIT_HELP = ("create the journal on a first run (a missing or empty journal is otherwise refused: it would redo "
+             "what humans reversed)")
+
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -53,11 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.add_argument("--force", action="store_true", help="override the safety rules that allow it, after review")
     p.add_argument("--format", choices=["table", "json"])
+    p.add_argument("--init-journal", action="store_true", help=INIT_HELP)
 
     p = add("run", "the scheduled job: plan and apply within every safety rail, never prompting", listopts)
     p.add_argument("--dry-run", action="store_true", help="preview only; exit 1 when actions are pending")
     p.add_argument("--format", choices=["table", "json"], default="table",
                    help="table (default, even off a terminal: one summary line for cron mail) or json")
+    p.add_argument("--init-journal", action="store_true", help=INIT_HELP)
 
     p = add("enforce", "enforce one account now, listed or not (a steward's request)")
     p.add_argument("name", help="the account")
@@ -65,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help="who asks (default: the operating system user)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.add_argument("--format", choices=["table", "json"])
+    p.add_argument("--init-journal", action="store_true", help=INIT_HELP)
 
     p = add("audit", "each account's state on each wiki against what the list requires", listopts)
     p.add_argument("name", nargs="*", help="accounts to audit (default: every active entry)")

@@ -79,10 +79,16 @@ class Report:
 
 def settle_interrupted(journal: Journal, plan: Plan) -> list[str]:
     """Rows left ``intended`` by a crash, judged by the fresh observation behind ``plan``: an action the
-    plan no longer needs took effect (``verified``); one it still needs did not (``interrupted``)."""
+    plan no longer needs took effect (``verified``); one it still needs did not (``interrupted``).
+
+    Only rows of accounts this plan observed afresh are settled: another account's row waits for a plan
+    that reads *that* account (a partial ``apply --user`` never marks someone else's unsent block done)."""
     needed = {a.key for a in plan.actions}
+    observed = set(plan.users)
     settled = []
     for row in journal.pending():
+        if row.user not in observed:
+            continue
         status = "interrupted" if row.key in needed else "verified"
         journal.record(row.id, status, info="outcome settled by re-reading the wiki after an interrupted run")
         settled.append(f"{row.key}: {status}")

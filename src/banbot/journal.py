@@ -78,6 +78,32 @@ class Journal:
         except OSError as e:
             raise JournalError(f"cannot open the journal {self.path}: {e.strerror}; check journal.path") from None
 
+    @classmethod
+    def for_writes(cls, path: Path | str, *, init: bool = False) -> Journal:
+        """The journal of a command that writes. A missing or empty journal is refused unless ``init``:
+        a lost journal would redo blocks and notices that humans have since reversed."""
+        p = Path(path)
+        if not p.exists() and not init:
+            raise JournalError(f"there is no journal at {p}. If this is banbot's first run with this config, pass "
+                               "--init-journal; if the journal was lost, restore it from a backup first (without it "
+                               "banbot would redo what humans have reversed)")
+        journal = cls(p)
+        if init:
+            if journal.recall("initialized") is None:
+                journal.remember("initialized", now())
+        elif journal.is_empty():
+            journal.close()
+            raise JournalError(f"the journal {p} is empty (no run was ever recorded in it). If this is banbot's first "
+                               "run with this config, pass --init-journal; otherwise restore the journal from a backup")
+        return journal
+
+    def is_empty(self) -> bool:
+        try:
+            runs = self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        return not runs and self.recall("initialized") is None
+
     def _error(self, e: sqlite3.Error) -> JournalError:
         msg = str(e)
         if "locked" in msg or "busy" in msg:
@@ -175,14 +201,20 @@ class Journal:
 
     # --- applied list revisions -------------------------------------------------------------
     def record_applied(self, location: str | None, title: str | None, revid: int | None, active: list[str]) -> None:
+        """Remember the list revision whose every active entry was applied (only when it changed)."""
+        last = self.last_applied(location, title)
+        if last is not None and last[0] == revid and last[1] == active:
+            return
         with self._tx() as db:
             db.execute("INSERT INTO applied_lists (at, list_location, list_title, list_revid, active) "
                        "VALUES (?,?,?,?,?)",
                        (now(), location, title, revid, json.dumps(active, ensure_ascii=False)))
 
-    def last_applied(self) -> tuple[int | None, list[str]] | None:
+    def last_applied(self, location: str | None, title: str | None) -> tuple[int | None, list[str]] | None:
+        """The last applied revision of this list page and its active entries (None: none yet)."""
         try:
-            row = self.db.execute("SELECT list_revid, active FROM applied_lists ORDER BY id DESC LIMIT 1").fetchone()
+            row = self.db.execute("SELECT list_revid, active FROM applied_lists WHERE list_location IS ? AND "
+                                  "list_title IS ? ORDER BY id DESC LIMIT 1", (location, title)).fetchone()
         except sqlite3.Error as e:
             raise self._error(e) from None
         return (row[0], json.loads(row[1])) if row else None

@@ -7,11 +7,12 @@ and the executor takes this object and nothing else, so what a reviewer reads is
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -256,13 +257,34 @@ def _exempt(state: AccountState, s: PlanSettings) -> str | None:
     return None
 
 
-def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tuple[list[Action], list[Hold]]:
+def registered_after(registered: str | None, since: dt.date | None) -> bool:
+    """Whether an account was registered on a later day than its entry's date (the same day is not later;
+    no date or no registration, no check)."""
+    if not registered or since is None:
+        return False
+    try:
+        return dt.date.fromisoformat(registered[:10]) > since
+    except ValueError:
+        return False
+
+
+def _late(name: str, registered: str | None, since: dt.date | None, wiki: str | None = None) -> Hold:
+    return Hold(name, f"registered {registered[:10] if registered else '?'}, after it was listed on "
+                      f"{since}; the name may belong to someone else: review by hand", wiki)
+
+
+def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since: dt.date | None = None,
+                 ours: Collection[str] = ()) -> tuple[list[Action], list[Hold]]:
+    """What enforcement of one account still lacks. ``since`` is its entry's date; ``ours`` holds the journal
+    keys of notices banbot posted (or was posting), so a marker someone else wrote is told apart."""
     name = state.name
     if not state.exists:
         return [], [Hold(name, "no such account on the farm (never created, or renamed away); nothing to do")]
     why = _exempt(state, s)
     if why:
         return [], [Hold(name, why)]
+    if s.mode == "centralauth" and registered_after(state.registered, since):
+        return [], [_late(name, state.registered, since)]
     links = {"list_link": s.list_link, "revid": source.revid or "file",
              "permalink": f"{s.permalink_prefix}{source.revid}" if source.revid else s.list_link}
     reason = _fill(s.enforce.reason, user=name, **links)
@@ -274,7 +296,12 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
         groups = _removable(state.global_groups, s.enforce)
         if groups:
             actions.append(RemoveGlobalGroups(name, s.central, reason, groups=groups))
-    local = s.local_in_order(state)
+    local = []
+    for acct in s.local_in_order(state):
+        if s.mode == "plain" and registered_after(acct.registered, since):
+            holds.append(_late(name, acct.registered, since, acct.wiki))  # a separate account on each plain wiki
+        else:
+            local.append(acct)
     for acct in local:
         wiki = acct.wiki
         groups = _removable(acct.groups, s.enforce)
@@ -291,13 +318,16 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
                 continue
             if _needs_block(acct):
                 actions.append(Block(name, acct.wiki, reason, noemail=s.enforce.noemail, reblock=acct.blocked))
+    late = {h.wiki for h in holds if h.wiki}
     for wiki in notice_wikis(state, s):
         page = state.talk_on(wiki)
-        if page is None or page.has_notice:
+        if page is None or wiki in late:
             continue
-        hold = _notice_hold(page, s)
+        hold = _notice_hold(page, s, ours_posted=f"notify|{name}|{wiki}" in ours)
         if hold:
             holds.append(Hold(name, hold, wiki))
+            continue
+        if page.has_notice:
             continue
         lang = s.langs.get(wiki, "en")
         template = s.enforce.notices.get(lang) or s.enforce.notices["en"]
@@ -317,7 +347,16 @@ def _needs_block(acct: LocalAccount) -> bool:
     return acct.block_partial or (acct.block_expiry or "infinite") not in INDEFINITE
 
 
-def _notice_hold(page: TalkPage, s: PlanSettings) -> str | None:
+def _notice_hold(page: TalkPage, s: PlanSettings, ours_posted: bool) -> str | None:
+    if page.has_notice:
+        if ours_posted:
+            return None
+        return (f"{page.title} carries banbot's notice marker, but the journal records no notice posted there "
+                "(someone else wrote it, or the journal was restored from an older backup); check the page by hand")
+    if page.exists and page.redirect:
+        return f"{page.title} is a redirect; a notice there would be invisible: post it by hand where it belongs"
+    if page.exists and page.content_model != "wikitext":
+        return f"{page.title} has the content model {page.content_model!r}, not wikitext; notice not posted"
     if page.nobots and s.enforce.nobots == "skip":
         return f"{page.title} opts out of bot messages with {{{{nobots}}}}; notice not posted (enforce.nobots = skip)"
     if page.protection:
@@ -326,13 +365,16 @@ def _notice_hold(page: TalkPage, s: PlanSettings) -> str | None:
 
 
 def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettings,
-              only: Iterable[str] | None = None, completed: Mapping[str, str] | None = None) -> Plan:
+              only: Iterable[str] | None = None, completed: Mapping[str, str] | None = None,
+              pending: Collection[str] = ()) -> Plan:
     """The plan for every active entry (or only the named accounts) of ``bans``.
 
     ``completed`` maps journal keys to when the wikis confirmed them: such an action is never planned
     again; if the wiki shows it undone, a human reversed it, and the plan holds it for review instead.
+    ``pending`` holds the keys of actions a crashed run left unsettled.
     """
     completed = completed or {}
+    ours = set(completed) | set(pending)
     wanted = set(only) if only is not None else None
     actions: list[Action] = []
     holds: list[Hold] = []
@@ -342,7 +384,7 @@ def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettin
             continue
         users.append(entry.user)
         state = observed.get(entry.user) or AccountState(entry.user, exists=False)
-        a, h = plan_account(state, bans.source, s)
+        a, h = plan_account(state, bans.source, s, entry.since, ours)
         for action in a:
             if action.key in completed:
                 h.append(Hold(entry.user, f"{action.describe()}: done on {completed[action.key]} (journal) but the "

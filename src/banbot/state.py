@@ -17,6 +17,7 @@ class LocalAccount:
     block_partial: bool = False
     block_expiry: str | None = None
     attached: bool = True
+    registered: str | None = None  # ISO timestamp, when the wiki says
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class TalkPage:
     has_notice: bool = False
     nobots: bool = False
     protection: str | None = None  # edit protection level, if any
+    redirect: bool = False
+    content_model: str = "wikitext"
     text: str | None = field(default=None, compare=False, repr=False)  # the wikitext, to append a notice to
     read_at: str | None = field(default=None, compare=False)  # server time of the read (the edit's starttimestamp)
 
@@ -43,6 +46,7 @@ class AccountState:
     local: tuple[LocalAccount, ...] = ()
     talk: tuple[TalkPage, ...] = ()
     lock_check: str | None = None  # CentralAuth's statecheck hash for a lock from this state
+    registered: str | None = None  # ISO timestamp of the earliest registration known (global or attached)
 
     def on(self, wiki: str) -> LocalAccount | None:
         return next((a for a in self.local if a.wiki == wiki), None)

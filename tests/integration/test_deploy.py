@@ -28,7 +28,7 @@ def valid_cron(schedule: str) -> bool:
 
 def a_list(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> tuple[Path, str]:
     names = accounts(farm, uniq, 1)
-    return configure("plain", publish(farm, uniq, names)), names[0]
+    return publish(farm, uniq, names, configure), names[0]
 
 
 def test_the_crontab_line_runs_banbot_and_stays_quiet_when_clean(farm: FarmHandle, configure: Callable[..., Path],

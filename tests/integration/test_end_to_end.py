@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 
 from farm import FarmHandle
-from integration.conftest import banbot
+from integration.conftest import LISTED, banbot, baseline
 
 pytestmark = pytest.mark.integration
 MARK = "banbot:global-ban-notice"
 
 
-def publish(farm: FarmHandle, uniq: str, mode: str) -> tuple[str, dict[str, str]]:
+def publish(farm: FarmHandle, uniq: str, mode: str, configure: Callable[..., Path]) -> tuple[str, dict[str, str]]:
+    """The test's accounts and its list page, after a baseline run; returns the config and the names."""
     n = {"vandal": f"{uniq} Vandal", "sock": f"{uniq} Sock", "staff": f"{uniq} Staffer",
          "lifted": f"{uniq} Lifted", "missing": f"{uniq} Missing", "bystander": f"{uniq} Bystander"}
     for db in ("metawiki", "enwiki", "zhwiki"):
@@ -35,16 +36,17 @@ def publish(farm: FarmHandle, uniq: str, mode: str) -> tuple[str, dict[str, str]
         farm.double("state", {"accounts": {n["vandal"]: {"groups": ["global-rollbacker"]},
                                            n["bystander"]: {"groups": ["global-rollbacker"]}}})
     page = f"Bans/{uniq}"
+    cfg = str(configure(mode, page))
+    baseline(farm, cfg, page)
     farm.edit("metawiki", page, "\n".join([
         "{{div col}}",
-        f"* [[m:Special:CentralAuth/{n['vandal']}|{n['vandal']}]], since 5 March 2026",
-        f"* [[m:Special:CentralAuth/{n['sock']}|{n['sock']}]], since 6 March 2026",
-        f"* [[m:Special:CentralAuth/{n['staff']}|{n['staff']}]], since 7 March 2026",
+        f"* [[m:Special:CentralAuth/{n['vandal']}|{n['vandal']}]], since {LISTED}",
+        f"* [[m:Special:CentralAuth/{n['sock']}|{n['sock']}]], since {LISTED}",
+        f"* [[m:Special:CentralAuth/{n['staff']}|{n['staff']}]], since {LISTED}",
         f"* <s>[[m:Special:CentralAuth/{n['lifted']}|{n['lifted']}]], since 1 January 2014</s>",
-        f"* [[m:Special:CentralAuth/{n['missing']}|{n['missing']}]], since 8 March 2026",
+        f"* [[m:Special:CentralAuth/{n['missing']}|{n['missing']}]], since {LISTED}",
         "{{div col end}}"]))
-    farm.protect("metawiki", page)
-    return page, n
+    return cfg, n
 
 
 def untouched(farm: FarmHandle, name: str, mode: str) -> None:
@@ -57,8 +59,7 @@ def untouched(farm: FarmHandle, name: str, mode: str) -> None:
 
 
 def test_plain_farm_plan_apply_and_replan(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
-    page, n = publish(farm, uniq, "plain")
-    cfg = str(configure("plain", page))
+    cfg, n = publish(farm, uniq, "plain", configure)
 
     code, plan, err = banbot("plan", "--config", cfg, "--format", "json", check=True)
     assert code == 1, err
@@ -100,8 +101,7 @@ def test_plain_farm_plan_apply_and_replan(farm: FarmHandle, configure: Callable[
 
 
 def test_centralauth_farm_plan_apply_and_replan(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
-    page, n = publish(farm, uniq, "centralauth")
-    cfg = str(configure("centralauth", page))
+    cfg, n = publish(farm, uniq, "centralauth", configure)
     v, s = n["vandal"], n["sock"]
 
     code, plan, err = banbot("plan", "--config", cfg, "--format", "json", check=True)
@@ -146,8 +146,7 @@ def test_centralauth_farm_plan_apply_and_replan(farm: FarmHandle, configure: Cal
 
 def test_a_reviewed_plan_is_refused_when_the_farm_or_list_moved(farm: FarmHandle, configure: Callable[..., Path],
                                                                 uniq: str) -> None:
-    page, n = publish(farm, uniq, "plain")
-    cfg = str(configure("plain", page))
+    cfg, n = publish(farm, uniq, "plain", configure)
     _, plan, _ = banbot("plan", "--config", cfg, "--format", "json", check=True)
     plan_file = Path(cfg).with_name("plan.json")
     plan_file.write_text(json.dumps(plan))
@@ -162,6 +161,7 @@ def test_a_reviewed_plan_is_refused_when_the_farm_or_list_moved(farm: FarmHandle
     code, _, err = banbot("apply", "--config", cfg, "--plan", str(plan_file))
     assert code == 2 and "farm changed since the plan" in err
 
+    page = f"Bans/{uniq}"
     farm.edit("metawiki", page, farm.text("metawiki", page) + "\n<!-- edited -->")
     code, _, err = banbot("apply", "--config", cfg, "--plan", str(plan_file))
     assert code == 2 and "ban list changed" in err
@@ -170,15 +170,14 @@ def test_a_reviewed_plan_is_refused_when_the_farm_or_list_moved(farm: FarmHandle
 
 def test_apply_without_confirmation_is_refused_off_a_terminal(farm: FarmHandle, configure: Callable[..., Path],
                                                               uniq: str) -> None:
-    page, n = publish(farm, uniq, "plain")
-    code, _, err = banbot("apply", "--config", str(configure("plain", page)))
+    cfg, n = publish(farm, uniq, "plain", configure)
+    code, _, err = banbot("apply", "--config", cfg)
     assert code == 2 and "--yes" in err
     assert not farm.blocked("metawiki", n["vandal"])
 
 
 def test_preview_and_apply_of_one_account(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
-    page, n = publish(farm, uniq, "plain")
-    cfg = str(configure("plain", page))
+    cfg, n = publish(farm, uniq, "plain", configure)
     code, plan, _ = banbot("plan", "--config", cfg, "--user", n["sock"], "--format", "json")
     assert code == 1 and {a["user"] for a in plan["actions"]} == {n["sock"]}
     code, report, _ = banbot("apply", "--config", cfg, "--user", n["sock"], "--yes", "--format", "json")
@@ -191,8 +190,8 @@ def test_preview_and_apply_of_one_account(farm: FarmHandle, configure: Callable[
 def test_a_bot_password_without_rights_grants_fails_loudly(farm: FarmHandle, configure: Callable[..., Path],
                                                           uniq: str, tmp_path: Path) -> None:
     """userrights answers 'success' with removed: [] when the grant is missing: banbot reports a failure."""
-    page, n = publish(farm, uniq, "plain")
-    cfg = farm.with_readonly_login(Path(configure("plain", page)), tmp_path)
+    cfg0, n = publish(farm, uniq, "plain", configure)
+    cfg = farm.with_readonly_login(Path(cfg0), tmp_path)
     code, plan, err = banbot("plan", "--config", str(cfg), "--user", n["sock"], "--format", "json")
     assert code == 1, err  # previews work with read-only credentials
     code, report, err = banbot("apply", "--config", str(cfg), "--user", n["sock"], "--yes", "--format", "json")
@@ -206,8 +205,7 @@ def test_debug_logs_of_a_real_run_carry_no_secrets(farm: FarmHandle, configure: 
                                                    uniq: str) -> None:
     import re
 
-    page, n = publish(farm, uniq, "centralauth")
-    cfg = str(configure("centralauth", page))
+    cfg, n = publish(farm, uniq, "centralauth", configure)
     for fmt in ("text", "json"):
         code, out, err = banbot("apply", "--config", cfg, "--user", n["sock"], "--yes", "-v", "-v",
                                 "--log-format", fmt)

@@ -15,22 +15,26 @@ from pathlib import Path
 import pytest
 
 from farm import FarmHandle
+from integration.conftest import LISTED, baseline
 
 pytestmark = pytest.mark.integration
 WIKIS = ("metawiki", "enwiki", "zhwiki")
 MARK = "banbot:global-ban-notice"
 
 
-def setup_list(farm: FarmHandle, uniq: str, mode: str, n: int) -> tuple[str, list[str]]:
+def setup_list(farm: FarmHandle, uniq: str, mode: str, n: int,
+               configure: Callable[..., Path]) -> tuple[Path, list[str]]:
+    """``n`` accounts listed on ``Bans/<uniq>`` by the Admin after a baseline run; the config and the names."""
     names = [f"{uniq} F{i}" for i in range(n)]
     for db in WIKIS:
         farm.make_users(db, [{"name": x, "groups": ["rollbacker"] if db != "metawiki" else []} for x in names])
     if mode == "centralauth":
         farm.double("state", {"accounts": {x: {"groups": ["global-rollbacker"]} for x in names}})
     page = f"Bans/{uniq}"
-    farm.edit("metawiki", page, "\n".join(f"* [[User:{x}]], since 5 March 2026" for x in names))
-    farm.protect("metawiki", page)
-    return page, names
+    cfg = configure(mode, page)
+    baseline(farm, cfg, page)
+    farm.edit("metawiki", page, "\n".join(f"* [[User:{x}]], since {LISTED}" for x in names))
+    return cfg, names
 
 
 def log_count(farm: FarmHandle, db: str, kind: str, name: str) -> int:
@@ -74,11 +78,12 @@ def banbot_env(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
 
 @pytest.mark.parametrize("mode, accounts, writes", [("plain", 2, 16), ("centralauth", 1, 5)])
 def test_a_crash_after_any_write_loses_and_doubles_nothing(farm: FarmHandle, configure: Callable[..., Path],
-                                                           uniq: str, mode: str, accounts: int, writes: int) -> None:
+                                                           uniq: str, mode: str, accounts: int, writes: int,
+                                                           tmp_path: Path) -> None:
     for k in range(1, writes + 1):
-        page, names = setup_list(farm, f"{uniq}k{k}", mode, accounts)
-        cfg = str(configure(mode, page))
-        Path(cfg).with_name("journal.sqlite").unlink(missing_ok=True)
+        (tmp_path / "journal.sqlite").unlink(missing_ok=True)  # each crash on a journal of its own
+        cfg_path, names = setup_list(farm, f"{uniq}k{k}", mode, accounts, configure)
+        cfg = str(cfg_path)
         crashed = banbot_env(run_env(BANBOT_TEST_KILL_AFTER_WRITES=str(k)), "run", "--config", cfg)
         assert crashed.returncode == -9, (k, crashed.stderr[-2000:])
         again = banbot_env(run_env(), "run", "--config", cfg, "--format", "json")
@@ -133,8 +138,8 @@ def faulty(farm: FarmHandle) -> Iterator[Callable[[str, Path], Path]]:
 def test_transient_errors_on_a_fifth_of_requests_lose_and_double_nothing(
         farm: FarmHandle, configure: Callable[..., Path], faulty: Callable[[str, Path], Path], uniq: str,
         mode: str) -> None:
-    page, names = setup_list(farm, uniq, mode, 3)
-    cfg = faulty(mode, configure(mode, page))
+    cfg_path, names = setup_list(farm, uniq, mode, 3, configure)
+    cfg = faulty(mode, cfg_path)
     outcomes = []
     for _ in range(3):  # bounded: pywikibot retries each request; a run may still leave a few for the next
         res = banbot_env(run_env(), "run", "--config", str(cfg), "--format", "json")
@@ -172,8 +177,7 @@ def test_permanent_errors_are_reported_per_action_and_the_run_goes_on(farm: Farm
 def test_a_corrupt_or_locked_journal_stops_the_run_before_any_write(farm: FarmHandle,
                                                                     configure: Callable[..., Path],
                                                                     uniq: str) -> None:
-    page, names = setup_list(farm, uniq, "plain", 1)
-    cfg = configure("plain", page)
+    cfg, names = setup_list(farm, uniq, "plain", 1, configure)
     journal = cfg.with_name("journal.sqlite")
     journal.write_bytes(b"SQLite format 3\x00" + b"\x13" * 4000)
     res = banbot_env(run_env(), "run", "--config", str(cfg))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from farm import FarmHandle
-from integration.conftest import banbot
+from integration.conftest import LISTED, banbot, baseline
 
 pytestmark = pytest.mark.integration
 
@@ -26,16 +26,20 @@ def accounts(farm: FarmHandle, uniq: str, n: int, groups: list[str] | None = Non
 
 
 def list_text(names: list[str], struck: tuple[str, ...] = ()) -> str:
-    rows = [(f"* <s>[[User:{x}]]</s>" if x in struck else f"* [[User:{x}]]") + ", since 5 March 2026" for x in names]
+    rows = [(f"* <s>[[User:{x}]]</s>" if x in struck else f"* [[User:{x}]]") + f", since {LISTED}" for x in names]
     return "\n".join(["{{div col}}", *rows, "{{div col end}}"])
 
 
-def publish(farm: FarmHandle, uniq: str, names: list[str], protect: bool = True) -> str:
+def publish(farm: FarmHandle, uniq: str, names: list[str], configure: Callable[..., Path], protect: bool = True,
+            extra: str = "") -> Path:
+    """The list page ``Bans/<uniq>`` after a baseline run, edited by the Admin to list ``names``; its config."""
     page = f"Bans/{uniq}"
+    cfg = configure("plain", page, extra)
+    baseline(farm, cfg, page)
     farm.edit("metawiki", page, list_text(names))
-    if protect:
-        farm.protect("metawiki", page)
-    return page
+    if not protect:
+        farm.protect("metawiki", page, level="all")
+    return cfg
 
 
 def blocked_anywhere(farm: FarmHandle, name: str) -> bool:
@@ -44,7 +48,7 @@ def blocked_anywhere(farm: FarmHandle, name: str) -> bool:
 
 def test_run_applies_once_then_has_nothing_to_do(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     names = accounts(farm, uniq, 2, ["rollbacker"])
-    cfg = str(configure("plain", publish(farm, uniq, names)))
+    cfg = str(publish(farm, uniq, names, configure))
     code, out, err = banbot("run", "--config", cfg, "--dry-run", "--format", "table")
     assert code == 1, err
     assert out.startswith("run: metawiki:Bans/") and "dry run, 12 actions pending" in out
@@ -61,15 +65,16 @@ def test_a_vandalised_list_edited_by_an_untrusted_account_is_not_applied(
         farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     names = accounts(farm, uniq, 12)
     page = f"Bans/{uniq}"
+    cfg = str(configure("plain", page, '[safety]\nrequire_protection = "autoconfirmed"\n'))
+    baseline(farm, cfg, page)
     farm.edit("metawiki", page, list_text(names[:1]))
     farm.protect("metawiki", page, level="autoconfirmed")
     vandal = f"{uniq} Editor"
     farm.make_users("metawiki", [{"name": vandal, "password": "Vandal-Pass-98765432", "groups": []}])
     farm.edit_as(farm.session_as("metawiki", vandal, "Vandal-Pass-98765432"), "metawiki", page, list_text(names))
-    cfg = str(configure("plain", page, '[safety]\nrequire_protection = "autoconfirmed"\n'))
     code, out, err = banbot("run", "--config", cfg, "--format", "table")
     assert code == 3
-    assert f"last edited by {vandal}" in err and "12 new active entries" in err
+    assert f"by {vandal}, who is not in safety.trusted_groups" in err and "12 new active entries" in err
     assert not any(blocked_anywhere(farm, x) for x in names)
     code, plan, _ = banbot("plan", "--config", cfg, "--format", "json")
     assert code == 1 and {b["rule"] for b in plan["held_back_by"]} == {"editor", "new-entries"}
@@ -80,7 +85,7 @@ def test_a_vandalised_list_edited_by_an_untrusted_account_is_not_applied(
 
 def test_an_unprotected_list_needs_force(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     names = accounts(farm, uniq, 1)
-    cfg = str(configure("plain", publish(farm, uniq, names, protect=False)))
+    cfg = str(publish(farm, uniq, names, configure, protect=False))
     code, out, _ = banbot("plan", "--config", cfg, "--format", "table")
     assert code == 1 and "[protection] the list page is not protected" in out
     code, _, err = banbot("run", "--config", cfg)
@@ -92,7 +97,7 @@ def test_an_unprotected_list_needs_force(farm: FarmHandle, configure: Callable[.
 
 def test_too_many_actions_in_one_run_are_held_back(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     names = accounts(farm, uniq, 2)
-    cfg = str(configure("plain", publish(farm, uniq, names), "[safety]\nmax_actions = 3\n"))
+    cfg = str(publish(farm, uniq, names, configure, extra="[safety]\nmax_actions = 3\n"))
     code, _, err = banbot("run", "--config", cfg)
     assert code == 3 and "8 actions, more than safety.max_actions = 3" in err
 
@@ -100,12 +105,12 @@ def test_too_many_actions_in_one_run_are_held_back(farm: FarmHandle, configure: 
 def test_the_kill_switch_stops_every_write_and_cannot_be_forced(farm: FarmHandle, configure: Callable[..., Path],
                                                                 uniq: str) -> None:
     names = accounts(farm, uniq, 1)
-    page = publish(farm, uniq, names)
     switch = f"Project:Banbot/Run/{uniq}"
-    cfg = str(configure("plain", page, f'[safety]\nkill_switch = "{switch}"\n'))
+    cfg = str(publish(farm, uniq, names, configure, extra=f'[safety]\nkill_switch = "{switch}"\n'))
     code, _, err = banbot("run", "--config", cfg)
     assert code == 3 and "does not exist" in err
     farm.edit("metawiki", switch, "stop <!-- vandalism, investigating -->")
+    farm.protect("metawiki", switch)
     for cmd in (["run"], ["apply", "--yes", "--force"], ["enforce", names[0], "--reason", "urgent request", "--yes"]):
         code, _, err = banbot(*cmd, "--config", cfg)
         assert code == 3 and "says 'stop'" in err, cmd
@@ -124,7 +129,7 @@ def test_an_exempt_steward_on_the_list_is_reported_never_touched(farm: FarmHandl
     for db in ("metawiki", "enwiki"):
         farm.make_users(db, [{"name": steward, "groups": ["steward", "sysop"]}])
     names = accounts(farm, uniq, 1)
-    cfg = str(configure("plain", publish(farm, uniq, [steward, *names])))
+    cfg = str(publish(farm, uniq, [steward, *names], configure))
     code, out, err = banbot("run", "--config", cfg, "--format", "json")
     assert code == 0, err
     assert any(h["user"] == steward and "exempt" in h["reason"] for h in out["held"])
@@ -135,7 +140,7 @@ def test_an_exempt_steward_on_the_list_is_reported_never_touched(farm: FarmHandl
 
 def test_two_concurrent_runs_never_overlap(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     names = accounts(farm, uniq, 3, ["rollbacker"])
-    cfg_path = configure("plain", publish(farm, uniq, names))
+    cfg_path = publish(farm, uniq, names, configure)
     cfg = str(cfg_path)
     lock = cfg_path.with_name("journal.sqlite.lock")
     holder = subprocess.Popen([sys.executable, "-c", (
@@ -167,7 +172,7 @@ def test_two_concurrent_runs_never_overlap(farm: FarmHandle, configure: Callable
 def test_a_steward_enforces_an_unlisted_account_and_the_journal_says_who_and_why(
         farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     names = accounts(farm, uniq, 1, ["sysop"])
-    cfg_path = configure("plain", publish(farm, uniq, []  + [f"{uniq} Someone Else"]))
+    cfg_path = publish(farm, uniq, [f"{uniq} Someone Else"], configure)
     cfg = str(cfg_path)
     code, _, err = banbot("enforce", names[0], "--reason", "cross-wiki spam, ticket 123", "--config", cfg)
     assert code == 2 and "--yes" in err and not blocked_anywhere(farm, names[0])
@@ -186,7 +191,7 @@ def test_a_steward_enforces_an_unlisted_account_and_the_journal_says_who_and_why
 
 def test_audit_shows_each_wiki_against_the_list(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     names = accounts(farm, uniq, 2, ["rollbacker"])
-    cfg = str(configure("plain", publish(farm, uniq, names)))
+    cfg = str(publish(farm, uniq, names, configure))
     code, out, _ = banbot("audit", "--config", cfg, "--format", "table")
     assert code == 1 and "2 out of place" in out and "NO" in out
     banbot("apply", "--config", cfg, "--user", names[0], "--yes")
@@ -201,11 +206,16 @@ def test_audit_shows_each_wiki_against_the_list(farm: FarmHandle, configure: Cal
 
 def test_lifted_accounts_are_shown_never_unblocked(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     names = accounts(farm, uniq, 3)
-    page = publish(farm, uniq, names)
+    page = f"Bans/{uniq}"
     cfg = str(configure("plain", page))
+    farm.edit("metawiki", page, list_text(names))
+    farm.protect("metawiki", page)
     code, out, _ = banbot("lifted", "--config", cfg, "--format", "table")
     assert code == 0 and "no list revision has been applied yet" in out
-    assert banbot("run", "--config", cfg)[0] == 0
+    code, plan, _ = banbot("plan", "--config", cfg, "--format", "json")
+    assert code == 1 and {b["rule"] for b in plan["held_back_by"]} == {"first-run"}
+    code, _, err = banbot("apply", "--config", cfg, "--digest", plan["digest"], "--init-journal")
+    assert code == 0, err  # the operator's first run: a reviewed plan
     farm.edit("metawiki", page, list_text(names[:2], struck=(names[1],)))
     code, out, _ = banbot("lifted", "--config", cfg, "--format", "json")
     assert code == 1
@@ -219,7 +229,7 @@ def test_lifted_accounts_are_shown_never_unblocked(farm: FarmHandle, configure: 
 def test_report_publishes_a_results_table(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     names = accounts(farm, uniq, 1)
     status = "User:BanBot/Status/plain"  # report.page in the farm's config
-    cfg = str(configure("plain", publish(farm, uniq, names)))
+    cfg = str(publish(farm, uniq, names, configure))
     assert banbot("run", "--config", cfg)[0] == 0
     code, out, _ = banbot("report", "--config", cfg)
     assert code == 0 and out.count(names[0]) >= 3 and "{| class=\"wikitable sortable\"" in out
@@ -232,8 +242,7 @@ def test_report_publishes_a_results_table(farm: FarmHandle, configure: Callable[
 def test_previews_work_with_read_only_credentials(farm: FarmHandle, configure: Callable[..., Path], uniq: str,
                                                   tmp_path: Path) -> None:
     names = accounts(farm, uniq, 1, ["sysop"])
-    page = publish(farm, uniq, names)
-    cfg = farm.with_readonly_login(Path(configure("plain", page)), tmp_path)
+    cfg = farm.with_readonly_login(publish(farm, uniq, names, configure), tmp_path)
     for cmd, want in ((["bans"], 0), (["plan"], 1), (["audit"], 1), (["run", "--dry-run"], 1)):
         code, _, err = banbot(*cmd, "--config", str(cfg))
         assert code == want, (cmd, err)

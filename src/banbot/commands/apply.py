@@ -7,7 +7,6 @@ import argparse
 from banbot import render
 from banbot.commands import common
 from banbot.errors import PlanRejected
-from banbot.journal import Journal
 from banbot.runlock import RunLock
 
 
@@ -21,9 +20,9 @@ def run(args: argparse.Namespace) -> int:
     reviewed = load_plan_file(args.plan) if args.plan else None
     output = common.fmt(args)
     with RunLock(cfg.lock_file):
-        journal = Journal(cfg.journal)  # a broken journal stops the run before any wiki is touched
+        journal = common.journal_for_writes(args, cfg)  # missing or empty: refused
         farm = open_farm(cfg, login=True)
-        bans = common.read_list(args, cfg, farm)
+        bans = common.read_list(args, cfg, farm, journal)
         only = common.listed_only(bans, common.names(args.user))
         # a reviewed plan made for some accounts only (plan --user) is re-made for those accounts only
         subset = reviewed is not None and set(reviewed.users) != {e.user for e in bans.active}
@@ -40,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
             if output != "json":
                 print(render.plan_table(plan))
             common.confirm(plan, args.yes)
-        common.refuse_if_unsafe(rails(farm, cfg, bans, plan, journal), args.force)
+        common.refuse_if_unsafe(rails(farm, cfg, bans, plan, journal), args.force,
+                                reviewed=reviewed is not None or bool(args.digest))
         report = apply_plan(plan, WikiGateway(farm), journal, progress=common.progress_bar(output),
                             record_list=only is None, guard=common.switch_guard(farm, cfg))
     print(render.to_json(report.to_json()) if output == "json" else render.report_table(report))

@@ -44,12 +44,12 @@ def names(raw_names: list[str] | None) -> list[str] | None:
     return out
 
 
-def read_list(args: argparse.Namespace, cfg: Config, farm: Any) -> BanList:
+def read_list(args: argparse.Namespace, cfg: Config, farm: Any, journal: Journal | None = None) -> BanList:
     from banbot.pipeline import list_from_file, list_from_wiki
 
     if getattr(args, "source_file", None):
         return list_from_file(args.source_file, args.section, cfg.user_column)
-    return list_from_wiki(farm, cfg, getattr(args, "page", None), getattr(args, "section", None))
+    return list_from_wiki(farm, cfg, getattr(args, "page", None), getattr(args, "section", None), journal)
 
 
 def listed_only(bans: BanList, only: list[str] | None) -> list[str] | None:
@@ -66,7 +66,7 @@ def listed_only(bans: BanList, only: list[str] | None) -> list[str] | None:
 def plan_for(args: argparse.Namespace, cfg: Config, farm: Any, journal: Journal | None) -> tuple[BanList, Plan]:
     from banbot.pipeline import build_plan
 
-    bans = read_list(args, cfg, farm)
+    bans = read_list(args, cfg, farm, journal)
     only = listed_only(bans, names(getattr(args, "user", None)))
     return bans, build_plan(farm, cfg, bans, journal, only)
 
@@ -80,7 +80,10 @@ def show_plan(plan: Plan, output: str, blockers: list[Blocker]) -> None:
         print(render.blockers_text(blockers))
 
 
-def refuse_if_unsafe(blockers: list[Blocker], force: bool) -> None:
+def refuse_if_unsafe(blockers: list[Blocker], force: bool, reviewed: bool = False) -> None:
+    """Refuse unless every rule that holds the plan back is overridden: ``force`` overrides the overridable
+    ones; a reviewed plan (apply --plan / --digest) lifts the first-run rule."""
+    blockers = [b for b in blockers if not (reviewed and b.lifted_by_review)]
     hard = [b for b in blockers if not b.overridable]
     soft = [b for b in blockers if b.overridable]
     if hard or (soft and not force):
@@ -115,7 +118,7 @@ def progress_bar(output: str) -> Any:
 
 
 def switch_guard(farm: Any, cfg: Config) -> Any:
-    """For apply_plan: the kill switch, re-read once a minute during a long run."""
+    """For apply_plan: the kill switch, re-read every few seconds during a long run."""
     from banbot.pipeline import kill_switch
 
     def guard() -> str | None:
@@ -123,6 +126,10 @@ def switch_guard(farm: Any, cfg: Config) -> Any:
         return blocker.message if blocker else None
 
     return guard
+
+
+def journal_for_writes(args: argparse.Namespace, cfg: Config) -> Journal:
+    return Journal.for_writes(cfg.journal, init=bool(getattr(args, "init_journal", False)))
 
 
 def requester(args: argparse.Namespace) -> str:

@@ -13,7 +13,6 @@ from banbot import render
 from banbot.banlist import BanEntry, BanList, ListSource
 from banbot.commands import common
 from banbot.errors import ConfigError
-from banbot.journal import Journal
 from banbot.plan import make_plan
 from banbot.runlock import RunLock
 
@@ -35,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     who = common.requester(args)
     output = common.fmt(args)
     with RunLock(cfg.lock_file):
-        journal = Journal(cfg.journal)
+        journal = common.journal_for_writes(args, cfg)  # missing or empty: refused
         farm = open_farm(cfg, login=True)
         s = settings(cfg, farm)
         full_reason = f"{reason} (requested by {who})"

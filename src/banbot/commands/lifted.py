@@ -23,12 +23,12 @@ def run(args: argparse.Namespace) -> int:
         print("lifted: no list revision has been applied yet (the journal is empty)")
         return EXIT_OK
     journal = Journal(cfg.journal)
-    last = journal.last_applied()
+    farm = open_farm(cfg, login=False, simulate=True)
+    bans = common.read_list(args, cfg, farm)
+    last = journal.last_applied(bans.source.location, bans.source.title)
     if last is None:
         print("lifted: no list revision has been applied yet")
         return EXIT_OK
-    farm = open_farm(cfg, login=False, simulate=True)
-    bans = common.read_list(args, cfg, farm)
     active = {e.user for e in bans.active}
     struck = {e.user: e for e in bans.lifted}
     gone = [u for u in last[1] if u not in active]

@@ -30,7 +30,9 @@ def run(args: argparse.Namespace) -> int:
     cfg = common.config(args)
     output = common.fmt(args)
     with RunLock(cfg.lock_file):
-        journal = Journal(cfg.journal)
+        # a dry run writes nothing, so it needs no journal; a real run refuses a missing or empty one
+        journal = (Journal(cfg.journal) if cfg.journal.exists() else None) if args.dry_run else \
+            common.journal_for_writes(args, cfg)
         farm = open_farm(cfg, login=True, simulate=args.dry_run)
         bans, plan = common.plan_for(args, cfg, farm, journal)
         # the rails read the wiki (the editor's groups, the kill switch): only when there is something to guard

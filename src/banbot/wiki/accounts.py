@@ -33,7 +33,9 @@ class PlainAccounts:
         for client in self.farm.clients.values():
             for name, acct in users.local_accounts(client, names).items():
                 found.setdefault(name, []).append(acct)
-        return {n: AccountState(n, exists=bool(a), locked=None, local=tuple(a)) for n, a in found.items()}
+        return {n: AccountState(n, exists=bool(a), locked=None, local=tuple(a),
+                                registered=min((x.registered for x in a if x.registered), default=None))
+                for n, a in found.items()}
 
 
 class CentralAuthAccounts:

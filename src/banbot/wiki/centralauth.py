@@ -60,12 +60,16 @@ def global_account(client: WikiClient, name: str, wikis: set[str]) -> tuple[Acco
                 continue
             local.append(LocalAccount(wiki=row["wiki"], groups=tuple(sorted(row.get("groups", []))),
                                       blocked="blocked" in row,
-                                      block_expiry=(row.get("blocked") or {}).get("expiry"), attached=attached))
+                                      block_expiry=(row.get("blocked") or {}).get("expiry"), attached=attached,
+                                      registered=row.get("registration")))
     locked = bool(info.get("locked"))
     hidden = "lists" if info.get("hidden") else ""
     check = hashlib.md5(f"{info['id']}:{info['name']}:{hidden}:{1 if locked else 0}".encode()).hexdigest()
+    # the earliest registration of the global account or of an account attached to it
+    known = [info.get("registration")] + [a.registered for a in local if a.attached]
     state = AccountState(info["name"], exists=True, locked=locked, global_groups=tuple(info.get("groups", [])),
-                         home=info.get("home"), local=tuple(sorted(local, key=lambda a: a.wiki)), lock_check=check)
+                         home=info.get("home"), local=tuple(sorted(local, key=lambda a: a.wiki)), lock_check=check,
+                         registered=min((r for r in known if r), default=None))
     return state, check
 
 

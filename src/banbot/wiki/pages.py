@@ -7,8 +7,10 @@ from typing import Any
 from banbot.banlist import ListSource, Protection
 from banbot.errors import SourceUnreadable, WikiError
 from banbot.plan import NOTICE_MARKER, opts_out
+from banbot.safety import SwitchPage
 from banbot.state import TalkPage
 from banbot.wiki.client import WikiClient, tolerant
+from banbot.wiki.trust import switch_from_page
 
 BATCH = 50
 
@@ -20,16 +22,16 @@ def _content(page: dict[str, Any]) -> str:
 
 @tolerant
 def read_ban_page(client: WikiClient, title: str, also: tuple[str, ...] = ()) -> tuple[str, ListSource,
-                                                                                      dict[str, str | None]]:
+                                                                                      dict[str, SwitchPage]]:
     """The page's current wikitext and what later stages need to trust it, in one request; pages named in
-    ``also`` (the kill switch) come back in the same request, as text or None when missing."""
+    ``also`` (the kill switch) come back in the same request, with their editor and protection."""
     data = client.call({"action": "query", "prop": "revisions|info", "titles": "|".join((title, *also)),
                         "rvprop": "content|ids|user|timestamp", "rvslots": "main", "inprop": "protection",
                         "curtimestamp": 1})
     query = data.get("query", {})
     back = {n["to"]: n["from"] for n in query.get("normalized", [])}
     by_title = {back.get(p["title"], p["title"]): p for p in query.get("pages", [])}
-    extras = {t: (None if by_title.get(t, {"missing": True}).get("missing") else _content(by_title[t])) for t in also}
+    extras = {t: switch_from_page(t, by_title.get(t)) for t in also}
     page = by_title.get(title)
     if not page or page.get("missing") or page.get("invalid"):
         raise SourceUnreadable(f"the page {title!r} does not exist on {client.dbname}; check list.page in the config "
@@ -64,6 +66,8 @@ def read_talk_pages(client: WikiClient, users: list[str], bot_name: str | None) 
             out[user] = TalkPage(client.dbname, title, exists=not page.get("missing"), revid=rev.get("revid"),
                                  timestamp=rev.get("timestamp"), has_notice=NOTICE_MARKER in text,
                                  nobots=opts_out(text, bot_name), protection=edit[0] if edit else None,
+                                 redirect=bool(page.get("redirect")),
+                                 content_model=str(page.get("contentmodel") or "wikitext"),
                                  text=text if not page.get("missing") else None, read_at=data.get("curtimestamp"))
     return out
 
@@ -133,3 +137,34 @@ def post_notice(client: WikiClient, *, title: str, section_title: str, text: str
     if edit.get("result") != "Success":
         raise WikiError.from_code("edit-failure", str(edit), wiki=client.dbname)
     return dict(edit)
+
+
+@tolerant
+def rendered_html(client: WikiClient, revid: int) -> str:
+    """The HTML a reader sees for one revision (``action=parse&oldid``)."""
+    data = client.call({"action": "parse", "oldid": revid, "prop": "text", "disablelimitreport": 1,
+                        "disableeditsection": 1})
+    return str(data["parse"]["text"])
+
+
+@tolerant
+def resolve_names(client: WikiClient, names: list[str]) -> dict[str, str | None]:
+    """The account MediaWiki resolves each name to (None: invalid), 50 a request: ``titles=User:…`` shows its
+    title normalisation and ``list=users`` its user-name validation, in one request."""
+    out: dict[str, str | None] = {}
+    for i in range(0, len(names), BATCH):
+        chunk = names[i:i + BATCH]
+        data = client.call({"action": "query", "titles": "|".join(f"User:{n}" for n in chunk),
+                            "list": "users", "ususers": "|".join(chunk)})
+        query = data.get("query", {})
+        moved = {n["from"]: n["to"] for n in query.get("normalized", [])}
+        invalid_titles = {p["title"] for p in query.get("pages", []) if p.get("invalid")}
+        invalid_users = {u["name"] for u in query.get("users", []) if u.get("invalid")}
+        for name in chunk:
+            title = f"User:{name}"
+            to = moved.get(title, title)
+            if title in invalid_titles or to in invalid_titles or name in invalid_users:
+                out[name] = None
+            else:
+                out[name] = to.split(":", 1)[1] if ":" in to else to
+    return out

@@ -18,7 +18,7 @@ def local_accounts(client: WikiClient, names: list[str]) -> dict[str, LocalAccou
     for i in range(0, len(names), BATCH):
         asked = set(names[i:i + BATCH])
         data = client.call({"action": "query", "list": "users", "ususers": "|".join(names[i:i + BATCH]),
-                            "usprop": "groupmemberships|blockinfo"})
+                            "usprop": "groupmemberships|blockinfo|registration"})
         for row in data.get("query", {}).get("users", []):
             if row.get("missing") or row.get("invalid") or row["name"] not in asked:
                 continue
@@ -33,6 +33,7 @@ def from_users_row(wiki: str, row: dict[str, Any]) -> LocalAccount:
         blocked="blockid" in row,
         block_partial=bool(row.get("blockpartial")),
         block_expiry=row.get("blockexpiry"),
+        registered=row.get("registration"),
     )
 
 
