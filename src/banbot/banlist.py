@@ -398,7 +398,7 @@ def _bullet_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, sc
         start = blocks[first][0] + 1
         rows: list[_Row | Problem] = []
         for k, block in enumerate(blocks):
-            for i, ok in zip(block, shaped[k]):
+            for i, ok in zip(block, shaped[k], strict=False):
                 item = lines[i].strip().lstrip("*#").strip()
                 if k != first:
                     rows.append(Problem(i + 1, lines[i], f"this bullet is outside the ban list (the list is the "
@@ -568,12 +568,14 @@ def parse(text: str, *, section: str | None = None, source: ListSource | None = 
           case_sensitive: bool = False, user_column: str | None = None) -> BanList:
     """Parse a ban-list page. Raises :class:`~banbot.errors.InputError` only for whole-page problems.
 
-    ``case_sensitive`` mirrors a wiki whose siteinfo ``case`` is ``case-sensitive`` (names keep their
-    first letter as written); ``user_column`` names a table's account column when it is none of the usual."""
+    ``case_sensitive`` mirrors a wiki whose siteinfo ``case`` is ``case-sensitive`` (user names are still
+    capitalized: MediaWiki always capitalizes the User namespace); ``user_column`` names a table's account
+    column when it is none of the usual."""
     source = source or ListSource("text", "<text>")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = _blank_comments(text).split("\n")
-    comment_only = {i for i, (a, b) in enumerate(zip(text.split("\n"), lines)) if a.strip() and not b.strip()}
+    comment_only = {i for i, (a, b) in enumerate(zip(text.split("\n"), lines, strict=False))
+                    if a.strip() and not b.strip()}
     lo, hi, scope = 0, len(lines), "(top of page)"
     if section:
         headings = [(i, h) for i, line in enumerate(lines) if (h := _heading(line))]
