@@ -79,6 +79,6 @@ def test_json_form_is_the_documented_contract() -> None:
     assert set(data["problems"][0]) == {"line", "text", "reason"}
 
 
-def test_case_sensitive_wikis_keep_the_first_letter_as_written() -> None:
+def test_case_sensitive_wikis_still_capitalize_user_names() -> None:
     got = banlist.parse("* [[User:iPhone fan]]\n* [[User:lower_case]]", case_sensitive=True)
-    assert [e.user for e in got.active] == ["iPhone fan", "lower case"]
+    assert [e.user for e in got.active] == ["IPhone fan", "Lower case"]

@@ -11,8 +11,20 @@ def test_first_letter_is_upper_cased_and_the_rest_kept() -> None:
     assert normalize("éclair") == "Éclair"
 
 
-def test_first_letter_kept_on_case_sensitive_wikis() -> None:
-    assert normalize("iPhone fan", case_sensitive_first_letter=True) == "iPhone fan"
+def test_user_names_are_capitalized_even_on_case_sensitive_wikis() -> None:
+    # MediaWiki capitalizes the User namespace whatever $wgCapitalLinks says: [[User:iPhone fan]] on a
+    # case-sensitive wiki is the account "IPhone fan" (checked on the farm with $wgCapitalLinks = false).
+    assert normalize("iPhone fan", case_sensitive_first_letter=True) == "IPhone fan"
+    assert normalize("iPhone fan", case_sensitive_first_letter=True) == normalize("iPhone fan")
+
+
+def test_a_name_that_outgrows_255_bytes_when_capitalized_is_refused() -> None:
+    # 'ɐ' is 2 bytes and its capital 'Ɐ' 3: MediaWiki's isValid measures the capitalized name.
+    assert isinstance(normalize("\u0250" + "a" * 253), InvalidName)
+    assert normalize("\u0250" + "a" * 252) == "\u2c6f" + "a" * 252
+    # 'ı' shrinks to 'I'. list=users capitalizes before measuring and accepts 'I' + 254 letters, but
+    # [[User:ı…]] is measured as written (256 bytes) and is no link: refusing is the cautious answer.
+    assert isinstance(normalize("\u0131" + "a" * 254), InvalidName)
 
 
 def test_a_first_letter_whose_capital_is_two_letters_is_refused() -> None:

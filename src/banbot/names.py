@@ -120,7 +120,8 @@ def _codes(chars: set[str]) -> str:
 def normalize(raw: str, *, case_sensitive_first_letter: bool = False) -> str | InvalidName:
     """Return the account name MediaWiki resolves ``raw`` to, or an :class:`InvalidName` saying why not.
 
-    ``case_sensitive_first_letter`` mirrors a wiki whose siteinfo ``case`` is ``case-sensitive``.
+    ``case_sensitive_first_letter`` mirrors a wiki whose siteinfo ``case`` is ``case-sensitive``; it does not
+    change a user name, whose first letter MediaWiki capitalizes on every wiki (kept for callers).
     """
     text = unicodedata.normalize("NFC", decode_char_references(raw))
     text = _BIDI.sub("", text)
@@ -149,13 +150,17 @@ def normalize(raw: str, *, case_sensitive_first_letter: bool = False) -> str | I
         return InvalidName(raw, f"'{shown(text)}' is not a valid user name: it contains {_codes(trouble)}")
     if len(text.encode("utf-8")) > MAX_NAME_BYTES:
         return InvalidName(raw, f"the user name is longer than {MAX_NAME_BYTES} bytes")
-    if not case_sensitive_first_letter:
-        upper = _ucfirst(text)
-        if upper is None:
-            return InvalidName(raw, f"'{text}' starts with {text[0]!r}, whose capital differs between MediaWiki "
-                                    "configurations; write the name as the wiki shows it, or enforce by hand")
-        text = upper
-    return text
+    # The User namespace is capitalized on every wiki, case-sensitive ones included
+    # (NamespaceInfo::$alwaysCapitalizedNamespaces), and isValid refuses a name that is not ucfirst'ed.
+    upper = _ucfirst(text)
+    if upper is None:
+        return InvalidName(raw, f"'{text}' starts with {text[0]!r}, whose capital differs between MediaWiki "
+                                "configurations; write the name as the wiki shows it, or enforce by hand")
+    # isValid measures the name again after ucfirst: 'ɐ' (2 bytes) becomes 'Ɐ' (3 bytes).
+    if len(upper.encode("utf-8")) > MAX_NAME_BYTES:
+        return InvalidName(raw, f"the user name is longer than {MAX_NAME_BYTES} bytes once its first letter is "
+                                "capitalized")
+    return upper
 
 
 def is_ip_or_range(text: str) -> bool:
