@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -39,14 +40,16 @@ def publish(farm: FarmHandle, run: int, mode: str) -> dict[str, str]:
         farm.make_users(db, spec)
     if mode == "centralauth":
         farm.double("state", {"accounts": {n["vandal"]: {"groups": ["global-rollbacker"]}}})
+    today = dt.datetime.now(dt.timezone.utc).date()
+    listed = f"{today.day} {today:%B %Y}"  # accounts registered after their listing date would be held
     text = "\n".join([
         "This page lists accounts banned from every wiki of the farm.", "", "{{div col|colwidth=20em}}",
-        f"* [[m:Special:CentralAuth/{n['vandal']}|{n['vandal']}]], since 5 March 2026",
-        f"* [[m:Special:CentralAuth/{n['sock']}|{n['sock']}]], since 6 March 2026",
-        f"* [[m:Special:CentralAuth/{n['staff']}|{n['staff']}]], since 7 March 2026",
-        f"* [[m:Special:CentralAuth/{n['missing']}|{n['missing']}]], since 8 March 2026",
+        f"* [[m:Special:CentralAuth/{n['vandal']}|{n['vandal']}]], since {listed}",
+        f"* [[m:Special:CentralAuth/{n['sock']}|{n['sock']}]], since {listed}",
+        f"* [[m:Special:CentralAuth/{n['staff']}|{n['staff']}]], since {listed}",
+        f"* [[m:Special:CentralAuth/{n['missing']}|{n['missing']}]], since {listed}",
         f"* <s>[[m:Special:CentralAuth/{n['lifted']}|{n['lifted']}]], since 1 January 2014</s> (lifted 2020)",
-        f"* [[User:{n['vandal']} & friends]] and [[User:{n['sock']}]], since 9 March 2026",
+        f"* [[User:{n['vandal']} & friends]] and [[User:{n['sock']}]], since {listed}",
         "{{div col end}}"])
     farm.edit("metawiki", PAGE, text, summary="demo: publish the ban list")
     farm.protect("metawiki", PAGE)
@@ -89,8 +92,8 @@ def demo(mode: str) -> None:
     plan_file = str(FARM_DIR / f"demo-plan-{mode}.json")
     rc = banbot(config, "plan", "--format", "table", "--out", plan_file)
     print(f"(exit {rc})")
-    banner("3. apply exactly the reviewed plan")
-    banbot(config, "apply", "--plan", plan_file, "--format", "table")
+    banner("3. apply exactly the reviewed plan (the first run is a human's: --init-journal creates the journal)")
+    banbot(config, "apply", "--plan", plan_file, "--init-journal", "--format", "table")
     banner("4. the wikis now (read directly, not through banbot)")
     show(farm, names, mode)
     banner("5. a second preview finds nothing left to do (exit 0)")

@@ -79,6 +79,6 @@ def test_json_form_is_the_documented_contract() -> None:
     assert set(data["problems"][0]) == {"line", "text", "reason"}
 
 
-def test_case_sensitive_wikis_still_capitalize_user_names() -> None:
-    got = banlist.parse("* [[User:iPhone fan]]\n* [[User:lower_case]]", case_sensitive=True)
+def test_user_names_are_capitalized_as_the_user_namespace_is_on_every_wiki() -> None:
+    got = banlist.parse("* [[User:iPhone fan]]\n* [[User:lower_case]]")
     assert [e.user for e in got.active] == ["IPhone fan", "Lower case"]

@@ -14,8 +14,7 @@ def test_first_letter_is_upper_cased_and_the_rest_kept() -> None:
 def test_user_names_are_capitalized_even_on_case_sensitive_wikis() -> None:
     # MediaWiki capitalizes the User namespace whatever $wgCapitalLinks says: [[User:iPhone fan]] on a
     # case-sensitive wiki is the account "IPhone fan" (checked on the farm with $wgCapitalLinks = false).
-    assert normalize("iPhone fan", case_sensitive_first_letter=True) == "IPhone fan"
-    assert normalize("iPhone fan", case_sensitive_first_letter=True) == normalize("iPhone fan")
+    assert normalize("iPhone fan") == "IPhone fan"
 
 
 def test_a_name_that_outgrows_255_bytes_when_capitalized_is_refused() -> None:
@@ -69,7 +68,7 @@ def test_link_targets_are_percent_decoded_as_the_parser_does() -> None:
 
 
 def test_user_name_troublemakers_are_refused() -> None:
-    for raw in ("A\u0085B", "A\u00a0B"[:0] + "A\u2003B"[:0] + "A\ue000B", "A~~~B", "..", "A\tB"):
+    for raw in ("A\u0085B", "A\ue000B", "A\u200bB", "A~~~B", "..", "A\tB"):
         assert isinstance(normalize(raw), InvalidName), repr(raw)
 
 

@@ -495,7 +495,7 @@ def _struck(code: Wikicode, node: Node) -> bool:
     return False
 
 
-def _interpret(row: _Row, case_sensitive: bool = False) -> BanEntry | Problem:
+def _interpret(row: _Row) -> BanEntry | Problem:
     code = mwparserfromhell.parse(row.user_text)
     refs = _account_refs(code)
     lifted = False
@@ -527,7 +527,7 @@ def _interpret(row: _Row, case_sensitive: bool = False) -> BanEntry | Problem:
                                                "[[Special:CentralAuth/Name|Name]] or [[User:Name]]")
     names: list[str] = []
     for raw in raws:
-        name = normalize(raw, case_sensitive_first_letter=case_sensitive)
+        name = normalize(raw)
         if isinstance(name, InvalidName):
             return Problem(row.line, row.text, name.reason)
         if name not in names:
@@ -566,11 +566,10 @@ def _dedupe(items: Iterator[BanEntry | Problem]) -> tuple[list[BanEntry], list[P
 # --- the entry point -----------------------------------------------------------------------------
 
 def parse(text: str, *, section: str | None = None, source: ListSource | None = None,
-          case_sensitive: bool = False, user_column: str | None = None) -> BanList:
+          user_column: str | None = None) -> BanList:
     """Parse a ban-list page. Raises :class:`~banbot.errors.InputError` only for whole-page problems.
 
-    ``case_sensitive`` mirrors a wiki whose siteinfo ``case`` is ``case-sensitive`` (names keep their
-    first letter as written); ``user_column`` names a table's account column when it is none of the usual."""
+    ``user_column`` names a table's account column when it is none of the usual."""
     source = source or ListSource("text", "<text>")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = _blank_comments(text).split("\n")
@@ -593,6 +592,6 @@ def parse(text: str, *, section: str | None = None, source: ListSource | None = 
     if len(lists) > 1:
         raise AmbiguousBanList([f.section for f in lists])
     rows = lists[0].rows
-    entries, problems = _dedupe(r if isinstance(r, Problem) else _interpret(r, case_sensitive) for r in rows)
+    entries, problems = _dedupe(r if isinstance(r, Problem) else _interpret(r) for r in rows)
     problems.sort(key=lambda p: p.line)
     return BanList(source, section, tuple(entries), tuple(problems))

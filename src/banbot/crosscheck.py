@@ -55,9 +55,8 @@ def _title_of(href: str) -> str | None:
 
 
 class _Reader(HTMLParser):
-    def __init__(self, case_sensitive: bool) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.case_sensitive = case_sensitive
         self.stack: list[tuple[str, bool, bool]] = []  # tag, hidden, struck
         self.anchors: list[Anchor] = []
         self.text: list[str] = []
@@ -76,7 +75,7 @@ class _Reader(HTMLParser):
         if tag == "a" and a.get("href"):
             title = _title_of(a["href"])
             raw = account_in_title(title) if title else None
-            name = normalize(raw, case_sensitive_first_letter=self.case_sensitive) if raw is not None else None
+            name = normalize(raw) if raw is not None else None
             if isinstance(name, str):
                 self.anchors.append(Anchor(name, hidden, struck))
         if tag not in _VOID:
@@ -95,9 +94,9 @@ class _Reader(HTMLParser):
         self.text.append(" " if hidden or struck else data)
 
 
-def read_rendered(html: str, *, case_sensitive: bool = False) -> Rendered:
+def read_rendered(html: str) -> Rendered:
     """The anchors and the plainly visible text of a rendered revision (``action=parse`` HTML)."""
-    reader = _Reader(case_sensitive)
+    reader = _Reader()
     reader.feed(html)
     reader.close()
     return Rendered(tuple(reader.anchors), " ".join("".join(reader.text).replace("_", " ").split()))

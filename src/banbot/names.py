@@ -117,11 +117,11 @@ def _codes(chars: set[str]) -> str:
     return ", ".join(f"U+{ord(c):04X}" for c in sorted(chars))
 
 
-def normalize(raw: str, *, case_sensitive_first_letter: bool = False) -> str | InvalidName:
+def normalize(raw: str) -> str | InvalidName:
     """Return the account name MediaWiki resolves ``raw`` to, or an :class:`InvalidName` saying why not.
 
-    ``case_sensitive_first_letter`` mirrors a wiki whose siteinfo ``case`` is ``case-sensitive``; it does not
-    change a user name, whose first letter MediaWiki capitalizes on every wiki (kept for callers).
+    The first letter is capitalized on every wiki, case-sensitive ones included: MediaWiki always
+    capitalizes the User namespace (``NamespaceInfo::$alwaysCapitalizedNamespaces``).
     """
     text = unicodedata.normalize("NFC", decode_char_references(raw))
     text = _BIDI.sub("", text)

@@ -56,7 +56,7 @@ def list_from_wiki(farm: Any, config: Config, page: str | None = None, section: 
         farm.prefetched[(config.list_wiki, title)] = (time.monotonic(), read)
     log.info("list: read %s revision %s by %s", source.title, source.revid, source.user)
     bans = parse(text, section=section if section is not None else config.list_section, source=source,
-                 case_sensitive=_case_sensitive(client), user_column=config.user_column)
+                 user_column=config.user_column)
     return demote(bans, _objections(client, bans, journal))
 
 
@@ -74,7 +74,7 @@ def _objections(client: Any, bans: BanList, journal: Journal | None) -> dict[str
     if src.revid is None:
         return {}
     names = [e.user for e in bans.active]
-    rendered = read_rendered(rendered_html(client, src.revid), case_sensitive=_case_sensitive(client))
+    rendered = read_rendered(rendered_html(client, src.revid))
     reasons = objections(bans, rendered, resolve_names(client, names) if names else {})
     if journal is not None:
         journal.remember(key, json.dumps(reasons, ensure_ascii=False))
@@ -82,10 +82,6 @@ def _objections(client: Any, bans: BanList, journal: Journal | None) -> dict[str
         log.warning("list: %d entries are not what readers see or MediaWiki resolves; reported as problems",
                     len(reasons))
     return reasons
-
-
-def _case_sensitive(client: Any) -> bool:
-    return bool(client.siteinfo().get("case") == "case-sensitive")
 
 
 def settings(config: Config, farm: Any) -> PlanSettings:
@@ -195,7 +191,7 @@ def _active_in(text: str | None, bans: BanList, config: Config, client: Any) -> 
         return None
     try:
         old = parse(text, section=bans.section if bans.section is not None else config.list_section,
-                    case_sensitive=_case_sensitive(client), user_column=config.user_column)
+                    user_column=config.user_column)
     except InputError:
         return None
     return {e.user for e in old.active}

@@ -48,7 +48,6 @@ class Case:
     kind: str = NAME
     # The raw name holds an invisible character that MediaWiki keeps in the User: title.
     kept_invisible: str = ""
-    case_sensitive: bool = False
 
 
 def _cases() -> list[Case]:
@@ -108,7 +107,7 @@ def _cases() -> list[Case]:
     # A case-sensitive wiki still capitalizes the User namespace (NamespaceInfo::$alwaysCapitalizedNamespaces),
     # so enwiki's answer holds there too (checked by hand on the farm's zhwiki with $wgCapitalLinks = false).
     for i, raw in enumerate(("iPhone fan", "lower_case", "\u00e9t\u00e9")):
-        add(Case(f"case-sensitive-wiki-{i}-{raw}", raw, case_sensitive=True))
+        add(Case(f"case-sensitive-wiki-{i}-{raw}", raw))
     # NFC and NFD.
     for i, raw in enumerate(("Cafe\u0301", "Caf\u00e9", "A\u030angstrom", "\u212bngstrom", "\u1100\u1161",
                              "\uff46\uff55\uff4c\uff4c")):
@@ -139,7 +138,7 @@ CASES = _cases()
 
 def banbot_result(case: Case) -> str | InvalidName:
     raw = link_target(case.raw) if case.kind == LINK else case.raw
-    return normalize(raw, case_sensitive_first_letter=case.case_sensitive)
+    return normalize(raw)
 
 
 # --- MediaWiki's answers ---------------------------------------------------------------------------------
