@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from banbot.enforce import EXIT_OK, EXIT_PARTIAL, apply_plan, settle_interrupted
+from banbot.enforce import apply_plan, settle_interrupted
 from banbot.errors import JournalError, PermanentWikiError, TransientWikiError
+from banbot.exits import Exit
 from banbot.journal import Journal
 from banbot.plan import Action, Plan
 from test_plan import account, bans, make_plan, settings
@@ -40,7 +41,7 @@ def test_each_action_is_journaled_as_intended_before_it_is_sent(tmp_path: Path) 
     journal = Journal(tmp_path / "j.sqlite")
     gw = RecordingGateway(journal=journal)
     report = apply_plan(a_plan(), gw, journal)
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert all(seen == ["intended"] for seen in gw.rows_seen)
     assert [r.status for r in journal.history()] == ["done"] * len(a_plan().actions)
 
@@ -50,19 +51,32 @@ def test_a_failure_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "j.sqlite")
     gw = RecordingGateway({plan.actions[0].key: PermanentWikiError("permissiondenied", "no", wiki="metawiki")})
     report = apply_plan(plan, gw, journal)
-    assert report.exit_code == EXIT_PARTIAL
+    assert report.exit_code == Exit.PARTIAL
     assert len(gw.sent) == len(plan.actions)
-    assert report.failed[0].code == "permissiondenied" and not report.failed[0].retry_later
+    assert report.failed[0].code == "permissiondenied"
     assert report.summary()["failed"] == 1
     row = journal.history()[0]
     assert (row.status, row.code) == ("failed", "permissiondenied")
 
 
-def test_transient_failures_say_they_can_be_retried_later(tmp_path: Path) -> None:
+def test_a_transient_failure_fails_that_action_only(tmp_path: Path) -> None:
     plan = a_plan()
     gw = RecordingGateway({plan.actions[0].key: TransientWikiError("maxlag", "lagged")})
     report = apply_plan(plan, gw, Journal(tmp_path / "j.sqlite"))
-    assert report.failed[0].retry_later
+    assert len(gw.sent) == len(plan.actions) and report.stopped is None and report.exit_code == Exit.PARTIAL
+
+
+@pytest.mark.parametrize("code", ["blocked", "assertuserfailed", "readonly", "notloggedin",
+                                  "mwoauth-invalid-authorization"])
+def test_an_error_that_dooms_every_later_write_stops_the_run_at_once(tmp_path: Path, code: str) -> None:
+    plan = a_plan()
+    journal = Journal(tmp_path / "j.sqlite")
+    gw = RecordingGateway({plan.actions[1].key: PermanentWikiError(code, "the bot cannot write", wiki="enwiki")})
+    report = apply_plan(plan, gw, journal)
+    assert gw.sent == [a.key for a in plan.actions[:2]]  # nothing sent after the fatal answer
+    assert report.stopped and code in report.stopped and report.exit_code == Exit.ERROR
+    assert [o.status for o in report.outcomes[2:]] == ["skipped"] * (len(plan.actions) - 2)
+    assert journal.last_applied(plan.source.location, plan.source.title) is None  # not applied as a whole
 
 
 def test_a_second_apply_of_the_same_plan_sends_nothing(tmp_path: Path) -> None:
@@ -127,8 +141,40 @@ def test_a_guard_that_says_stop_halts_the_run_and_skips_the_rest(tmp_path: Path)
     assert report.exit_code == 3
 
 
-def test_small_facts_are_remembered_with_an_age(tmp_path: Path) -> None:
+def test_small_facts_are_remembered(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "j.sqlite")
     journal.remember("k", "v")
-    assert journal.recall("k") == "v" and journal.recall("k", max_age_s=60) == "v"
-    assert journal.recall("missing") is None
+    assert journal.recall("k") == "v" and journal.recall("missing") is None
+
+
+def test_the_journal_carries_its_schema_version_and_upgrades_an_old_one(tmp_path: Path) -> None:
+    from banbot.journal import MIGRATIONS, SCHEMA_VERSION
+
+    old = sqlite3.connect(str(tmp_path / "old.sqlite"))
+    old.executescript(MIGRATIONS[0])  # a journal from before versioning: user_version 0
+    old.execute("INSERT INTO meta (key, value, at) VALUES ('has-globalusers:metawiki', 'yes', 'then')")
+    old.commit()
+    old.close()
+    journal = Journal(tmp_path / "old.sqlite")
+    assert journal.version == SCHEMA_VERSION >= 2
+    assert journal.recall("has-globalusers:metawiki") is None  # a cached farm fact is no longer kept
+    journal.record_list_check("metawiki", "L", 5, None, {"X": "hidden"})
+    assert journal.list_check("metawiki", "L", 5, None) == {"X": "hidden"}
+    assert journal.list_check("metawiki", "L", 6, None) is None
+
+
+def test_a_journal_from_a_newer_banbot_is_refused(tmp_path: Path) -> None:
+    db = sqlite3.connect(str(tmp_path / "new.sqlite"))
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(JournalError, match="newer"):
+        Journal(tmp_path / "new.sqlite")
+
+
+def test_an_unchanged_list_revision_is_recorded_as_applied_once(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite")
+    for _ in range(3):
+        journal.record_applied("metawiki", "L", 7, ["A", "B"])
+    journal.record_applied("metawiki", "L", 8, ["A", "B", "C"])
+    count = journal.db.execute("SELECT COUNT(*) FROM applied_lists").fetchone()[0]
+    assert count == 2 and journal.last_applied("metawiki", "L") == (8, ["A", "B", "C"])

@@ -1,8 +1,6 @@
 """banbot's command line: parse arguments, set up logging once, and hand over to one command module.
 
-Exit codes: 0 nothing to do / all done; 1 a preview has pending actions, the list has problems, or an
-audit found something out of place; 2 usage, input or config error; 3 a safety rail holds the run back;
-4 applied with failures; 5 the farm could not be read or written at all; 6 another run holds the lock.
+Exit codes live in :mod:`banbot.exits`; ``banbot --help`` lists them.
 """
 
 from __future__ import annotations
@@ -13,8 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from banbot import logs
-from banbot.enforce import EXIT_ERROR, EXIT_USAGE
 from banbot.errors import BanbotError, WikiError
+from banbot.exits import Exit, help_text
 
 INIT_HELP = ("create the journal on a first run (a missing or empty journal is otherwise refused: it would redo "
              "what humans reversed)")
@@ -30,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     listopts.add_argument("--page", help="the list page (overrides list.page)")
     listopts.add_argument("--section", help="only this section of the page (overrides list.section)")
 
-    ap = argparse.ArgumentParser(prog="banbot", description="Enforce a global ban list across a MediaWiki farm.")
+    ap = argparse.ArgumentParser(prog="banbot", description="Enforce a global ban list across a MediaWiki farm.",
+                                 epilog=help_text(), formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, text: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -95,13 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(command.run(args))
     except WikiError as e:
         print(f"banbot: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
+        return int(Exit.ERROR)
     except BanbotError as e:
         print(f"banbot: error: {e}", file=sys.stderr)
-        return e.exit_code if e.exit_code else EXIT_USAGE
+        return int(e.exit_code) if e.exit_code else int(Exit.USAGE)
     except KeyboardInterrupt:
         print("banbot: interrupted; the journal records what was done", file=sys.stderr)
-        return 130
+        return int(Exit.INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Apply a plan: each action once, journaled before and after, with a typed outcome for each.
 
 The executor takes the :class:`~banbot.plan.Plan` and nothing else that decides *what* to do; the gateway
-it is given only knows *how* to send one action. A failed action is reported and the run goes on.
+it is given only knows *how* to send one action. A failed action is reported and the run goes on, unless the
+failure dooms every later write too (the bot is blocked, logged out, the wiki is read-only): then the run stops
+at once, and the rest is recorded as skipped with the reason.
 """
 
 from __future__ import annotations
@@ -9,34 +11,39 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from banbot.errors import WikiError
-from banbot.journal import Journal
-from banbot.plan import Action, Plan
+from banbot.exits import Exit
+from banbot.journal import Journal, Status
+from banbot.plan import ACTION_TYPES, Action, Plan
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_PENDING, EXIT_USAGE, EXIT_UNSAFE, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2, 3, 4, 5
-COUNT_NAMES = {"lock": "locked", "remove-global-groups": "global groups removed",
-               "remove-local-groups": "local groups removed", "block": "blocked", "notify": "notified"}
+# Error codes after which no later write can succeed either: stop instead of failing every action.
+FATAL_CODES = frozenset({
+    "blocked", "autoblocked", "assertuserfailed", "assertbotfailed", "assertnameduserfailed", "readonly",
+    "notloggedin", "mwoauth-invalid-authorization", "mwoauth-invalid-authorization-invalid-user",
+    "mwoauth-invalid-authorization-blocked-user", "mwoauth-invalid-authorization-wrong-user",
+    "mwoauth-invalid-authorization-not-approved", "mwoauth-invalid-authorization-nonce",
+})
+KILL_SWITCH = "kill-switch"
 
 
 class Gateway(Protocol):
-    def perform(self, action: Action) -> str: ...
+    def perform(self, action: Action) -> Status: ...
 
 
 @dataclass(frozen=True)
 class Outcome:
     action: Action
-    status: str  # done | already | failed | skipped
+    status: Status
     code: str | None = None
     info: str = ""
-    retry_later: bool = False
 
     def data(self) -> dict[str, Any]:
-        return {**self.action.data(), "status": self.status, "code": self.code, "info": self.info}
+        return {**self.action.data(), "status": str(self.status), "code": self.code, "info": self.info}
 
 
 @dataclass(frozen=True)
@@ -44,37 +51,41 @@ class Report:
     digest: str
     outcomes: tuple[Outcome, ...]
     settled_from_crash: tuple[str, ...] = ()
-    counts: dict[str, int] = field(default_factory=dict)
+    stopped: str | None = None  # why the run stopped before the end (the kill switch, a fatal error)
 
     @property
     def failed(self) -> tuple[Outcome, ...]:
-        return tuple(o for o in self.outcomes if o.status == "failed")
+        return tuple(o for o in self.outcomes if o.status == Status.FAILED)
 
     @property
-    def exit_code(self) -> int:
-        if any(o.code == "kill-switch" for o in self.outcomes):
-            return EXIT_UNSAFE
-        return EXIT_PARTIAL if self.failed else EXIT_OK
+    def exit_code(self) -> Exit:
+        if any(o.code == KILL_SWITCH for o in self.outcomes):
+            return Exit.UNSAFE
+        if self.stopped:
+            return Exit.ERROR
+        return Exit.PARTIAL if self.failed else Exit.OK
 
     def summary(self) -> dict[str, int]:
         c: Counter[str] = Counter()
         for o in self.outcomes:
-            if o.status == "done":
-                c[COUNT_NAMES[o.action.kind]] += 1
-            elif o.status == "already":
+            if o.status in (Status.DONE, Status.RESTORED):
+                c[o.action.label] += 1
+            elif o.status == Status.ALREADY:
                 c["already in place"] += 1
             else:
-                c[o.status] += 1
-        order = [*COUNT_NAMES.values(), "already in place", "failed", "skipped"]
+                c[str(o.status)] += 1
+        order = [t.label for t in ACTION_TYPES.values()] + ["already in place", Status.FAILED, Status.SKIPPED]
         return {k: c.get(k, 0) for k in order}
 
     def line(self) -> str:
         parts = [f"{v} {k}" for k, v in self.summary().items() if v]
-        return "apply: " + (", ".join(parts) if parts else "nothing to do")
+        return "apply: " + (", ".join(parts) if parts else "nothing to do") + (
+            f"; stopped: {self.stopped}" if self.stopped else "")
 
     def to_json(self) -> dict[str, Any]:
-        return {"digest": self.digest, "summary": self.summary(), "exit_code": self.exit_code,
-                "outcomes": [o.data() for o in self.outcomes], "settled_from_crash": list(self.settled_from_crash)}
+        return {"digest": self.digest, "summary": self.summary(), "exit_code": int(self.exit_code),
+                "stopped": self.stopped, "outcomes": [o.data() for o in self.outcomes],
+                "settled_from_crash": list(self.settled_from_crash)}
 
 
 def settle_interrupted(journal: Journal, plan: Plan) -> list[str]:
@@ -89,7 +100,7 @@ def settle_interrupted(journal: Journal, plan: Plan) -> list[str]:
     for row in journal.pending():
         if row.user not in observed:
             continue
-        status = "interrupted" if row.key in needed else "verified"
+        status = Status.INTERRUPTED if row.key in needed else Status.VERIFIED
         journal.record(row.id, status, info="outcome settled by re-reading the wiki after an interrupted run")
         settled.append(f"{row.key}: {status}")
     return settled
@@ -106,30 +117,38 @@ def apply_plan(plan: Plan, gateway: Gateway, journal: Journal, *, command: str =
     run = journal.start_run(command, digest=plan.digest, location=plan.source.location, title=plan.source.title,
                             revid=plan.source.revid, requested_by=requested_by, why=why)
     outcomes: list[Outcome] = []
+    stopped: str | None = None
     for i, action in enumerate(plan.actions):
         if progress:
             progress(i, len(plan.actions), action)
         stop = guard() if guard else None
         if stop:
             log.warning("apply: stopping: %s", stop)
-            outcomes += [Outcome(a, "skipped", "kill-switch", stop) for a in plan.actions[i:]]
+            outcomes += [Outcome(a, Status.SKIPPED, KILL_SWITCH, stop) for a in plan.actions[i:]]
             break
         if action.key in done_before:  # a second plan made before this one finished: never twice
-            outcomes.append(Outcome(action, "skipped", "journal", f"already done on {done_before[action.key]}"))
+            outcomes.append(Outcome(action, Status.SKIPPED, "journal", f"already done on {done_before[action.key]}"))
             continue
         row = journal.intend(run, action)
         try:
             status = gateway.perform(action)
         except WikiError as e:
-            journal.record(row, "failed", e.code, e.info)
+            journal.record(row, Status.FAILED, e.code, e.info)
             log.warning("apply: %s failed: %s %s", action.describe(), e.code, e.info)
-            outcomes.append(Outcome(action, "failed", e.code, e.info, retry_later=e.transient))
+            outcomes.append(Outcome(action, Status.FAILED, e.code, e.info))
+            if e.code in FATAL_CODES:
+                stopped = (f"{e.code} on {e.wiki or action.wiki}: {e.info} — no later write could succeed; fix the "
+                           "bot's account or session, then run again")
+                log.error("apply: stopping: %s", stopped)
+                outcomes += [Outcome(a, Status.SKIPPED, e.code, "not sent: the run stopped") for a in
+                             plan.actions[i + 1:]]
+                break
             continue
         journal.record(row, status)
         log.info("apply: %s: %s", action.describe(), status)
         outcomes.append(Outcome(action, status))
-    report = Report(plan.digest, tuple(outcomes), tuple(settled))
+    report = Report(plan.digest, tuple(outcomes), tuple(settled), stopped)
     journal.finish_run(run, report.summary())
-    if record_list:
+    if record_list and not stopped and not any(o.code == KILL_SWITCH for o in outcomes):
         journal.record_applied(plan.source.location, plan.source.title, plan.source.revid, list(plan.users))
     return report

@@ -26,11 +26,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from banbot.exits import Exit
+
 
 class BanbotError(Exception):
     """Root of every error banbot raises on purpose."""
 
-    exit_code = 2
+    exit_code = Exit.USAGE
 
 
 class InputError(BanbotError):
@@ -97,11 +99,11 @@ class JournalError(BanbotError):
 
 
 class UnsafeRun(BanbotError):
-    exit_code = 3
+    exit_code = Exit.UNSAFE
 
 
 class RunInProgress(BanbotError):
-    exit_code = 6
+    exit_code = Exit.LOCKED
 
 
 # Codes that clear up by themselves; everything else is permanent for this run.
@@ -114,6 +116,7 @@ TRANSIENT_CODES = frozenset(
 class WikiError(BanbotError):
     """An API error with its code; ``wiki`` is the dbname it came from."""
 
+    exit_code = Exit.ERROR
     transient = False
 
     def __init__(self, code: str, info: str = "", *, wiki: str = "", extra: Mapping[str, Any] | None = None) -> None:

@@ -8,38 +8,70 @@ settled against a fresh observation of the wiki before anything else is sent.
 
 from __future__ import annotations
 
-import calendar
 import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from banbot.errors import JournalError
 from banbot.plan import Action
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, command TEXT NOT NULL, requested_by TEXT,
-    why TEXT, list_location TEXT, list_title TEXT, list_revid INTEGER, digest TEXT, summary TEXT
-);
-CREATE TABLE IF NOT EXISTS actions (
-    id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), key TEXT NOT NULL, user TEXT NOT NULL,
-    wiki TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, status TEXT NOT NULL, code TEXT, info TEXT,
-    intended TEXT NOT NULL, finished TEXT
-);
-CREATE INDEX IF NOT EXISTS actions_key ON actions(key);
-CREATE INDEX IF NOT EXISTS actions_user ON actions(user);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS applied_lists (
-    id INTEGER PRIMARY KEY, at TEXT NOT NULL, list_location TEXT, list_title TEXT, list_revid INTEGER,
-    active TEXT NOT NULL
-);
-"""
-FINAL_OK = ("done", "already", "verified")
+# Each migration takes the journal from the version before it (PRAGMA user_version) to its own number.
+# Version 1 is the schema journals had before versioning (their user_version is 0; its statements are
+# idempotent, so an old journal upgrades in place).
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS runs (
+        id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, command TEXT NOT NULL, requested_by TEXT,
+        why TEXT, list_location TEXT, list_title TEXT, list_revid INTEGER, digest TEXT, summary TEXT
+    );
+    CREATE TABLE IF NOT EXISTS actions (
+        id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), key TEXT NOT NULL,
+        user TEXT NOT NULL, wiki TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, status TEXT NOT NULL,
+        code TEXT, info TEXT, intended TEXT NOT NULL, finished TEXT
+    );
+    CREATE INDEX IF NOT EXISTS actions_key ON actions(key);
+    CREATE INDEX IF NOT EXISTS actions_user ON actions(user);
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS applied_lists (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, list_location TEXT, list_title TEXT, list_revid INTEGER,
+        active TEXT NOT NULL
+    );
+    """,
+    # 2: the cross-check of each list revision (banbot.crosscheck), so a steady-state run pays nothing for it;
+    # meta no longer caches facts about the farm (trusted editors, batch reads): those are read per run.
+    """
+    CREATE TABLE IF NOT EXISTS list_checks (
+        list_location TEXT NOT NULL, list_title TEXT NOT NULL, list_revid INTEGER NOT NULL, section TEXT NOT NULL,
+        objections TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (list_location, list_title, list_revid, section)
+    );
+    DELETE FROM meta WHERE key LIKE 'has-globalusers:%' OR key LIKE 'trusted-editor:%' OR key LIKE 'cross-check:%';
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Status(StrEnum):
+    """A journal row's status. ``intended`` is written before the request goes out; the rest after."""
+
+    INTENDED = "intended"
+    DONE = "done"
+    ALREADY = "already"  # the wiki says it was already so
+    RESTORED = "restored"  # done, and an edit someone made in the same second was put back
+    FAILED = "failed"
+    SKIPPED = "skipped"  # never sent: the kill switch, a fatal error, or the journal says it is done
+    VERIFIED = "verified"  # left intended by a crash; a fresh read shows it took effect
+    INTERRUPTED = "interrupted"  # left intended by a crash; a fresh read shows it did not
+
+
+CONFIRMED = (Status.DONE, Status.ALREADY, Status.RESTORED, Status.VERIFIED)
+_CONFIRMED_SQL = "(" + ",".join(f"'{s}'" for s in CONFIRMED) + ")"
 
 
 def now() -> str:
@@ -55,7 +87,7 @@ class JournalRow:
     wiki: str
     kind: str
     data: dict[str, Any]
-    status: str
+    status: Status
     code: str | None
     info: str | None
     intended: str
@@ -72,11 +104,23 @@ class Journal:
             if not check or check[0] != "ok":
                 raise JournalError(f"the journal {self.path} failed its integrity check ({check}); move it aside and "
                                    "restore it from a backup; no wiki was written")
-            self.db.executescript(SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as e:
             raise self._error(e) from None
         except OSError as e:
             raise JournalError(f"cannot open the journal {self.path}: {e.strerror}; check journal.path") from None
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise JournalError(f"the journal {self.path} has schema version {version}, newer than this banbot knows "
+                               f"({SCHEMA_VERSION}); upgrade banbot, or use the journal with the version that wrote it")
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            self.db.executescript(f"BEGIN IMMEDIATE; {MIGRATIONS[number - 1]}; PRAGMA user_version = {number}; COMMIT;")
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     @classmethod
     def for_writes(cls, path: Path | str, *, init: bool = False) -> Journal:
@@ -149,7 +193,7 @@ class Journal:
                               json.dumps(action.data(), ensure_ascii=False), "intended", now()))
             return int(cur.lastrowid or 0)
 
-    def record(self, row_id: int, status: str, code: str | None = None, info: str | None = None) -> None:
+    def record(self, row_id: int, status: Status, code: str | None = None, info: str | None = None) -> None:
         with self._tx() as db:
             db.execute("UPDATE actions SET status = ?, code = ?, info = ?, finished = ? WHERE id = ?",
                        (status, code, info, now(), row_id))
@@ -158,21 +202,22 @@ class Journal:
         try:
             cur = self.db.execute(f"SELECT id, run_id, key, user, wiki, kind, data, status, code, info, intended, "
                                   f"finished FROM actions {where} ORDER BY id", args)
-            return [JournalRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), *r[7:]) for r in cur]
+            return [JournalRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), Status(r[7]), *r[8:])
+                    for r in cur]
         except sqlite3.Error as e:
             raise self._error(e) from None
 
     def pending(self) -> list[JournalRow]:
         """Actions sent (or about to be) whose outcome was never recorded."""
-        return self._rows("WHERE status = 'intended'")
+        return self._rows(f"WHERE status = '{Status.INTENDED}'")
 
     def completed(self) -> dict[str, str]:
         """key -> when, for every action the wikis confirmed (done, already, or verified after a crash)."""
-        return {r.key: r.finished or r.intended for r in self._rows("WHERE status IN ('done','already','verified')")}
+        return {r.key: r.finished or r.intended for r in self._rows(f"WHERE status IN {_CONFIRMED_SQL}")}
 
     def settled_users(self) -> set[str]:
         """Accounts whose lock the journal has confirmed: their detail reads can be skipped when still locked."""
-        return {r.user for r in self._rows("WHERE kind = 'lock' AND status IN ('done','already','verified')")}
+        return {r.user for r in self._rows(f"WHERE kind = 'lock' AND status IN {_CONFIRMED_SQL}")}
 
     def history(self, users: list[str] | None = None) -> list[JournalRow]:
         if users:
@@ -180,24 +225,36 @@ class Journal:
             return self._rows(f"WHERE user IN ({marks})", tuple(users))
         return self._rows("")
 
-    # --- small facts worth remembering between runs ------------------------------------------
+    # --- small facts ----------------------------------------------------------------------------
     def remember(self, key: str, value: str) -> None:
         with self._tx() as db:
             db.execute("INSERT INTO meta (key, value, at) VALUES (?,?,?) ON CONFLICT(key) DO UPDATE SET "
                        "value = excluded.value, at = excluded.at", (key, value, now()))
 
-    def recall(self, key: str, max_age_s: float | None = None) -> str | None:
+    def recall(self, key: str) -> str | None:
         try:
-            row = self.db.execute("SELECT value, at FROM meta WHERE key = ?", (key,)).fetchone()
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error as e:
             raise self._error(e) from None
-        if row is None:
-            return None
-        if max_age_s is not None:
-            age = time.time() - calendar.timegm(time.strptime(row[1], "%Y-%m-%dT%H:%M:%SZ"))
-            if age > max_age_s:
-                return None
-        return str(row[0])
+        return None if row is None else str(row[0])
+
+    # --- the cross-check of each list revision --------------------------------------------------
+    def list_check(self, location: str, title: str | None, revid: int, section: str | None) -> dict[str, str] | None:
+        """The objections found for this list revision (entry → why it is not one), or None: not checked yet."""
+        try:
+            row = self.db.execute("SELECT objections FROM list_checks WHERE list_location = ? AND list_title = ? "
+                                  "AND list_revid = ? AND section = ?",
+                                  (location, title or "", revid, section or "")).fetchone()
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        return None if row is None else dict(json.loads(row[0]))
+
+    def record_list_check(self, location: str, title: str | None, revid: int, section: str | None,
+                          found: dict[str, str]) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO list_checks (list_location, list_title, list_revid, section, "
+                       "objections, at) VALUES (?,?,?,?,?,?)",
+                       (location, title or "", revid, section or "", json.dumps(found, ensure_ascii=False), now()))
 
     # --- applied list revisions -------------------------------------------------------------
     def record_applied(self, location: str | None, title: str | None, revid: int | None, active: list[str]) -> None:

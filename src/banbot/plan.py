@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from banbot.banlist import BanList, ListSource
@@ -25,11 +26,30 @@ NOTICE_MARKER = "banbot:global-ban-notice"
 _NOBOTS = re.compile(r"\{\{\s*(nobots\s*(\|[^}]*)?|bots\s*\|\s*deny\s*=\s*([^}]*))\}\}", re.IGNORECASE)
 
 
+class ActionKind(StrEnum):
+    LOCK = "lock"
+    REMOVE_GLOBAL_GROUPS = "remove-global-groups"
+    REMOVE_LOCAL_GROUPS = "remove-local-groups"
+    BLOCK = "block"
+    NOTIFY = "notify"
+
+
+class Scope(StrEnum):
+    GLOBAL = "global"  # the global account, on the central wiki
+    LOCAL = "local"  # one wiki's account
+    NOTICE = "notice"  # a talk page
+
+
 @dataclass(frozen=True)
 class Action:
-    """One write. ``key`` identifies it in the journal across runs; ``data`` is its stable JSON form."""
+    """One write. ``key`` identifies it in the journal across runs; ``data`` is its stable JSON form.
 
-    kind: ClassVar[str] = ""
+    The facts about each kind live on its class: ``kind`` (its name in plans and the journal), ``label``
+    (how a summary counts it) and ``scope``."""
+
+    kind: ClassVar[ActionKind]
+    label: ClassVar[str]
+    scope: ClassVar[Scope]
     user: str
     wiki: str
     reason: str
@@ -38,7 +58,7 @@ class Action:
         return {}
 
     def data(self) -> dict[str, Any]:
-        return {"kind": self.kind, "user": self.user, "wiki": self.wiki, "reason": self.reason, **self.fields()}
+        return {"kind": str(self.kind), "user": self.user, "wiki": self.wiki, "reason": self.reason, **self.fields()}
 
     @property
     def key(self) -> str:
@@ -50,7 +70,9 @@ class Action:
 
 @dataclass(frozen=True)
 class Lock(Action):
-    kind: ClassVar[str] = "lock"
+    kind: ClassVar[ActionKind] = ActionKind.LOCK
+    label: ClassVar[str] = "locked"
+    scope: ClassVar[Scope] = Scope.GLOBAL
     statecheck: str | None = None
 
     def fields(self) -> dict[str, Any]:
@@ -62,7 +84,9 @@ class Lock(Action):
 
 @dataclass(frozen=True)
 class RemoveGlobalGroups(Action):
-    kind: ClassVar[str] = "remove-global-groups"
+    kind: ClassVar[ActionKind] = ActionKind.REMOVE_GLOBAL_GROUPS
+    label: ClassVar[str] = "global groups removed"
+    scope: ClassVar[Scope] = Scope.GLOBAL
     groups: tuple[str, ...] = ()
 
     def fields(self) -> dict[str, Any]:
@@ -78,7 +102,9 @@ class RemoveGlobalGroups(Action):
 
 @dataclass(frozen=True)
 class RemoveLocalGroups(Action):
-    kind: ClassVar[str] = "remove-local-groups"
+    kind: ClassVar[ActionKind] = ActionKind.REMOVE_LOCAL_GROUPS
+    label: ClassVar[str] = "local groups removed"
+    scope: ClassVar[Scope] = Scope.LOCAL
     groups: tuple[str, ...] = ()
     via_central: bool = False  # CentralAuth farms: userrights user=Name@dbname on the central wiki
 
@@ -95,7 +121,9 @@ class RemoveLocalGroups(Action):
 
 @dataclass(frozen=True)
 class Block(Action):
-    kind: ClassVar[str] = "block"
+    kind: ClassVar[ActionKind] = ActionKind.BLOCK
+    label: ClassVar[str] = "blocked"
+    scope: ClassVar[Scope] = Scope.LOCAL
     noemail: bool = True
     reblock: bool = False
 
@@ -112,7 +140,9 @@ class Notify(Action):
     """A new section appended to the talk page as a whole-page edit against the observed revision, so a
     retried or repeated edit meets an edit conflict instead of posting the notice twice."""
 
-    kind: ClassVar[str] = "notify"
+    kind: ClassVar[ActionKind] = ActionKind.NOTIFY
+    label: ClassVar[str] = "notified"
+    scope: ClassVar[Scope] = Scope.NOTICE
     title: str = ""
     section_title: str = ""
     text: str = ""
@@ -129,18 +159,33 @@ class Notify(Action):
         return f"post a notice on {self.title} on {self.wiki}"
 
 
-ACTION_TYPES: dict[str, type[Action]] = {
+ACTION_TYPES: dict[ActionKind, type[Action]] = {
     t.kind: t for t in (Lock, RemoveGlobalGroups, RemoveLocalGroups, Block, Notify)}
 INDEFINITE = ("infinite", "infinity", "indefinite", "never")
 
 
 def action_from_data(data: Mapping[str, Any]) -> Action:
     """Rebuild an action from its JSON form (a plan file or the journal)."""
-    cls = ACTION_TYPES[data["kind"]]
+    cls = ACTION_TYPES[ActionKind(data["kind"])]
     kw = {k: v for k, v in data.items() if k not in ("kind", "expiry", "nocreate")}
     if "groups" in kw:
         kw["groups"] = tuple(kw["groups"])
     return cls(**kw)
+
+
+class Why(StrEnum):
+    """Why a hold: audit, lifted and the reports decide from these codes, never from the words."""
+
+    MISSING = "missing"  # no such account: nothing to do
+    OWN_ACCOUNT = "own-account"
+    EXEMPT = "exempt"  # exempt_users or exempt_groups
+    UNATTACHED = "unattached"  # a local account of the name that may be someone else's
+    REGISTERED_AFTER_LISTING = "registered-after-listing"
+    REVERSED = "reversed"  # done once (journal), undone on the wiki: a human's decision
+    OPTED_OUT = "opted-out"  # {{nobots}}
+    PROTECTED = "protected"  # the talk page
+    NOT_WIKITEXT = "not-wikitext"  # the talk page is a redirect or of another content model
+    FOREIGN_MARKER = "foreign-marker"  # banbot's marker on a talk page, not written by banbot
 
 
 @dataclass(frozen=True)
@@ -150,9 +195,14 @@ class Hold:
     user: str
     reason: str
     wiki: str | None = None
+    why: Why = Why.EXEMPT
+
+    @property
+    def missing(self) -> bool:
+        return self.why == Why.MISSING
 
     def data(self) -> dict[str, Any]:
-        return {"user": self.user, "wiki": self.wiki, "reason": self.reason}
+        return {"user": self.user, "wiki": self.wiki, "reason": self.reason, "code": str(self.why)}
 
 
 @dataclass(frozen=True)
@@ -245,15 +295,16 @@ def _removable(groups: Iterable[str], enforce: EnforceConfig) -> tuple[str, ...]
     return tuple(sorted(g for g in groups if "*" in wanted or g in wanted))
 
 
-def _exempt(state: AccountState, s: PlanSettings) -> str | None:
-    if s.bot_name and state.name == s.bot_name:
-        return "this is banbot's own account; it is never acted on"
-    if state.name in s.exempt_names:
-        return "listed in enforce.exempt_users; review by hand"
+def _exempt(state: AccountState, s: PlanSettings) -> Hold | None:
+    name = state.name
+    if s.bot_name and name == s.bot_name:
+        return Hold(name, "this is banbot's own account; it is never acted on", why=Why.OWN_ACCOUNT)
+    if name in s.exempt_names:
+        return Hold(name, "listed in enforce.exempt_users; review by hand", why=Why.EXEMPT)
     held = set(state.global_groups) | {g for a in state.local if a.attached for g in a.groups}
     hit = sorted(held & set(s.enforce.exempt_groups))
     if hit:
-        return f"holds exempt group(s) {', '.join(hit)}; review by hand"
+        return Hold(name, f"holds exempt group(s) {', '.join(hit)}; review by hand", why=Why.EXEMPT)
     return None
 
 
@@ -270,7 +321,8 @@ def registered_after(registered: str | None, since: dt.date | None) -> bool:
 
 def _late(name: str, registered: str | None, since: dt.date | None, wiki: str | None = None) -> Hold:
     return Hold(name, f"registered {registered[:10] if registered else '?'}, after it was listed on "
-                      f"{since}; the name may belong to someone else: review by hand", wiki)
+                      f"{since}; the name may belong to someone else: review by hand", wiki,
+                why=Why.REGISTERED_AFTER_LISTING)
 
 
 def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since: dt.date | None = None,
@@ -279,10 +331,11 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
     keys of notices banbot posted (or was posting), so a marker someone else wrote is told apart."""
     name = state.name
     if not state.exists:
-        return [], [Hold(name, "no such account on the farm (never created, or renamed away); nothing to do")]
-    why = _exempt(state, s)
-    if why:
-        return [], [Hold(name, why)]
+        return [], [Hold(name, "no such account on the farm (never created, or renamed away); nothing to do",
+                         why=Why.MISSING)]
+    exempt = _exempt(state, s)
+    if exempt:
+        return [], [exempt]
     if s.mode == "centralauth" and registered_after(state.registered, since):
         return [], [_late(name, state.registered, since)]
     links = {"list_link": s.list_link, "revid": source.revid or "file",
@@ -308,7 +361,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
         if not acct.attached:
             if groups:
                 holds.append(Hold(name, f"an unattached local account of this name holds {', '.join(groups)}; "
-                                        "it may be someone else: review by hand", wiki))
+                                        "it may be someone else: review by hand", wiki, why=Why.UNATTACHED))
             continue
         if groups:
             actions.append(RemoveLocalGroups(name, wiki, reason, groups=groups, via_central=s.mode == "centralauth"))
@@ -325,7 +378,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
             continue
         hold = _notice_hold(page, s, ours_posted=f"notify|{name}|{wiki}" in ours)
         if hold:
-            holds.append(Hold(name, hold, wiki))
+            holds.append(Hold(name, hold[1], wiki, why=hold[0]))
             continue
         if page.has_notice:
             continue
@@ -347,20 +400,24 @@ def _needs_block(acct: LocalAccount) -> bool:
     return acct.block_partial or (acct.block_expiry or "infinite") not in INDEFINITE
 
 
-def _notice_hold(page: TalkPage, s: PlanSettings, ours_posted: bool) -> str | None:
+def _notice_hold(page: TalkPage, s: PlanSettings, ours_posted: bool) -> tuple[Why, str] | None:
     if page.has_notice:
         if ours_posted:
             return None
-        return (f"{page.title} carries banbot's notice marker, but the journal records no notice posted there "
-                "(someone else wrote it, or the journal was restored from an older backup); check the page by hand")
+        return Why.FOREIGN_MARKER, (
+            f"{page.title} carries banbot's notice marker, but the journal records no notice posted there "
+            "(someone else wrote it, or the journal was restored from an older backup); check the page by hand")
     if page.exists and page.redirect:
-        return f"{page.title} is a redirect; a notice there would be invisible: post it by hand where it belongs"
+        return Why.NOT_WIKITEXT, (f"{page.title} is a redirect; a notice there would be invisible: post it by hand "
+                                  "where it belongs")
     if page.exists and page.content_model != "wikitext":
-        return f"{page.title} has the content model {page.content_model!r}, not wikitext; notice not posted"
+        return Why.NOT_WIKITEXT, f"{page.title} has the content model {page.content_model!r}, not wikitext; notice " \
+                                 "not posted"
     if page.nobots and s.enforce.nobots == "skip":
-        return f"{page.title} opts out of bot messages with {{{{nobots}}}}; notice not posted (enforce.nobots = skip)"
+        return Why.OPTED_OUT, (f"{page.title} opts out of bot messages with {{{{nobots}}}}; notice not posted "
+                               "(enforce.nobots = skip)")
     if page.protection:
-        return f"{page.title} is protected ({page.protection}); notice not posted"
+        return Why.PROTECTED, f"{page.title} is protected ({page.protection}); notice not posted"
     return None
 
 
@@ -389,7 +446,7 @@ def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettin
             if action.key in completed:
                 h.append(Hold(entry.user, f"{action.describe()}: done on {completed[action.key]} (journal) but the "
                                           "wiki shows it undone; a human may have reversed it, so banbot will not "
-                                          "redo it", action.wiki))
+                                          "redo it", action.wiki, why=Why.REVERSED))
             else:
                 actions.append(action)
         holds += h
@@ -404,5 +461,6 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
     source = ListSource(src["kind"], src["location"], src.get("title"), src.get("revid"), src.get("timestamp"),
                         src.get("user"), tuple(Protection(**p) for p in src.get("protection", [])))
     actions = tuple(action_from_data(a) for a in data["actions"])
-    holds = tuple(Hold(h["user"], h["reason"], h.get("wiki")) for h in data.get("holds", []))
+    holds = tuple(Hold(h["user"], h["reason"], h.get("wiki"), Why(h.get("code", Why.EXEMPT)))
+                  for h in data.get("holds", []))
     return Plan(source, actions, holds, tuple(data.get("users", [])))

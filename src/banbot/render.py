@@ -21,11 +21,11 @@ def to_json(data: Any) -> str:
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     # every cell through names.shown: an invisible character in a name must be visible to the reviewer
-    rows = [[("" if c is None else shown(str(c))) for c in r] for r in rows]
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    cells = [[("" if c is None else shown(str(c))) for c in r] for r in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     fmt = "  ".join(f"{{:{w}}}" for w in widths)
     lines = [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
-    lines += [fmt.format(*r) for r in rows]
+    lines += [fmt.format(*r) for r in cells]
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -309,15 +309,16 @@ def test_sites_are_opened_only_when_a_run_needs_them(ca_config) -> None:
 def test_the_kill_switch_is_read_in_the_same_request_as_the_list(farm: FarmHandle, plain_config, uniq: str) -> None:
     import dataclasses
 
-    from banbot.pipeline import kill_switch, list_from_wiki
+    from banbot.app import App
     from banbot.wiki.session import open_farm
 
     page = f"Bans/{uniq}"
     farm.edit("metawiki", page, f"* [[User:{uniq} X]]")
     f = open_farm(dataclasses.replace(plain_config, list_page=page), login=False)
+    a = App(f.config, f, None)
+    bans = a.read_list()
     before = f.counter.total()
-    bans = list_from_wiki(f, f.config)
-    assert kill_switch(f, f.config) is None  # "run", from the same request
+    assert a.kill_switch() is None  # "run", from the same request as the list
     # the switch's text, editor and protection come with the list; its editor's groups cost one more read
-    assert f.counter.total() - before == 2 and f.counter["metawiki:query+revisions|info"] == 1
+    assert f.counter.total() - before == 1 and f.counter["metawiki:query+revisions|info"] == 1
     assert bans.active[0].user == f"{uniq} X"

@@ -134,8 +134,8 @@ def test_an_exempt_steward_on_the_list_is_reported_never_touched(farm: FarmHandl
     assert code == 0, err
     assert any(h["user"] == steward and "exempt" in h["reason"] for h in out["held"])
     assert farm.groups("enwiki", steward) == ["steward", "sysop"] and not blocked_anywhere(farm, steward)
-    code, audit, _ = banbot("audit", "--config", cfg, "--format", "json")
-    assert code == 1 and audit["out_of_place"] == [steward]
+    code, audit, err = banbot("audit", "--config", cfg, "--format", "json")
+    assert code == 1 and audit["out_of_place"] == [steward], (audit, err)
 
 
 def test_two_concurrent_runs_never_overlap(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:

@@ -3,7 +3,7 @@
 Each example is a table whose rows hide their account in every way the issue names (nowiki, includeonly,
 pre, comments, display:none, CSS strike-through, template output) or spell it in tricky ways (soft hyphens,
 references without semicolons, percent forms, underscores, lower case). banbot reads the page as the
-pipeline does (wikitext, then the rendered revision and MediaWiki's name resolution); the oracle is
+application layer does (wikitext, then the rendered revision and MediaWiki's name resolution); the oracle is
 MediaWiki's own link table for that revision (``action=parse&prop=links``), read independently here.
 """
 
@@ -50,13 +50,13 @@ def linked_users(farm: FarmHandle, revid: int) -> set[str]:
 
 @pytest.fixture(scope="module")
 def reader(farm: FarmHandle, plain_config: Any) -> Any:
-    from banbot.pipeline import list_from_wiki
+    from banbot.app import App
     from banbot.wiki.session import open_farm
 
     wiki = open_farm(plain_config, login=False)
 
     def read(title: str) -> Any:
-        return list_from_wiki(wiki, dataclasses.replace(wiki.config, list_page=title))
+        return App(dataclasses.replace(wiki.config, list_page=title), wiki, None).read_list()
 
     return read
 

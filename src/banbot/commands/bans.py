@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from banbot import render
-from banbot.commands import common
-from banbot.enforce import EXIT_OK, EXIT_PENDING
+from banbot import app, render, terminal
+from banbot.exits import Exit
 
 
 def run(args: argparse.Namespace) -> int:
-    from banbot.pipeline import list_from_file
-
     if args.source_file:
-        bans = list_from_file(args.source_file, args.section)
+        bans = app.list_from_file(args.source_file, args.section)
     else:
-        cfg = common.config(args)
-        from banbot.wiki.session import open_farm
-
-        farm = open_farm(cfg, login=False, simulate=True, only=[cfg.list_wiki])
-        bans = common.read_list(args, cfg, farm)
-    print(render.to_json(bans.to_json()) if common.fmt(args) == "json" else render.banlist_table(bans))
-    return EXIT_PENDING if bans.problems else EXIT_OK
+        cfg = terminal.config(args)
+        with app.reading(cfg, login=False, only=[cfg.list_wiki]) as a:
+            bans = a.read_list(args.page, args.section)
+    print(render.to_json(bans.to_json()) if terminal.output(args) == "json" else render.banlist_table(bans))
+    return int(Exit.PENDING if bans.problems else Exit.OK)

@@ -6,23 +6,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from banbot import render
-from banbot.commands import common
-from banbot.enforce import EXIT_OK, EXIT_PENDING
-from banbot.journal import Journal
+from banbot import app, render, terminal
+from banbot.exits import Exit
 
 
 def run(args: argparse.Namespace) -> int:
-    from banbot.pipeline import rails
-    from banbot.wiki.session import open_farm
-
-    cfg = common.config(args)
-    journal = Journal(cfg.journal) if cfg.journal.exists() else None
-    farm = open_farm(cfg, login=not args.anonymous, simulate=True)
-    bans, plan = common.plan_for(args, cfg, farm, journal)
-    blockers = rails(farm, cfg, bans, plan, journal)
-    common.show_plan(plan, common.fmt(args), blockers)
+    cfg = terminal.config(args)
+    with app.reading(cfg, login=not args.anonymous) as a:
+        if args.source_file:
+            bans = app.list_from_file(args.source_file, args.section, cfg.user_column)
+        else:
+            bans = a.read_list(args.page, args.section)
+        plan = a.plan(bans, a.listed_only(bans, args.user))
+        blockers = a.rails(bans, plan)
+    terminal.show_plan(plan, terminal.output(args), blockers)
     if args.out:
         Path(args.out).write_text(render.to_json(plan.to_json()) + "\n", encoding="utf-8")
         print(f"plan written to {args.out}", file=sys.stderr)
-    return EXIT_PENDING if plan.actions else EXIT_OK
+    return int(Exit.PENDING if plan.actions else Exit.OK)

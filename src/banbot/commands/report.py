@@ -8,47 +8,50 @@ from __future__ import annotations
 
 import argparse
 
-from banbot.commands import common
-from banbot.enforce import EXIT_OK
+from banbot import app, terminal
 from banbot.errors import ConfigError
-from banbot.journal import Journal
+from banbot.exits import Exit
+from banbot.journal import Journal, Status
 from banbot.runlock import RunLock
+from banbot.wiki.session import open_farm
 
-OUTCOME = {"done": "done", "already": "already in place", "verified": "done (confirmed after a restart)",
-           "failed": "failed", "interrupted": "interrupted, retried later", "intended": "in progress"}
+OUTCOME = {Status.DONE: "done", Status.ALREADY: "already in place",
+           Status.RESTORED: "done (an edit made meanwhile kept)", Status.VERIFIED: "done (confirmed after a restart)",
+           Status.FAILED: "failed", Status.INTERRUPTED: "interrupted, retried later", Status.INTENDED: "in progress",
+           Status.SKIPPED: "skipped"}
 
 
-def table(journal: Journal, limit: int) -> str:
+def table(journal: Journal, limit: int, centralauth: bool) -> str:
     rows = journal.history()[-limit:]
     lines = ['{| class="wikitable sortable"', "! Account !! Wiki !! Action !! Outcome !! When !! Run"]
     for r in rows:
         detail = r.data.get("groups")
         what = r.kind + (f" ({', '.join(detail)})" if detail else "")
         outcome = OUTCOME.get(r.status, r.status) + (f": <code>{r.code}</code>" if r.code else "")
-        lines += ["|-", f"| [[Special:CentralAuth/{r.user}|{r.user}]] || {r.wiki} || {what} || {outcome} || "
-                        f"{r.finished or r.intended} || {r.run_id}"]
+        who = f"[[Special:CentralAuth/{r.user}|{r.user}]]" if centralauth else f"[[User:{r.user}|{r.user}]]"
+        lines += ["|-", f"| {who} || {r.wiki} || {what} || {outcome} || {r.finished or r.intended} || {r.run_id}"]
     lines.append("|}")
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
-    cfg = common.config(args)
+    from banbot.wiki.pages import save_page
+
+    cfg = terminal.config(args)
     if not cfg.journal.exists():
-        raise ConfigError(f"no journal at {cfg.journal}: nothing has been applied yet")
+        print(f"report: no journal at {cfg.journal} yet: nothing has been applied")
+        return int(Exit.OK)
     journal = Journal(cfg.journal)
-    text = f"Results of banbot runs (last {args.limit} actions), from its journal.\n\n{table(journal, args.limit)}"
+    text = (f"Results of banbot runs (last {args.limit} actions), from its journal.\n\n"
+            f"{table(journal, args.limit, cfg.mode == 'centralauth')}")
     if not args.publish:
         print(text)
-        return EXIT_OK
+        return int(Exit.OK)
     if not cfg.report_page:
         raise ConfigError("report.page is not set: name the status page to publish to, e.g. \"User:BanBot/Status\"")
-    from banbot.pipeline import kill_switch
-    from banbot.wiki.pages import save_page
-    from banbot.wiki.session import open_farm
-
     with RunLock(cfg.lock_file):
-        farm = open_farm(cfg, login=True, only=[cfg.central])
-        common.refuse_if_unsafe([b for b in [kill_switch(farm, cfg)] if b], force=False)
-        result = save_page(farm.central, cfg.report_page, text, "banbot: results table")
+        a = app.App(cfg, open_farm(cfg, login=True, only=[cfg.central]), journal)
+        app.refuse_if_unsafe([b for b in [a.kill_switch()] if b], app.Policy(app.Command.APPLY))
+        result = save_page(a.farm.central, cfg.report_page, text, "banbot: results table")
     print(f"report: published to {cfg.central}:{cfg.report_page} (revision {result.get('newrevid', 'unchanged')})")
-    return EXIT_OK
+    return int(Exit.OK)

@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 from banbot.errors import WikiError
+from banbot.journal import Status
 from banbot.state import AccountState, LocalAccount
 from banbot.wiki.client import WikiClient, tolerant
 
@@ -74,7 +75,7 @@ def global_account(client: WikiClient, name: str, wikis: set[str]) -> tuple[Acco
 
 
 @tolerant
-def lock(client: WikiClient, name: str, reason: str, statecheck: str | None) -> str:
+def lock(client: WikiClient, name: str, reason: str, statecheck: str | None) -> Status:
     """Lock with CentralAuth's own token type. Locking a locked account is a no-op success upstream."""
     data = client.call({"action": "setglobalaccountstatus", "user": name, "locked": "lock", "reason": reason,
                         "statecheck": statecheck, "token": client.token("setglobalaccountstatus")}, write=True)
@@ -83,7 +84,7 @@ def lock(client: WikiClient, name: str, reason: str, statecheck: str | None) -> 
     result = data.get("setglobalaccountstatus", {})
     if result.get("locked") is not True:
         raise WikiError.from_code("lock-not-applied", f"the wiki answered {result}", wiki=client.dbname)
-    return "done"
+    return Status.DONE
 
 
 @tolerant

@@ -127,5 +127,9 @@ class WikiClient:
             raise WikiError.from_code("siteinfo", f"{type(e).__name__}: {e}", wiki=self.dbname) from None
 
     def username(self) -> str | None:
-        user = self.site.user()
+        """The bot's account name as configured (also for a read-only or anonymous session)."""
+        try:
+            user = self.site.username() or self.site.user()
+        except Exception:  # pywikibot's own errors: a site without a configured user
+            return None
         return str(user) if user else None

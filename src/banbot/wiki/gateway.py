@@ -7,6 +7,7 @@ API module does what, and how each one reports "already done", lives here.
 from __future__ import annotations
 
 from banbot.errors import WikiError
+from banbot.journal import Status
 from banbot.plan import Action, Block, Lock, Notify, RemoveGlobalGroups, RemoveLocalGroups
 from banbot.wiki import centralauth, pages, users
 from banbot.wiki.session import Farm
@@ -16,8 +17,9 @@ class WikiGateway:
     def __init__(self, farm: Farm) -> None:
         self.farm = farm
 
-    def perform(self, action: Action) -> str:
-        """Send the action; returns ``done`` or ``already``, or raises WikiError."""
+    def perform(self, action: Action) -> Status:
+        """Send the action; returns done, already or restored (done, and an edit made in the same second was
+        put back), or raises WikiError."""
         central = self.farm.central
         if isinstance(action, Lock):
             try:
@@ -26,7 +28,7 @@ class WikiGateway:
                 # statecheck failed: the account changed since it was observed. Locked meanwhile is fine.
                 state, _ = centralauth.global_account(central, action.user, set(self.farm.clients))
                 if e.code == "editconflict" and state.locked:
-                    return "already"
+                    return Status.ALREADY
                 raise
         if isinstance(action, RemoveGlobalGroups):
             removed = centralauth.remove_global_groups(central, action.user, action.groups, action.reason)
@@ -52,36 +54,36 @@ class WikiGateway:
                 # the page moved on since it was read: maybe our own earlier attempt landed; never post twice
                 if e.code in ("editconflict", "articleexists", "missingtitle") and \
                         pages.notice_check(client, action.title)[0]:
-                    return "already"
+                    return Status.ALREADY
                 raise
             # a repeat of an edit that already landed changes nothing: MediaWiki answers "nochange"
             if edit.get("nochange"):
-                return "already"
-            self._restore_intervening_edit(action, edit)
-            return "done"
+                return Status.ALREADY
+            return Status.RESTORED if self._restore_intervening_edit(action, edit) else Status.DONE
         raise TypeError(f"unknown action {action!r}")
 
-    def _restore_intervening_edit(self, action: Notify, edit: dict[str, object]) -> None:
+    def _restore_intervening_edit(self, action: Notify, edit: dict[str, object]) -> bool:
         """MediaWiki detects edit conflicts by timestamp, to the second: an edit saved in the same second as
         our read can be overwritten without a conflict. The response's ``oldrevid`` tells: if it is not the
         revision we based on, put that revision's text back, with the notice appended."""
         old, new = edit.get("oldrevid"), edit.get("newrevid")
         if action.base_revid is None or not isinstance(old, int) or not isinstance(new, int) or \
                 old == action.base_revid:
-            return
+            return False
         wiki = self.farm[action.wiki]
         kept = pages.revision_text(wiki, old)
         pages.post_notice(wiki, title=action.title, section_title=action.section_title, text=action.text,
                           summary=action.reason + " (keeping an edit made meanwhile)", base_revid=new,
                           base_text=kept, base_timestamp=str(edit.get("newtimestamp")), start_timestamp=None)
+        return True
 
-    def _check_removed(self, action: RemoveGlobalGroups | RemoveLocalGroups, removed: list[str]) -> str:
+    def _check_removed(self, action: RemoveGlobalGroups | RemoveLocalGroups, removed: list[str]) -> Status:
         """userrights silently drops what it cannot do: compare with what was asked, then look again."""
         if set(action.groups) <= set(removed):
-            return "done"
+            return Status.DONE
         still = set(self.current_groups(action)) & set(action.groups)
         if not still:
-            return "done" if removed else "already"
+            return Status.DONE if removed else Status.ALREADY
         raise WikiError.from_code(
             "groups-not-removed",
             f"the wiki kept {', '.join(sorted(still))}: the bot may lack the right to remove them (check its "

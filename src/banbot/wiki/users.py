@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from banbot.errors import WikiError
+from banbot.journal import Status
 from banbot.state import LocalAccount
 from banbot.wiki.client import WikiClient, tolerant
 
@@ -56,14 +57,14 @@ def remove_groups(client: WikiClient, user: str, groups: tuple[str, ...], reason
 
 
 @tolerant
-def block(client: WikiClient, user: str, reason: str, *, noemail: bool, reblock: bool) -> str:
-    """An indefinite sitewide block with account creation disabled. Returns "done" or "already"."""
+def block(client: WikiClient, user: str, reason: str, *, noemail: bool, reblock: bool) -> Status:
+    """An indefinite sitewide block with account creation disabled: done, or already (blocked meanwhile)."""
     try:
         client.call({"action": "block", "user": user, "expiry": "infinite", "reason": reason, "nocreate": 1,
                      "noemail": 1 if noemail else None, "reblock": 1 if reblock else None,
                      "token": client.token("csrf")}, write=True)
     except WikiError as e:
         if e.code == "alreadyblocked":
-            return "already"
+            return Status.ALREADY
         raise
-    return "done"
+    return Status.DONE

@@ -1,0 +1,385 @@
+"""The application layer: one place that owns a run (octoDNS's ``Manager``).
+
+An :class:`App` is built once per command from the config, the farm and the journal. It reads the list,
+observes the farm, plans, checks the safety rails and applies; every command is options → one call here →
+render. Every command that writes goes through :func:`write` in one fixed order:
+
+    lock → journal → read → plan → rails → show what holds it back → confirm → apply
+
+and ``apply``, ``run`` and ``enforce`` differ only in their :class:`Policy`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+from banbot.banlist import BanEntry, BanList, ListSource, parse
+from banbot.config import Config
+from banbot.crosscheck import demote, objections, read_rendered
+from banbot.enforce import Gateway, Report, apply_plan
+from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
+from banbot.journal import Journal
+from banbot.names import InvalidName, normalize
+from banbot.plan import Action, Plan, PlanSettings, make_plan, plan_from_json
+from banbot.runlock import RunLock
+from banbot.safety import Blocker, ListHistory, SwitchPage, kill_switch_blocker, trust_blockers
+from banbot.state import AccountState
+from banbot.wiki.session import Farm, open_farm
+
+log = logging.getLogger(__name__)
+
+SWITCH_MAX_AGE_S = 10.0  # a stop written on the wiki during a run takes effect within this many seconds
+
+
+class Command(StrEnum):
+    APPLY = "apply"
+    RUN = "run"
+    ENFORCE = "enforce"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """All that tells ``apply``, ``run`` and ``enforce`` apart."""
+
+    command: Command
+    force: bool = False  # --force: the rules that allow it are overridden (after review)
+    reviewed: bool = False  # a reviewed plan (--plan / --digest) lifts the first-run rule
+    confirm: bool = False  # ask the operator before anything is written
+    init_journal: bool = False  # --init-journal: a missing or empty journal may be created
+    requested_by: str | None = None  # enforce: who asked
+    why: str | None = None  # enforce: why
+
+
+class Interaction(Protocol):
+    """What the operator sees and answers during a write: the command line supplies it."""
+
+    def show(self, bans: BanList, plan: Plan, blockers: Sequence[Blocker]) -> None: ...
+
+    def confirm(self, plan: Plan) -> bool: ...
+
+    def progress(self, done: int, total: int, action: Action) -> None: ...
+
+
+class Quiet:
+    """No operator at hand (cron, tests): show nothing, never confirm."""
+
+    def show(self, bans: BanList, plan: Plan, blockers: Sequence[Blocker]) -> None:
+        return None
+
+    def confirm(self, plan: Plan) -> bool:
+        return False
+
+    def progress(self, done: int, total: int, action: Action) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write run produced, for the command to render."""
+
+    bans: BanList
+    plan: Plan
+    blockers: tuple[Blocker, ...]
+    report: Report
+
+
+def read_text_file(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise SourceUnreadable(f"cannot read {p}: {e.strerror}") from None
+    if b"\x00" in raw:
+        raise SourceUnreadable(f"{p} is binary, not wikitext (it contains NUL bytes)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SourceUnreadable(f"{p} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+
+
+def list_from_file(path: str | Path, section: str | None, user_column: str | None = None) -> BanList:
+    return parse(read_text_file(path), section=section, source=ListSource("file", str(path)), user_column=user_column)
+
+
+def canonical_names(raw_names: Sequence[str] | None) -> list[str] | None:
+    """Names typed on the command line, as MediaWiki resolves them (an invalid one is a usage error)."""
+    if not raw_names:
+        return None
+    out = []
+    for raw in raw_names:
+        name = normalize(raw)
+        if isinstance(name, InvalidName):
+            raise ConfigError(f"{raw!r}: {name.reason}")
+        out.append(name)
+    return out
+
+
+class App:
+    """One run: the config, the farm and the journal, and every step a command takes."""
+
+    def __init__(self, config: Config, farm: Farm, journal: Journal | None) -> None:
+        self.config = config
+        self.farm = farm
+        self.journal = journal
+        self._switch: tuple[float, SwitchPage] | None = None  # the last reading and when (monotonic)
+        self._trusted: dict[str, bool] = {}  # editors checked against safety.trusted_groups in this run
+
+    # --- the list --------------------------------------------------------------------------------
+    def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
+        """The list at its current revision, checked against what MediaWiki renders and resolves
+        (:mod:`banbot.crosscheck`); the kill switch rides along in the same request when it can."""
+        from banbot.wiki.pages import read_ban_page
+
+        cfg = self.config
+        client = self.farm[cfg.list_wiki]
+        switch = cfg.safety.kill_switch
+        also = (switch,) if switch and cfg.list_wiki == cfg.central and switch != (page or cfg.list_page) else ()
+        text, source, extras = read_ban_page(client, page or cfg.list_page, also)
+        if switch in extras:
+            self._switch = (time.monotonic(), extras[switch])
+        log.info("list: read %s revision %s by %s", source.title, source.revid, source.user)
+        bans = parse(text, section=section if section is not None else cfg.list_section, source=source,
+                     user_column=cfg.user_column)
+        return demote(bans, self._objections(bans))
+
+    def _objections(self, bans: BanList) -> dict[str, str]:
+        """The cross-check of one list revision (1 + ⌈N/50⌉ requests), kept in the journal per revision so a
+        steady-state run pays nothing for it."""
+        from banbot.wiki.pages import rendered_html, resolve_names
+
+        src = bans.source
+        if src.revid is None:
+            return {}
+        known = self.journal.list_check(src.location, src.title, src.revid, bans.section) if self.journal else None
+        if known is not None:
+            return known
+        client = self.farm[src.location]
+        names = [e.user for e in bans.active]
+        rendered = read_rendered(rendered_html(client, src.revid))
+        found = objections(bans, rendered, resolve_names(client, names) if names else {})
+        if self.journal is not None:
+            self.journal.record_list_check(src.location, src.title, src.revid, bans.section, found)
+        if found:
+            log.warning("list: %d entries are not what readers see or MediaWiki resolves; reported as problems",
+                        len(found))
+        return found
+
+    def request(self, name: str, requested_by: str) -> BanList:
+        """A steward's request for one account, standing in for the list (``banbot enforce``)."""
+        source = ListSource("request", requested_by, title=f"request by {requested_by}")
+        return BanList(source, None, (BanEntry(name, None, False, 0, f"banbot enforce {name}"),), ())
+
+    # --- the farm and the plan -------------------------------------------------------------------
+    def settings(self) -> PlanSettings:
+        cfg = self.config
+        bot = self.farm.central.username()
+        return PlanSettings(mode=cfg.mode, central=cfg.central, wikis=tuple(cfg.wikis),
+                            langs={db: w.lang for db, w in cfg.wikis.items()}, enforce=cfg.enforce,
+                            list_link=cfg.list_link, bot_name=bot, permalink_prefix=cfg.permalink_prefix)
+
+    def observe(self, names: Sequence[str], s: PlanSettings | None = None) -> dict[str, AccountState]:
+        from banbot.observe import observe
+
+        settled = self.journal.settled_users() if self.journal else set()
+        return observe(self.farm, list(names), s or self.settings(), settled)
+
+    def plan(self, bans: BanList, only: Sequence[str] | None = None, s: PlanSettings | None = None) -> Plan:
+        s = s or self.settings()
+        names = [e.user for e in bans.active if only is None or e.user in only]
+        observed = self.observe(names, s)
+        completed = self.journal.completed() if self.journal else {}
+        pending = [r.key for r in self.journal.pending()] if self.journal else []
+        return make_plan(bans, observed, s, only=only, completed=completed, pending=pending)
+
+    def listed_only(self, bans: BanList, raw_names: Sequence[str] | None) -> list[str] | None:
+        only = canonical_names(raw_names)
+        if only is None:
+            return None
+        listed = {e.user for e in bans.active}
+        unlisted = [u for u in only if u not in listed]
+        if unlisted:
+            raise ConfigError(f"not active on the ban list: {', '.join(unlisted)}; use `banbot enforce NAME "
+                              "--reason` for an account that is not listed")
+        return only
+
+    # --- the rails -------------------------------------------------------------------------------
+    def rails(self, bans: BanList, plan: Plan) -> list[Blocker]:
+        """Every rule that holds this plan back, the kill switch first."""
+        history = self.list_history(bans) if bans.source.kind == "wiki" else None
+        last = self._last_applied(bans)
+        found = trust_blockers(bans, plan, self.config.safety, history=history,
+                               last_applied=last[1] if last else None)
+        switch = self.kill_switch()
+        return ([switch] if switch else []) + found
+
+    def _last_applied(self, bans: BanList) -> tuple[int | None, list[str]] | None:
+        return self.journal.last_applied(bans.source.location, bans.source.title) if self.journal else None
+
+    def kill_switch(self, max_age_s: float = SWITCH_MAX_AGE_S) -> Blocker | None:
+        """Read with the list when it lives on the same wiki, re-read once older than ``max_age_s``; fails
+        closed on any error, on missing protection and on an untrusted last editor."""
+        from banbot.wiki.trust import read_switch
+
+        cfg = self.config.safety
+        if not cfg.kill_switch:
+            return None
+        try:
+            if self._switch is None or time.monotonic() - self._switch[0] > max_age_s:
+                self._switch = (time.monotonic(), read_switch(self.farm.central, cfg.kill_switch))
+            page = self._switch[1]
+            trusted = self.trusted([page.user] if page.user and page.text is not None else [])
+        except WikiError as e:
+            return kill_switch_blocker(cfg, None, error=f"{e.code}: {e.info}")
+        return kill_switch_blocker(cfg, page, trusted=trusted)
+
+    def trusted(self, names: Sequence[str], client_db: str | None = None) -> frozenset[str]:
+        """The editors among ``names`` in safety.trusted_groups (global groups too on CentralAuth farms)."""
+        from banbot.wiki.trust import trusted_editors
+
+        groups = self.config.safety.trusted_groups
+        todo = [n for n in names if n not in self._trusted]
+        if todo and groups:
+            central = self.farm.central if self.config.mode == "centralauth" else None
+            found = trusted_editors(self.farm[client_db or self.config.central], central, todo, groups)
+            self._trusted.update({n: n in found for n in todo})
+        return frozenset(n for n in names if self._trusted.get(n))
+
+    def list_history(self, bans: BanList) -> ListHistory:
+        """Every revision since the last applied one, who made it, and what the untrusted ones added."""
+        from banbot.wiki.trust import revision_texts, revisions_after
+
+        src = bans.source
+        last = self._last_applied(bans)
+        since = last[0] if last else None
+        client = self.farm[src.location]
+        if since is None or src.revid is None or since >= src.revid:
+            editors = [src.user] if src.user else []
+            return ListHistory(None, trusted=self.trusted(editors, src.location) if editors else frozenset())
+        revs, since_sha1 = revisions_after(client, str(src.title), since, src.revid)
+        history = ListHistory(since, since_sha1, tuple(revs))
+        editors = sorted({r.user for r in history.changed() if r.user})
+        history = dataclasses.replace(history, trusted=self.trusted(editors, src.location))
+        suspect = history.untrusted()
+        if not suspect:
+            return history
+        texts = revision_texts(client, [r.revid for r in suspect] + [r.parentid for r in suspect if r.parentid])
+        added: dict[int, tuple[str, ...] | None] = {}
+        for r in suspect:
+            after = self._active_in(texts.get(r.revid), bans)
+            before = self._active_in(texts.get(r.parentid), bans) if r.parentid else set()
+            added[r.revid] = None if after is None else tuple(sorted(after - (before or set())))
+        return dataclasses.replace(history, added=added)
+
+    def _active_in(self, text: str | None, bans: BanList) -> set[str] | None:
+        if text is None:
+            return None
+        try:
+            old = parse(text, section=bans.section if bans.section is not None else self.config.list_section,
+                        user_column=self.config.user_column)
+        except InputError:
+            return None
+        return {e.user for e in old.active}
+
+    # --- applying --------------------------------------------------------------------------------
+    def apply(self, bans: BanList, plan: Plan, policy: Policy,
+              progress: Callable[[int, int, Action], None] | None = None) -> Report:
+        """Apply ``plan``; the list revision is remembered as applied when the plan covered all of it."""
+        if self.journal is None:
+            raise JournalError("applying needs the journal")
+
+        def guard() -> str | None:
+            blocker = self.kill_switch()
+            return blocker.message if blocker else None
+
+        return apply_plan(plan, self.gateway(), self.journal, command=str(policy.command),
+                          requested_by=policy.requested_by, why=policy.why, progress=progress,
+                          record_list=bans.source.kind == "wiki" and set(plan.users) == {e.user for e in bans.active},
+                          guard=guard if plan.actions else None)
+
+    def gateway(self) -> Gateway:
+        from banbot.wiki.gateway import WikiGateway
+
+        return WikiGateway(self.farm)
+
+
+def refuse_if_unsafe(blockers: Sequence[Blocker], policy: Policy) -> None:
+    """Refuse unless every rule that holds the plan back is overridden: ``force`` overrides the overridable
+    ones; a reviewed plan lifts the first-run rule; nothing overrides the kill switch."""
+    left = [b for b in blockers if not (policy.reviewed and b.lifted_by_review)]
+    hard = [b for b in left if not b.overridable]
+    soft = [b for b in left if b.overridable]
+    if hard or (soft and not policy.force):
+        rules = "; ".join(f"[{b.rule}] {b.message}" for b in hard + soft)
+        hint = "" if hard or policy.force else " (after review, --force overrides these rules)"
+        raise UnsafeRun(f"not applied, held back by: {rules}{hint}")
+
+
+def connect(config: Config, journal: Journal | None, *, login: bool, simulate: bool,
+            only: list[str] | None = None) -> App:
+    """The App of one command: the farm's sites are opened lazily, on first use."""
+    return App(config, open_farm(config, login=login, simulate=simulate, only=only), journal)
+
+
+@contextmanager
+def reading(config: Config, *, login: bool, only: list[str] | None = None) -> Iterator[App]:
+    """An App for a command that writes nothing: pywikibot's simulation is on, the journal only if it exists."""
+    journal = Journal(config.journal) if config.journal.exists() else None
+    try:
+        yield connect(config, journal, login=login, simulate=True, only=only)
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList, Plan]],
+          ui: Interaction) -> Written:
+    """The one lifecycle of every command that writes:
+    lock → journal → read → plan → rails → show what holds it back → confirm → apply."""
+    with RunLock(config.lock_file):
+        journal = Journal.for_writes(config.journal, init=policy.init_journal)
+        try:
+            app = connect(config, journal, login=True, simulate=False)
+            bans, plan = prepare(app)
+            # the rails read the wiki (revisions, editors, the switch): only when there is something to guard
+            blockers = tuple(app.rails(bans, plan)) if plan.actions else ()
+            ui.show(bans, plan, blockers)
+            refuse_if_unsafe(blockers, policy)
+            if policy.confirm and plan.actions and not ui.confirm(plan):
+                raise PlanRejected("not applied: the operator declined")
+            report = app.apply(bans, plan, policy, ui.progress)  # also with nothing to do: settles crashed rows
+        finally:
+            journal.close()
+    return Written(bans, plan, blockers, report)
+
+
+def load_plan_file(path: str | Path) -> Plan:
+    """A plan file, checked against its own digest: edited, truncated or foreign files are refused."""
+    text = read_text_file(path)
+    try:
+        data = json.loads(text)
+        claimed = data["digest"]
+        plan = plan_from_json(data)
+    except (ValueError, KeyError, TypeError) as e:
+        raise PlanRejected(f"{path} is not a banbot plan ({type(e).__name__}: {e}); make one with "
+                           "`banbot plan --out PLAN.json`") from None
+    if plan.digest != claimed:
+        raise PlanRejected(f"{path} does not match its digest (it was edited or truncated); re-plan and review again")
+    return plan
+
+
+def check_same(reviewed: Plan, fresh: Plan) -> None:
+    if reviewed.source.revid != fresh.source.revid or reviewed.source.title != fresh.source.title:
+        raise PlanRejected(f"the ban list changed since the plan was made (revision {reviewed.source.revid} → "
+                           f"{fresh.source.revid}); re-plan and review again")
+    if reviewed.digest != fresh.digest:
+        raise PlanRejected("the farm changed since the plan was made (a fresh plan has digest "
+                           f"{fresh.digest[:12]}…, the reviewed one {reviewed.digest[:12]}…); re-plan and review again")

@@ -1,0 +1,32 @@
+"""banbot's exit codes, in one place: the CLI returns them, `banbot --help` lists them, cron reads them."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    OK = 0
+    PENDING = 1
+    USAGE = 2
+    UNSAFE = 3
+    PARTIAL = 4
+    ERROR = 5
+    LOCKED = 6
+    INTERRUPTED = 130
+
+
+MEANING = {
+    Exit.OK: "nothing to do, or everything done",
+    Exit.PENDING: "a preview has pending actions, the list has problem rows, or an audit found something amiss",
+    Exit.USAGE: "usage, input, config or journal error (nothing was written)",
+    Exit.UNSAFE: "a safety rail or the kill switch held the run back (nothing was written)",
+    Exit.PARTIAL: "applied, but some actions failed (see the report and the journal)",
+    Exit.ERROR: "the farm could not be read or written at all (down, refused, read-only, logged out)",
+    Exit.LOCKED: "another banbot run holds the lock (this run did nothing)",
+    Exit.INTERRUPTED: "interrupted by Ctrl-C or SIGTERM (the journal records what was done)",
+}
+
+
+def help_text() -> str:
+    return "exit codes:\n" + "\n".join(f"  {int(code):<4} {text}" for code, text in MEANING.items())

@@ -1,0 +1,74 @@
+"""What the commands share about the operator's side: which config, which output, the terminal's prompts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from banbot import render
+from banbot.banlist import BanList
+from banbot.config import Config, load_config
+from banbot.errors import ConfigError
+from banbot.plan import Action, Plan
+from banbot.safety import Blocker
+
+
+def config(args: argparse.Namespace) -> Config:
+    path = args.config or os.environ.get("BANBOT_CONFIG")
+    if not path and Path("banbot.toml").exists():
+        path = "banbot.toml"
+    if not path:
+        raise ConfigError("no config: pass --config PATH (see README: Configuration), set BANBOT_CONFIG, "
+                          "or put banbot.toml in this folder")
+    return load_config(path)
+
+
+def output(args: argparse.Namespace) -> str:
+    """The output format asked for; by default a table on a terminal and JSON for a program."""
+    return str(getattr(args, "format", None) or ("table" if sys.stdout.isatty() else "json"))
+
+
+def requester(args: argparse.Namespace) -> str:
+    return str(getattr(args, "by", None) or os.environ.get("SUDO_USER") or getpass.getuser())
+
+
+def show_plan(plan: Plan, fmt: str, blockers: Sequence[Blocker]) -> None:
+    if fmt == "json":
+        print(render.to_json(plan.to_json() | {"held_back_by": [b.data() for b in blockers]}))
+        return
+    print(render.plan_wikitext(plan) if fmt == "wikitext" else render.plan_table(plan))
+    if blockers and plan.actions:
+        print(render.blockers_text(blockers))
+
+
+class Terminal:
+    """The operator at a terminal: the plan and what holds it back are shown before the question."""
+
+    def __init__(self, fmt: str, *, show: bool = True) -> None:
+        self.fmt = fmt
+        self.showing = show and fmt != "json"
+
+    def show(self, bans: BanList, plan: Plan, blockers: Sequence[Blocker]) -> None:
+        if self.showing:
+            show_plan(plan, "table", blockers)
+
+    def confirm(self, plan: Plan) -> bool:
+        if not sys.stdin.isatty():
+            raise ConfigError("apply needs confirmation: review the plan, then pass --yes "
+                              "(or --plan FILE / --digest D)")
+        answer = input(f"apply these {len(plan.actions)} actions? [y/N] ").strip().lower()
+        return answer in ("y", "yes")
+
+    def progress(self, done: int, total: int, action: Action) -> None:
+        if not sys.stderr.isatty() or self.fmt == "json":
+            return
+        width = 30
+        filled = int(width * (done + 1) / max(total, 1))
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done + 1}/{total} {action.describe()[:60]:60}")
+        if done + 1 == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()

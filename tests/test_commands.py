@@ -1,0 +1,225 @@
+"""Each command end to end, in seconds: the real command modules, lifecycle, planner, rails, executor,
+journal and renderers, with a fake farm behind ``banbot.app.connect`` (as pip-tools tests ``sync`` with a fake
+repository). The fake reads a golden list and hand-built account states and records what it is asked to send;
+the integration tier does the same against the real farm."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from banbot import app
+from banbot.banlist import BanList, ListSource, Protection, parse
+from banbot.cli import main
+from banbot.config import Config
+from banbot.errors import PermanentWikiError, WikiError
+from banbot.journal import Status
+from banbot.plan import Action, Plan, PlanSettings
+from banbot.safety import Blocker, ListHistory, SwitchPage, kill_switch_blocker
+from banbot.state import AccountState, LocalAccount
+
+SYSOP = (Protection("edit", "sysop", "infinity"),)
+LIST = "\n".join(f"* [[User:{n}]], since 5 March 2026" for n in ("Vandal One", "Vandal Two"))
+
+
+class FakeFarm:
+    """What the fake App reads and what it was asked to write, shared across the commands of one test."""
+
+    def __init__(self) -> None:
+        self.revid = 100
+        self.editor = "Admin"
+        self.text = LIST
+        self.switch = SwitchPage("Project:Banbot/Run", "run", 5, "Admin", SYSOP)
+        self.trusted = {"Admin"}
+        self.states = {n: AccountState(n, exists=True, local=(LocalAccount("metawiki", ("sysop",)),))
+                       for n in ("Vandal One", "Vandal Two")}
+        self.sent: list[str] = []
+        self.calls: list[str] = []
+        self.fail: dict[str, WikiError] = {}
+
+    def perform(self, action: Action) -> Status:  # the gateway
+        self.calls.append("send")
+        self.sent.append(action.key)
+        if action.key in self.fail:
+            raise self.fail[action.key]
+        self.states[action.user] = dataclasses.replace(
+            self.states[action.user], local=tuple(dataclasses.replace(a, groups=(), blocked=True)
+                                                  for a in self.states[action.user].local))
+        return Status.DONE
+
+
+class FakeApp(app.App):
+    """The real App with its reads and writes answered by a FakeFarm."""
+
+    fake: FakeFarm
+
+    def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
+        self.fake.calls.append("read")
+        src = ListSource("wiki", "metawiki", "Global bans/List", self.fake.revid, "2026-03-05T00:00:00Z",
+                         self.fake.editor, SYSOP)
+        return parse(self.fake.text, source=src)
+
+    def settings(self) -> PlanSettings:
+        return PlanSettings(mode="plain", central="metawiki", wikis=("metawiki",), langs={"metawiki": "en"},
+                            enforce=dataclasses.replace(self.config.enforce, notify=False), list_link="L",
+                            bot_name="BanBot")
+
+    def observe(self, names: Sequence[str], s: PlanSettings | None = None) -> dict[str, AccountState]:
+        self.fake.calls.append("observe")
+        return {n: self.fake.states.get(n, AccountState(n, exists=False)) for n in names}
+
+    def rails(self, bans: BanList, plan: Plan) -> list[Blocker]:
+        self.fake.calls.append("rails")
+        return super().rails(bans, plan)
+
+    def list_history(self, bans: BanList) -> ListHistory:
+        last = self._last_applied(bans)
+        if last is None or last[0] == bans.source.revid:
+            return ListHistory(None, trusted=frozenset(self.fake.trusted))
+        return ListHistory(last[0], "old", (), frozenset(self.fake.trusted))
+
+    def kill_switch(self, max_age_s: float = 10.0) -> Blocker | None:
+        return kill_switch_blocker(self.config.safety, self.fake.switch, trusted=self.fake.trusted)
+
+    def apply(self, bans: BanList, plan: Plan, policy: app.Policy, progress: Any = None) -> Any:
+        self.fake.calls.append("apply")
+        return super().apply(bans, plan, policy, progress)
+
+    def gateway(self) -> FakeFarm:
+        return self.fake
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeFarm:
+    farm = FakeFarm()
+
+    def connect(config: Config, journal: Any, **_: Any) -> FakeApp:
+        a = FakeApp(config, None, journal)  # type: ignore[arg-type]
+        a.fake = farm
+        return a
+
+    monkeypatch.setattr(app, "connect", connect)
+    return farm
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> str:
+    path = tmp_path / "banbot.toml"
+    path.write_text('[list]\npage = "Global bans/List"\n[farm]\nmode = "plain"\n'
+                    '[wikis.metawiki]\napi = "http://127.0.0.1:1/api.php"\n'
+                    f'[journal]\npath = "{tmp_path / "journal.sqlite"}"\n')
+    return str(path)
+
+
+def banbot(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    try:
+        return code, json.loads(out), err
+    except ValueError:
+        return code, out, err
+
+
+def first_run(capsys: pytest.CaptureFixture[str], cfg: str, tmp_path: Path) -> None:
+    code, plan, _ = banbot(capsys, "plan", "--config", cfg, "--format", "json", "--out", str(tmp_path / "p.json"))
+    assert code == 1 and {b["rule"] for b in plan["held_back_by"]} == {"first-run"}
+    code, report, err = banbot(capsys, "apply", "--config", cfg, "--plan", str(tmp_path / "p.json"),
+                               "--init-journal", "--format", "json")
+    assert code == 0, err
+
+
+def test_the_first_run_is_a_reviewed_apply_and_run_then_keeps_up(fake: FakeFarm, cfg: str, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = banbot(capsys, "run", "--config", cfg)
+    assert code == 2 and "--init-journal" in err and fake.sent == []
+    code, out, err = banbot(capsys, "run", "--config", cfg, "--init-journal")
+    assert code == 3 and "first-run" in err and fake.sent == []
+    first_run(capsys, cfg, tmp_path)
+    assert len(fake.sent) == 4  # groups and a block for each
+    fake.text += "\n* [[User:Vandal Three]], since 5 March 2026"
+    fake.revid += 1
+    fake.states["Vandal Three"] = AccountState("Vandal Three", exists=True, local=(LocalAccount("metawiki"),))
+    code, out, err = banbot(capsys, "run", "--config", cfg)
+    assert code == 0, err
+    assert out.startswith("run: metawiki:Global bans/List rev 101") and "1 blocked" in out
+    code, out, _ = banbot(capsys, "run", "--config", cfg)
+    assert code == 0 and out.strip().endswith("nothing to do") and len(fake.sent) == 5
+
+
+def test_apply_shows_and_checks_the_rails_before_it_asks_to_confirm(
+        fake: FakeFarm, cfg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr("banbot.terminal.Terminal.confirm", lambda self, plan: asked.append("confirm") or True)
+    first_run(capsys, cfg, tmp_path)
+    fake.text += "\n* [[User:Vandal Three]], since 5 March 2026"
+    fake.revid += 1
+    fake.states["Vandal Three"] = AccountState("Vandal Three", exists=True, local=(LocalAccount("metawiki"),))
+    fake.switch = dataclasses.replace(fake.switch, protection=())  # anyone could have written "run"
+    fake.calls.clear()
+    code, out, err = banbot(capsys, "apply", "--config", cfg, "--format", "table")
+    assert code == 3 and asked == [] and "kill switch" in err
+    assert "block indefinitely: Vandal Three" in out and "apply is held back by" in out  # shown first
+    assert fake.calls == ["read", "observe", "rails"]
+    fake.switch = dataclasses.replace(fake.switch, protection=SYSOP)
+    fake.calls.clear()
+    code, out, err = banbot(capsys, "apply", "--config", cfg, "--format", "table")
+    assert code == 0, err
+    assert fake.calls == ["read", "observe", "rails", "apply", "send"] and asked == ["confirm"]
+
+
+def test_a_declined_confirmation_writes_nothing(fake: FakeFarm, cfg: str, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("banbot.terminal.Terminal.confirm", lambda self, plan: False)
+    code, _, err = banbot(capsys, "apply", "--config", cfg, "--init-journal", "--format", "table")
+    assert code == 2 and "declined" in err and fake.sent == []
+
+
+def test_a_fatal_answer_stops_the_run_at_once(fake: FakeFarm, cfg: str, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    fake.fail["remove-local-groups|Vandal One|metawiki|sysop"] = PermanentWikiError(
+        "blocked", "You have been blocked from editing", wiki="metawiki")
+    code, report, err = banbot(capsys, "apply", "--config", cfg, "--digest", _digest(capsys, cfg),
+                               "--init-journal", "--format", "json")
+    assert code == 5 and report["stopped"].startswith("blocked on metawiki")
+    assert fake.sent == ["remove-local-groups|Vandal One|metawiki|sysop"]
+    assert {o["status"] for o in report["outcomes"][1:]} == {"skipped"}
+
+
+def _digest(capsys: pytest.CaptureFixture[str], cfg: str) -> str:
+    code, plan, _ = banbot(capsys, "plan", "--config", cfg, "--format", "json")
+    return str(plan["digest"])
+
+
+def test_enforce_records_who_asked_and_why(fake: FakeFarm, cfg: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    fake.states["Spammer"] = AccountState("Spammer", exists=True, local=(LocalAccount("metawiki"),))
+    code, report, err = banbot(capsys, "enforce", "spammer", "--reason", "cross-wiki spam", "--by", "Stew",
+                               "--yes", "--init-journal", "--config", cfg, "--format", "json")
+    assert code == 0, err
+    assert fake.sent == ["block|Spammer|metawiki"]
+    db = sqlite3.connect(str(tmp_path / "journal.sqlite"))
+    assert db.execute("SELECT command, requested_by, why FROM runs").fetchall() == [("enforce", "Stew",
+                                                                                     "cross-wiki spam")]
+    assert db.execute("SELECT COUNT(*) FROM applied_lists").fetchone()[0] == 0  # a request is not a list
+
+
+def test_audit_and_lifted_read_only(fake: FakeFarm, cfg: str, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code, audit, _ = banbot(capsys, "audit", "--config", cfg, "--format", "json")
+    assert code == 1 and audit["out_of_place"] == ["Vandal One", "Vandal Two"] and fake.sent == []
+    first_run(capsys, cfg, tmp_path)
+    code, audit, _ = banbot(capsys, "audit", "--config", cfg, "--format", "json")
+    assert code == 0 and audit["out_of_place"] == []
+    fake.text = "* <s>[[User:Vandal One]]</s>, since 5 March 2026\n* [[User:Vandal Two]], since 5 March 2026"
+    fake.revid += 1
+    code, lifted, _ = banbot(capsys, "lifted", "--config", cfg, "--format", "json")
+    assert code == 1 and [r["user"] for r in lifted["lifted"]] == ["Vandal One"]
+    assert lifted["lifted"][0]["state"] == "blocked on metawiki" and len(fake.sent) == 4
