@@ -7,13 +7,13 @@ import json
 import mwparserfromhell
 
 from banbot import render
-from banbot.plan import Hold, Plan
+from banbot.plan import Hold, Plan, Why
 from test_plan import account, bans, make_plan, settings
 
 
 def a_plan() -> Plan:
     plan = make_plan(bans("Vandal", "Ghost"), {"Vandal": account("Vandal")}, settings())
-    assert plan.holds == (Hold("Ghost", plan.holds[0].reason),)
+    assert plan.holds == (Hold("Ghost", plan.holds[0].reason, why=Why.MISSING),)
     return plan
 
 
