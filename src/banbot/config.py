@@ -1,15 +1,25 @@
 """banbot's configuration: one TOML file, loaded once into frozen values, validated with messages
 that name the field and the fix. Secrets never live here: logins come from pywikibot's own files.
+
+The configuration is strict: banbot runs unattended, so a mistyped key, a value of the wrong type or a
+template field banbot does not fill is an error at load, never a setting silently ignored. ``SCHEMA`` is the
+one list of the keys each table accepts; the unknown-key check and the test of ``banbot.toml.example`` both
+read it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+import json
 import os
+import re
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from banbot.errors import ConfigError
 
@@ -23,6 +33,34 @@ DEFAULT_NOTICES = {
     "zh": ("您的账户已被全域禁制，见[[{list_link}]]（[[{permalink}|列表版本{revid}]]）。本站群各维基上的权限已被限制。"
            "<!-- {marker} --> ~~~~"),
 }
+# The fields banbot.plan fills in (its _fill calls): the reason and, with {marker}, the notices.
+REASON_FIELDS: Final = ("user", "list_link", "permalink", "revid")
+NOTICE_FIELDS: Final = (*REASON_FIELDS, "marker")
+
+# What each table's values must be.
+STRING: Final = "a string"
+BOOL: Final = "a bool (true or false)"
+INTEGER: Final = "an integer"
+STRINGS: Final = "a list of strings"
+TABLE: Final = "a table"
+
+# Every key banbot accepts, table by table ("" is the top level; "wikis.*" is each [wikis.<dbname>] table;
+# [wikis] itself holds one table per wiki, [enforce.notices] one string per language code).
+SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
+    "": {"list": TABLE, "farm": TABLE, "wikis": TABLE, "enforce": TABLE, "safety": TABLE, "report": TABLE,
+         "journal": TABLE},
+    "list": {"wiki": STRING, "page": STRING, "section": STRING, "link_prefix": STRING, "user_column": STRING},
+    "farm": {"mode": STRING, "central": STRING, "pywikibot_dir": STRING, "user_agent": STRING},
+    "wikis.*": {"api": STRING, "lang": STRING},
+    "enforce": {"remove_groups": STRINGS, "exempt_groups": STRINGS, "exempt_users": STRINGS, "block": BOOL,
+                "no_block_wikis": STRINGS, "notify": BOOL, "no_notice_wikis": STRINGS, "notify_all_wikis": BOOL,
+                "noemail": BOOL, "nobots": STRING, "reason": STRING, "notice_title": STRING, "notices": TABLE},
+    "safety": {"require_protection": STRING, "trusted_groups": STRINGS, "max_new_entries": INTEGER,
+               "max_actions": INTEGER, "kill_switch": STRING, "kill_switch_word": STRING, "lock_file": STRING},
+    "report": {"page": STRING},
+    "journal": {"path": STRING},
+}
+_LANGUAGE_CODE = re.compile(r"[A-Za-z-]+")
 
 
 @dataclass(frozen=True)
@@ -37,11 +75,11 @@ class EnforceConfig:
     remove_groups: tuple[str, ...] = ("*",)  # "*" = every explicit group
     exempt_groups: tuple[str, ...] = ("steward", "staff")
     exempt_users: tuple[str, ...] = ()
-    block: bool | None = None  # None: block only on farms without global locks
+    block: bool | None = None  # None: block only on farms without global locks (parse_config resolves it)
     no_block_wikis: tuple[str, ...] = ()
     notify: bool = True
     no_notice_wikis: tuple[str, ...] = ()
-    notify_all_wikis: bool | None = None  # plain farms: a notice on every wiki with an account (None: yes)
+    notify_all_wikis: bool = True  # plain farms: a notice on every wiki with an account (False: one)
     noemail: bool = True
     nobots: str = "skip"  # "skip" or "ignore": what a {{nobots}} talk page means
     reason: str = DEFAULT_REASON
@@ -96,108 +134,285 @@ def default_journal() -> Path:
     return Path(state) / "banbot" / "journal.sqlite"
 
 
-def _get(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = ...) -> Any:
+# --- checking the shape: keys and types --------------------------------------------------------------------
+
+def _toml_type(value: Any) -> str:
+    """What a TOML value is, in TOML's words (a bool is no integer here, whatever Python thinks)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, dt.date | dt.time):
+        return "a date/time"
+    return type(value).__name__
+
+
+def _toml_repr(value: Any) -> str:
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_toml_repr(v) for v in value) + "]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k} = {_toml_repr(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, dt.datetime | dt.date | dt.time):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _is(kind: str, value: Any) -> bool:
+    if kind == STRING:
+        return isinstance(value, str)
+    if kind == BOOL:
+        return isinstance(value, bool)
+    if kind == INTEGER:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == STRINGS:
+        return isinstance(value, list)  # the items are checked one by one, to name the bad one
+    return isinstance(value, dict)
+
+
+def _name(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _check_value(value: Any, kind: str, name: str) -> None:
+    if not _is(kind, value):
+        raise ConfigError(f"{name} must be {kind}, not {_toml_type(value)} ({_toml_repr(value)})")
+    if kind == STRINGS:
+        for i, item in enumerate(value, 1):
+            if not isinstance(item, str):
+                raise ConfigError(f"{name} must be {kind}; item {i} is {_toml_type(item)} ({_toml_repr(item)}): "
+                                  "quote it")
+
+
+def _unknown(key: str, where: str, valid: Mapping[str, str]) -> ConfigError:
+    close = difflib.get_close_matches(key, list(valid), n=1)
+    if not where:
+        homes = [t for t, keys in SCHEMA.items() if t and key in keys]
+        if homes:
+            return ConfigError(f"unknown top-level key {key}; it belongs in [{homes[0]}]: move it below that header "
+                               "(a key above every [table] header is top-level)")
+        hint = f"did you mean [{close[0]}]?" if close else f"allowed: {', '.join(valid)}"
+        return ConfigError(f"unknown config table [{key}]; {hint}")
+    hint = f"did you mean {close[0]}?" if close else f"valid keys: {', '.join(valid)}"
+    return ConfigError(f"unknown key {where}.{key}; {hint}")
+
+
+def _check_table(table: Mapping[str, Any], where: str, schema: str) -> None:
+    """Every key of ``table`` is one ``SCHEMA[schema]`` names, holding a value of the kind it names."""
+    valid = SCHEMA[schema]
+    for key, value in table.items():
+        if key not in valid:
+            raise _unknown(key, where, valid)
+        _check_value(value, valid[key], _name(where, key))
+
+
+def _check_shape(data: Mapping[str, Any]) -> None:
+    _check_table(data, "", "")
+    for table in ("list", "farm", "enforce", "safety", "report", "journal"):
+        _check_table(data.get(table, {}), table, table)
+    for db, w in data.get("wikis", {}).items():
+        if not isinstance(w, dict):
+            raise ConfigError(f"wikis.{db} must be a table with api = \"…/api.php\"")
+        _check_table(w, f"wikis.{db}", "wikis.*")
+    for lang, text in data.get("enforce", {}).get("notices", {}).items():
+        if not _LANGUAGE_CODE.fullmatch(lang):
+            raise ConfigError(f"enforce.notices has the key {json.dumps(lang, ensure_ascii=False)}, which is not a "
+                              "language code; use the wikis' lang codes (letters and hyphens), e.g. en or zh-hans")
+        _check_value(text, STRING, f"enforce.notices.{lang}")
+
+
+# --- checking the templates ----------------------------------------------------------------------------------
+
+def _field_text(name: str, spec: str | None, conversion: str | None) -> str:
+    return "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+
+
+def _one_of(fields: tuple[str, ...]) -> str:
+    braced = ["{" + f + "}" for f in fields]
+    return f"{', '.join(braced[:-1])} or {braced[-1]}"
+
+
+_SINGLE_BRACED = re.compile(r"(?<!\{)\{([^{}|\0\n]+)\}(?!\})")
+
+
+def _check_template(text: str, name: str, fields: tuple[str, ...]) -> None:
+    """``text`` fills, with str.format_map as banbot.plan does, from ``fields`` alone, and can never fail."""
+    use = f"use {_one_of(fields)}"
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as e:
+        raise ConfigError(f"{name} is not a valid template ({e}): write {{{{ and }}}} for a literal brace, and "
+                          f"fields as {_one_of(fields)}") from None
+    rendered = ""
+    for literal, field_name, spec, conversion in parsed:
+        rendered += literal
+        if field_name is None:
+            continue
+        rendered += "\0"
+        shown = _field_text(field_name, spec, conversion)
+        if field_name == "" or field_name.isdigit():
+            raise ConfigError(f"{name} uses the positional field {shown}; banbot fills named fields only: {use}")
+        base = re.split(r"[.\[]", field_name, maxsplit=1)[0]
+        if base not in fields:
+            raise ConfigError(f"{name} uses {shown}, which banbot does not fill; {use}")
+        if base != field_name:
+            raise ConfigError(f"{name} uses {shown}; banbot fills {{{base}}} as a whole: write {{{base}}}")
+        if spec and "{" in spec:
+            raise ConfigError(f"{name} uses {shown}, a field inside a format spec; write {{{base}}}")
+        try:
+            shown.format_map({f: "1" for f in fields})
+        except (ValueError, TypeError) as e:
+            raise ConfigError(f"{name} uses {shown}, which fails ({e}): banbot fills every field as text; "
+                              f"write {{{base}}}") from None
+    for m in _SINGLE_BRACED.finditer(rendered):
+        inner = m.group(1)
+        if inner in fields:
+            raise ConfigError(f"{name} has {{{{{inner}}}}}, which banbot writes as the literal text {{{inner}}}; "
+                              f"write {{{inner}}} to fill it in")
+        raise ConfigError(f"{name} has {{{{{inner}}}}}, which banbot writes as {{{inner}}} (braces are doubled in "
+                          f"templates); for the wiki template {{{{{inner}}}}} write {{{{{{{{{inner}}}}}}}}}")
+
+
+def _check_verbatim(text: str, name: str) -> None:
+    """``text`` is used as written: a {field} in it would reach the wiki unfilled."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return  # a lone brace is just a brace here
+    for _, field_name, spec, conversion in parsed:
+        if field_name is not None:
+            raise ConfigError(f"{name} is used as written, banbot fills no fields in it: remove "
+                              f"{_field_text(field_name, spec, conversion)}")
+
+
+# --- building the values -------------------------------------------------------------------------------------
+
+def _get(table: Mapping[str, Any], key: str, where: str, default: Any = ...) -> Any:
+    """A value whose type ``_check_shape`` has checked, or ``default``; no default: the key is required."""
     if key not in table:
         if default is ...:
             raise ConfigError(f"{where}.{key} is missing; add it to the config file")
         return default
-    value = table[key]
-    if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ConfigError(f"{where}.{key} must be a {names}, not {type(value).__name__} ({value!r})")
+    return table[key]
+
+
+def _table(data: Mapping[str, Any], key: str, required: bool = False) -> Mapping[str, Any]:
+    if key not in data and required:
+        raise ConfigError(f"[{key}] is missing; add it to the config file")
+    table: Mapping[str, Any] = data.get(key, {})
+    return table
+
+
+def _strings(table: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(table.get(key, default))
+
+
+def _count(table: Mapping[str, Any], key: str, where: str, default: int) -> int:
+    value: int = table.get(key, default)
+    if value < -1:
+        raise ConfigError(f"{where}.{key} = {value}: use a count (0 or more), or -1 to turn the limit off")
     return value
-
-
-def _strings(table: Mapping[str, Any], key: str, where: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    value = _get(table, key, list, where, list(default))
-    if not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}.{key} must be a list of strings")
-    return tuple(value)
 
 
 def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     base = path.parent if path else Path.cwd()
-    allowed = ("list", "farm", "wikis", "enforce", "safety", "report", "journal")
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ConfigError(f"unknown config table(s) {sorted(unknown)}; allowed: {', '.join(allowed)}")
-    lst = _get(data, "list", dict, "config")
-    farm = _get(data, "farm", dict, "config")
-    wikis_t = _get(data, "wikis", dict, "config")
+    _check_shape(data)
+    lst = _table(data, "list", required=True)
+    farm = _table(data, "farm", required=True)
+    wikis_t = _table(data, "wikis", required=True)
     if not wikis_t:
         raise ConfigError("[wikis] is empty; add at least one [wikis.<dbname>] table with api = \"…/api.php\"")
     wikis: dict[str, WikiConfig] = {}
     for db, w in wikis_t.items():
-        if not isinstance(w, dict):
-            raise ConfigError(f"wikis.{db} must be a table with api = \"…/api.php\"")
-        api = _get(w, "api", str, f"wikis.{db}")
+        api = _get(w, "api", f"wikis.{db}")
         if not api.startswith(("http://", "https://")) or not api.endswith("api.php"):
             raise ConfigError(f"wikis.{db}.api must be the full URL of api.php, e.g. https://wiki.example.org/w/api.php")
-        wikis[db] = WikiConfig(db, api, _get(w, "lang", str, f"wikis.{db}", "en"))
-    mode = _get(farm, "mode", str, "farm", "centralauth")
+        wikis[db] = WikiConfig(db, api, _get(w, "lang", f"wikis.{db}", "en"))
+    mode = _get(farm, "mode", "farm", "centralauth")
     if mode not in ("centralauth", "plain"):
         raise ConfigError(f"farm.mode must be \"centralauth\" or \"plain\", not {mode!r}")
-    central = _get(farm, "central", str, "farm", next(iter(wikis)))
-    list_wiki = _get(lst, "wiki", str, "list", central)
+    central = _get(farm, "central", "farm", next(iter(wikis)))
+    list_wiki = _get(lst, "wiki", "list", central)
     for key, db in (("farm.central", central), ("list.wiki", list_wiki)):
         if db not in wikis:
             raise ConfigError(f"{key} = {db!r} is not one of the [wikis] tables ({', '.join(wikis)})")
-    pwb = _get(farm, "pywikibot_dir", str, "farm", "")
-    ua = _get(farm, "user_agent", str, "farm", "")
+    pwb = _get(farm, "pywikibot_dir", "farm", "")
+    ua = _get(farm, "user_agent", "farm", "")
     if ua and ("@" not in ua and "http" not in ua):
         raise ConfigError("farm.user_agent must include contact details (a URL or an e-mail address), "
                           "as the Wikimedia User-Agent policy asks")
-    enf = _get(data, "enforce", dict, "config", {})
+    enf = _table(data, "enforce")
     defaults = EnforceConfig()
     notices = dict(DEFAULT_NOTICES)
-    notices.update(_get(enf, "notices", dict, "enforce", {}))
-    nobots = _get(enf, "nobots", str, "enforce", "skip")
+    notices.update(_get(enf, "notices", "enforce", {}))
+    nobots = _get(enf, "nobots", "enforce", defaults.nobots)
     if nobots not in ("skip", "ignore"):
         raise ConfigError("enforce.nobots must be \"skip\" (respect {{nobots}}) or \"ignore\"")
-    block = _get(enf, "block", bool, "enforce", None) if "block" in enf else None
+    reason = _get(enf, "reason", "enforce", defaults.reason)
+    _check_template(reason, "enforce.reason", REASON_FIELDS)
+    for lang, text in notices.items():
+        _check_template(text, f"enforce.notices.{lang}", NOTICE_FIELDS)
+    notice_title = _get(enf, "notice_title", "enforce", defaults.notice_title)
+    _check_verbatim(notice_title, "enforce.notice_title")
     enforce = EnforceConfig(
-        remove_groups=_strings(enf, "remove_groups", "enforce", defaults.remove_groups),
-        exempt_groups=_strings(enf, "exempt_groups", "enforce", defaults.exempt_groups),
-        exempt_users=_strings(enf, "exempt_users", "enforce", ()),
-        block=block,
-        no_block_wikis=_strings(enf, "no_block_wikis", "enforce", ()),
-        notify=_get(enf, "notify", bool, "enforce", True),
-        no_notice_wikis=_strings(enf, "no_notice_wikis", "enforce", ()),
-        notify_all_wikis=_get(enf, "notify_all_wikis", bool, "enforce", None),
-        noemail=_get(enf, "noemail", bool, "enforce", True),
+        remove_groups=_strings(enf, "remove_groups", defaults.remove_groups),
+        exempt_groups=_strings(enf, "exempt_groups", defaults.exempt_groups),
+        exempt_users=_strings(enf, "exempt_users", defaults.exempt_users),
+        block=_get(enf, "block", "enforce", mode == "plain"),  # no global locks: local blocks do the work
+        no_block_wikis=_strings(enf, "no_block_wikis", defaults.no_block_wikis),
+        notify=_get(enf, "notify", "enforce", defaults.notify),
+        no_notice_wikis=_strings(enf, "no_notice_wikis", defaults.no_notice_wikis),
+        notify_all_wikis=_get(enf, "notify_all_wikis", "enforce", defaults.notify_all_wikis),
+        noemail=_get(enf, "noemail", "enforce", defaults.noemail),
         nobots=nobots,
-        reason=_get(enf, "reason", str, "enforce", DEFAULT_REASON),
-        notice_title=_get(enf, "notice_title", str, "enforce", DEFAULT_NOTICE_TITLE),
+        reason=reason,
+        notice_title=notice_title,
         notices=notices,
     )
     for key in ("no_block_wikis", "no_notice_wikis"):
         stray = set(getattr(enforce, key)) - set(wikis)
         if stray:
             raise ConfigError(f"enforce.{key} names wikis not in [wikis]: {sorted(stray)}")
-    saf = _get(data, "safety", dict, "config", {})
+    saf = _table(data, "safety")
     sd = SafetyConfig()
-    level = _get(saf, "require_protection", str, "safety", sd.require_protection)
+    level = _get(saf, "require_protection", "safety", sd.require_protection)
     if level not in ("", "autoconfirmed", "extendedconfirmed", "templateeditor", "sysop"):
         raise ConfigError(f"safety.require_protection = {level!r}: use \"sysop\", \"autoconfirmed\" (or another "
                           "protection level), or \"\" to turn the rule off")
-    lock = _get(saf, "lock_file", str, "safety", "")
+    lock = _get(saf, "lock_file", "safety", "")
     safety = SafetyConfig(
         require_protection=level,
-        trusted_groups=_strings(saf, "trusted_groups", "safety", sd.trusted_groups),
-        max_new_entries=_get(saf, "max_new_entries", int, "safety", sd.max_new_entries),
-        max_actions=_get(saf, "max_actions", int, "safety", sd.max_actions),
-        kill_switch=_get(saf, "kill_switch", str, "safety", sd.kill_switch),
-        kill_switch_word=_get(saf, "kill_switch_word", str, "safety", sd.kill_switch_word),
-        lock_file=(base / lock).resolve() if lock else None,
+        trusted_groups=_strings(saf, "trusted_groups", sd.trusted_groups),
+        max_new_entries=_count(saf, "max_new_entries", "safety", sd.max_new_entries),
+        max_actions=_count(saf, "max_actions", "safety", sd.max_actions),
+        kill_switch=_get(saf, "kill_switch", "safety", sd.kill_switch),
+        kill_switch_word=_get(saf, "kill_switch_word", "safety", sd.kill_switch_word),
+        lock_file=(base / Path(lock).expanduser()).resolve() if lock else None,
     )
-    rep = _get(data, "report", dict, "config", {})
-    journal_t = _get(data, "journal", dict, "config", {})
-    journal = Path(_get(journal_t, "path", str, "journal", str(default_journal()))).expanduser()
+    rep = _table(data, "report")
+    journal_t = _table(data, "journal")
+    if journal_t.get("path") == "":
+        raise ConfigError("journal.path is empty; remove it to use the default "
+                          "(~/.local/state/banbot/journal.sqlite), or name a file")
+    journal = Path(_get(journal_t, "path", "journal", str(default_journal()))).expanduser()
     return Config(
         path=path,
         list_wiki=list_wiki,
-        list_page=_get(lst, "page", str, "list"),
-        list_section=_get(lst, "section", str, "list", "") or None,
+        list_page=_get(lst, "page", "list"),
+        list_section=_get(lst, "section", "list", "") or None,
         mode=mode,
         central=central,
         wikis=wikis,
@@ -205,10 +420,10 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         user_agent=ua,
         journal=journal if journal.is_absolute() else (base / journal).resolve(),
         enforce=enforce,
-        link_prefix=_get(lst, "link_prefix", str, "list", ""),
+        link_prefix=_get(lst, "link_prefix", "list", ""),
         safety=safety,
-        report_page=_get(rep, "page", str, "report", "") or None,
-        user_column=_get(lst, "user_column", str, "list", "") or None,
+        report_page=_get(rep, "page", "report", "") or None,
+        user_column=_get(lst, "user_column", "list", "") or None,
     )
 
 
