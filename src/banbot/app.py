@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from banbot.banlist import BanEntry, BanList, ListSource, parse
-from banbot.config import Config
+from banbot.config import Config, FarmMode
 from banbot.crosscheck import demote, objections, read_rendered
 from banbot.enforce import Gateway, Report, apply_plan
 from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
@@ -248,7 +248,7 @@ class App:
         groups = self.config.safety.trusted_groups
         todo = [n for n in names if n not in self._trusted]
         if todo and groups:
-            central = self.farm.central if self.config.mode == "centralauth" else None
+            central = self.farm.central if self.config.mode == FarmMode.CENTRALAUTH else None
             found = trusted_editors(self.farm[client_db or self.config.central], central, todo, groups)
             self._trusted.update({n: n in found for n in todo})
         return frozenset(n for n in names if self._trusted.get(n))

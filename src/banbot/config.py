@@ -18,6 +18,7 @@ import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
@@ -63,6 +64,16 @@ SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
 _LANGUAGE_CODE = re.compile(r"[A-Za-z-]+")
 
 
+class FarmMode(StrEnum):
+    CENTRALAUTH = "centralauth"  # global accounts: lock, global groups, interwiki group removal
+    PLAIN = "plain"  # separate accounts on each wiki: local blocks
+
+
+class Nobots(StrEnum):
+    SKIP = "skip"  # respect {{nobots}}: no notice, shown as held
+    IGNORE = "ignore"
+
+
 @dataclass(frozen=True)
 class WikiConfig:
     dbname: str
@@ -81,7 +92,7 @@ class EnforceConfig:
     no_notice_wikis: tuple[str, ...] = ()
     notify_all_wikis: bool = True  # plain farms: a notice on every wiki with an account (False: one)
     noemail: bool = True
-    nobots: str = "skip"  # "skip" or "ignore": what a {{nobots}} talk page means
+    nobots: Nobots = Nobots.SKIP  # what a {{nobots}} talk page means
     reason: str = DEFAULT_REASON
     notice_title: str = DEFAULT_NOTICE_TITLE
     notices: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_NOTICES))
@@ -104,7 +115,7 @@ class Config:
     list_wiki: str
     list_page: str
     list_section: str | None
-    mode: str  # "centralauth" or "plain"
+    mode: FarmMode
     central: str
     wikis: Mapping[str, WikiConfig]
     pywikibot_dir: Path | None
@@ -341,9 +352,10 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         if not api.startswith(("http://", "https://")) or not api.endswith("api.php"):
             raise ConfigError(f"wikis.{db}.api must be the full URL of api.php, e.g. https://wiki.example.org/w/api.php")
         wikis[db] = WikiConfig(db, api, _get(w, "lang", f"wikis.{db}", "en"))
-    mode = _get(farm, "mode", "farm", "centralauth")
-    if mode not in ("centralauth", "plain"):
-        raise ConfigError(f"farm.mode must be \"centralauth\" or \"plain\", not {mode!r}")
+    mode_name = _get(farm, "mode", "farm", "centralauth")
+    if mode_name not in tuple(FarmMode):
+        raise ConfigError(f"farm.mode must be \"centralauth\" or \"plain\", not {mode_name!r}")
+    mode = FarmMode(mode_name)
     central = _get(farm, "central", "farm", next(iter(wikis)))
     list_wiki = _get(lst, "wiki", "list", central)
     for key, db in (("farm.central", central), ("list.wiki", list_wiki)):
@@ -358,9 +370,10 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     defaults = EnforceConfig()
     notices = dict(DEFAULT_NOTICES)
     notices.update(_get(enf, "notices", "enforce", {}))
-    nobots = _get(enf, "nobots", "enforce", defaults.nobots)
-    if nobots not in ("skip", "ignore"):
+    nobots_name = _get(enf, "nobots", "enforce", str(defaults.nobots))
+    if nobots_name not in tuple(Nobots):
         raise ConfigError("enforce.nobots must be \"skip\" (respect {{nobots}}) or \"ignore\"")
+    nobots = Nobots(nobots_name)
     reason = _get(enf, "reason", "enforce", defaults.reason)
     _check_template(reason, "enforce.reason", REASON_FIELDS)
     for lang, text in notices.items():

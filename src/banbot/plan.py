@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from banbot.banlist import BanList, ListSource
-from banbot.config import EnforceConfig
+from banbot.config import EnforceConfig, FarmMode, Nobots
 from banbot.names import InvalidName, normalize
 from banbot.state import AccountState, LocalAccount, TalkPage
 
@@ -228,7 +228,7 @@ def compute_digest(source: ListSource, actions: Iterable[Action]) -> str:
 
 @dataclass(frozen=True)
 class PlanSettings:
-    mode: str  # "centralauth" or "plain"
+    mode: FarmMode
     central: str
     wikis: tuple[str, ...]  # in config order
     langs: Mapping[str, str]
@@ -239,7 +239,7 @@ class PlanSettings:
 
     @property
     def blocks(self) -> bool:
-        return self.mode == "plain" if self.enforce.block is None else self.enforce.block
+        return self.mode == FarmMode.PLAIN if self.enforce.block is None else self.enforce.block
 
     @functools.cached_property
     def order(self) -> dict[str, int]:
@@ -271,7 +271,7 @@ def notice_wikis(state: AccountState, s: PlanSettings) -> list[str]:
     if not s.enforce.notify or not state.exists:
         return []
     have = [a.wiki for a in s.local_in_order(state) if a.wiki not in s.enforce.no_notice_wikis]
-    if s.mode == "centralauth":
+    if s.mode == FarmMode.CENTRALAUTH:
         home = state.home if state.home in have else (s.central if s.central in have else None)
         return [home] if home else have[:1]
     if s.enforce.notify_all_wikis is not False:
@@ -336,14 +336,14 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
     exempt = _exempt(state, s)
     if exempt:
         return [], [exempt]
-    if s.mode == "centralauth" and registered_after(state.registered, since):
+    if s.mode == FarmMode.CENTRALAUTH and registered_after(state.registered, since):
         return [], [_late(name, state.registered, since)]
     links = {"list_link": s.list_link, "revid": source.revid or "file",
              "permalink": f"{s.permalink_prefix}{source.revid}" if source.revid else s.list_link}
     reason = _fill(s.enforce.reason, user=name, **links)
     actions: list[Action] = []
     holds: list[Hold] = []
-    if s.mode == "centralauth":
+    if s.mode == FarmMode.CENTRALAUTH:
         if not state.locked:
             actions.append(Lock(name, s.central, reason, statecheck=state.lock_check))
         groups = _removable(state.global_groups, s.enforce)
@@ -351,7 +351,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
             actions.append(RemoveGlobalGroups(name, s.central, reason, groups=groups))
     local = []
     for acct in s.local_in_order(state):
-        if s.mode == "plain" and registered_after(acct.registered, since):
+        if s.mode == FarmMode.PLAIN and registered_after(acct.registered, since):
             holds.append(_late(name, acct.registered, since, acct.wiki))  # a separate account on each plain wiki
         else:
             local.append(acct)
@@ -364,7 +364,8 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
                                         "it may be someone else: review by hand", wiki, why=Why.UNATTACHED))
             continue
         if groups:
-            actions.append(RemoveLocalGroups(name, wiki, reason, groups=groups, via_central=s.mode == "centralauth"))
+            actions.append(RemoveLocalGroups(name, wiki, reason, groups=groups,
+                                             via_central=s.mode == FarmMode.CENTRALAUTH))
     if s.blocks:
         for acct in local:
             if not acct.attached or acct.wiki in s.enforce.no_block_wikis:
@@ -413,7 +414,7 @@ def _notice_hold(page: TalkPage, s: PlanSettings, ours_posted: bool) -> tuple[Wh
     if page.exists and page.content_model != "wikitext":
         return Why.NOT_WIKITEXT, f"{page.title} has the content model {page.content_model!r}, not wikitext; notice " \
                                  "not posted"
-    if page.nobots and s.enforce.nobots == "skip":
+    if page.nobots and s.enforce.nobots == Nobots.SKIP:
         return Why.OPTED_OUT, (f"{page.title} opts out of bot messages with {{{{nobots}}}}; notice not posted "
                                "(enforce.nobots = skip)")
     if page.protection:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from banbot import app, terminal
+from banbot.config import FarmMode
 from banbot.errors import ConfigError
 from banbot.exits import Exit
 from banbot.journal import Journal, Status
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         return int(Exit.OK)
     journal = Journal(cfg.journal)
     text = (f"Results of banbot runs (last {args.limit} actions), from its journal.\n\n"
-            f"{table(journal, args.limit, cfg.mode == 'centralauth')}")
+            f"{table(journal, args.limit, cfg.mode == FarmMode.CENTRALAUTH)}")
     if not args.publish:
         print(text)
         return int(Exit.OK)

@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Protocol
 
+from banbot.config import FarmMode
 from banbot.state import AccountState, LocalAccount
 from banbot.wiki import centralauth, users
 from banbot.wiki.session import Farm
@@ -90,6 +91,6 @@ class CentralAuthAccounts:
 
 
 def accounts_for(farm: Farm, batch: bool | None = None) -> GlobalAccounts:
-    if farm.config.mode == "centralauth":
+    if farm.config.mode == FarmMode.CENTRALAUTH:
         return CentralAuthAccounts(farm, block_detail=bool(farm.config.enforce.block), batch=batch)
     return PlainAccounts(farm)
