@@ -593,3 +593,53 @@ def test_an_unattached_local_namesake_keeps_its_groups(farm: FarmHandle, configu
     info = farm.global_info(listed_name)
     assert info.get("locked") is True and info["groups"] == []
     assert farm.groups("enwiki", listed_name) == [] and talk(farm, "metawiki", listed_name).count(MARK) == 1
+
+
+# --- 3d. CentralAuth: an unattached local account bearing a steward's name ----------------------------------
+
+def test_an_unattached_local_account_does_not_borrow_a_stewards_global_groups(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
+    """A global steward's name, held on the list's wiki by someone else's unattached local account (as after
+    SUL clashes): its edit is not a steward's edit."""
+    steward, innocent, legit = f"{uniq} Steward", f"{uniq} Innocent", f"{uniq} Legit"
+    make(farm, [innocent], ["sysop"])
+    make(farm, [legit], ["rollbacker"])
+    farm.make_users("enwiki", [{"name": steward, "groups": []}])
+    session = vandal_session(farm, steward)  # the look-alike local account on metawiki
+    farm.double("state", {"accounts": {steward: {"groups": ["steward"], "home": "enwiki",
+                                                 "unattached": ["metawiki"]}}})
+    assert farm.global_info(steward)["groups"] == ["steward"]
+    cfg, page = start(farm, configure, uniq, "centralauth", AC)
+    farm.edit("metawiki", page, listed([legit]))
+    farm.protect("metawiki", page, level="autoconfirmed")
+    farm.edit_as(session, "metawiki", page, listed([legit, innocent]))
+
+    code, _, err = banbot("run", "--config", cfg)
+    untouched(farm, innocent, ["sysop"], mode="centralauth")
+    assert code == 3 and f"by {steward}, who is not in safety.trusted_groups" in err, (code, err)
+    farm.edit("metawiki", page, listed([legit]))
+    code, _, err = banbot("run", "--config", cfg)
+    assert code == 0, err
+    untouched(farm, innocent, ["sysop"], mode="centralauth")
+    enforced(farm, legit, mode="centralauth")
+
+
+def test_an_unattached_local_account_cannot_restart_the_kill_switch_as_a_steward(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
+    steward, legit = f"{uniq} Steward", f"{uniq} Legit"
+    make(farm, [legit], ["rollbacker"])
+    farm.make_users("enwiki", [{"name": steward, "groups": []}])
+    session = vandal_session(farm, steward)
+    farm.double("state", {"accounts": {steward: {"groups": ["steward"], "home": "enwiki",
+                                                 "unattached": ["metawiki"]}}})
+    switch = _switch(farm, uniq, "stop <!-- investigating -->", level="autoconfirmed")
+    cfg, page = start(farm, configure, uniq, "centralauth", AC + f'kill_switch = "{switch}"\n')
+    farm.edit("metawiki", page, listed([legit]))
+    farm.edit_as(session, "metawiki", switch, "run")
+    code, _, err = banbot("run", "--config", cfg)
+    assert code == 3 and "[kill-switch]" in err, (code, err)
+    assert not farm.global_info(legit).get("locked") and farm.groups("enwiki", legit) == ["rollbacker"]
+    farm.edit("metawiki", switch, "run")
+    code, _, err = banbot("run", "--config", cfg)
+    assert code == 0, err
+    enforced(farm, legit, mode="centralauth")
