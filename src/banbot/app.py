@@ -22,7 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from banbot.banlist import BanEntry, BanList, ListSource, parse
+from banbot.banlist import BanEntry, BanList, ListSource, blank_comments, parse
 from banbot.config import Config, FarmMode
 from banbot.crosscheck import demote, objections, read_rendered
 from banbot.enforce import Gateway, Report, apply_plan
@@ -136,16 +136,11 @@ class App:
     # --- the list --------------------------------------------------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
         """The list at its current revision, checked against what MediaWiki renders and resolves
-        (:mod:`banbot.crosscheck`); the kill switch rides along in the same request when it can."""
+        (:mod:`banbot.crosscheck`)."""
         from banbot.wiki.pages import read_ban_page
 
         cfg = self.config
-        client = self.farm[cfg.list_wiki]
-        switch = cfg.safety.kill_switch
-        also = (switch,) if switch and cfg.list_wiki == cfg.central and switch != (page or cfg.list_page) else ()
-        text, source, extras = read_ban_page(client, page or cfg.list_page, also)
-        if switch in extras:
-            self._switch = (time.monotonic(), extras[switch])
+        text, source = read_ban_page(self.farm[cfg.list_wiki], page or cfg.list_page)
         log.info("list: read %s revision %s by %s", source.title, source.revid, source.user)
         bans = parse(text, section=section if section is not None else cfg.list_section, source=source,
                      user_column=cfg.user_column)
@@ -225,8 +220,8 @@ class App:
         return self.journal.last_applied(bans.source.location, bans.source.title) if self.journal else None
 
     def kill_switch(self, max_age_s: float = SWITCH_MAX_AGE_S) -> Blocker | None:
-        """Read with the list when it lives on the same wiki, re-read once older than ``max_age_s``; fails
-        closed on any error, on missing protection and on an untrusted last editor."""
+        """Read before the first write and again once older than ``max_age_s``; fails closed on any error, on
+        missing protection and on a last change of its text by anyone untrusted."""
         from banbot.wiki.trust import read_switch
 
         cfg = self.config.safety
@@ -255,7 +250,7 @@ class App:
 
     def list_history(self, bans: BanList) -> ListHistory:
         """Every revision since the last applied one, who made it, and what the untrusted ones added."""
-        from banbot.wiki.trust import revision_texts, revisions_after
+        from banbot.wiki.trust import revision_texts, revisions_after, row_origins
 
         src = bans.source
         last = self._last_applied(bans)
@@ -266,8 +261,12 @@ class App:
             return ListHistory(None, trusted=self.trusted(editors, src.location) if editors else frozenset())
         revs, since_sha1 = revisions_after(client, str(src.title), since, src.revid)
         history = ListHistory(since, since_sha1, tuple(revs))
-        editors = sorted({r.user for r in history.changed() if r.user})
-        history = dataclasses.replace(history, trusted=self.trusted(editors, src.location))
+        before = set(last[1]) if last else set()
+        new = {e.user: e.text.strip() for e in bans.active if e.user not in before and e.text.strip()}
+        origins = row_origins(client, str(src.title), src.revid, new, _comparable) if new else {}
+        editors = sorted({r.user for r in history.changed() if r.user} |
+                         {r.user for r in origins.values() if r is not None and r.user})
+        history = dataclasses.replace(history, trusted=self.trusted(editors, src.location), origins=origins)
         suspect = history.untrusted()
         if not suspect:
             return history
@@ -275,8 +274,8 @@ class App:
         added: dict[int, tuple[str, ...] | None] = {}
         for r in suspect:
             after = self._active_in(texts.get(r.revid), bans)
-            before = self._active_in(texts.get(r.parentid), bans) if r.parentid else set()
-            added[r.revid] = None if after is None else tuple(sorted(after - (before or set())))
+            prior = self._active_in(texts.get(r.parentid), bans) if r.parentid else set()
+            added[r.revid] = None if after is None else tuple(sorted(after - (prior or set())))
         return dataclasses.replace(history, added=added)
 
     def _active_in(self, text: str | None, bans: BanList) -> set[str] | None:
@@ -309,6 +308,11 @@ class App:
         from banbot.wiki.gateway import WikiGateway
 
         return WikiGateway(self.farm)
+
+
+def _comparable(text: str) -> str:
+    """A revision's text as the parser saw the list's rows: one kind of newline, comments blanked."""
+    return blank_comments(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def refuse_if_unsafe(blockers: Sequence[Blocker], policy: Policy) -> None:

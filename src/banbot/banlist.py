@@ -148,7 +148,7 @@ class _Found:
     rows: list[_Row | Problem]
 
 
-def _blank_comments(text: str) -> str:
+def blank_comments(text: str) -> str:
     """Comments are not rows: blank them, keeping their newlines so line numbers stay true."""
     return _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
 
@@ -352,10 +352,14 @@ def _list_shaped(item: str) -> bool:
         return False
     inner, after = _unwrap_strike(nodes)
     inner = solid(inner)
-    if not inner or not _account_refs(mwparserfromhell.parse(str(inner[0]))) or not (
-            isinstance(inner[0], (Wikilink, Template))):
+    first = _account_refs(mwparserfromhell.parse(str(inner[0]))) if inner else []
+    if not first or not isinstance(inner[0], (Wikilink, Template)):
         return False
-    rest = "".join(str(n) for n in inner[1:] + after)
+    account = normalize(first[0][0])
+    # further links to the same account (its contributions, its talk page) are part of the row's shape
+    rest = "".join(str(n) for n in inner[1:] + after if not (
+        isinstance(n, Wikilink) and _account_refs(mwparserfromhell.parse(str(n)))
+        and normalize(_account_refs(mwparserfromhell.parse(str(n)))[0][0]) == account))
     plain = mwparserfromhell.parse(rest).strip_code().strip(" \t,;:.–—-()[]'\"")
     return not plain or _DATE_WORD.match(plain) is not None or find_date(rest) is not None
 
@@ -486,6 +490,24 @@ def _account_refs(code: Wikicode) -> list[tuple[str, Node]]:
     return refs
 
 
+def _shown_names(refs: list[tuple[str, Node]]) -> set[str] | None:
+    """The accounts a reader sees named by the row's links (a label, or the title when there is none); None
+    when a user template names it (what a template shows is checked on the rendered page)."""
+    if not refs:
+        return None  # a bare name in a table cell shows itself
+    shown: set[str] = set()
+    for _, node in refs:
+        if not isinstance(node, Wikilink):
+            return None
+        text = node.text.strip_code().strip() if node.text is not None else str(node.title).strip()
+        name = normalize(account_in_title(text) or text) if text else None
+        if isinstance(name, str):
+            shown.add(name)
+        elif text:
+            shown.add(text)
+    return shown
+
+
 def _struck(code: Wikicode, node: Node) -> bool:
     for anc in code.get_ancestors(node):
         if isinstance(anc, Tag) and str(anc.tag).strip().lower() in STRIKE_TAGS:
@@ -535,6 +557,11 @@ def _interpret(row: _Row) -> BanEntry | Problem:
     if len(names) > 1:
         return Problem(row.line, row.text, f"this row names more than one account ({', '.join(names)}); "
                                            "write one account per row")
+    shown_as = _shown_names(refs)
+    if shown_as is not None and names[0] not in shown_as:
+        return Problem(row.line, row.text, f"this row links the account {names[0]} but shows readers "
+                                           f"{', '.join(repr(t) for t in sorted(shown_as)) or 'no name'}; write the "
+                                           "account's own name as the link's label")
     if not lifted and _STRIKE_MARK.search(row.text):
         return Problem(row.line, row.text, "this row has a strike-through that is not closed around the account; "
                                            "cannot tell whether the ban is lifted")
@@ -572,7 +599,7 @@ def parse(text: str, *, section: str | None = None, source: ListSource | None = 
     ``user_column`` names a table's account column when it is none of the usual."""
     source = source or ListSource("text", "<text>")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = _blank_comments(text).split("\n")
+    lines = blank_comments(text).split("\n")
     raw_lines = text.split("\n")  # same count as lines: comments are blanked keeping their newlines
     comment_only = {i for i, (a, b) in enumerate(zip(raw_lines, lines, strict=True)) if a.strip() and not b.strip()}
     lo, hi, scope = 0, len(lines), "(top of page)"

@@ -68,6 +68,8 @@ class ListHistory:
     revisions: tuple[Revision, ...] = ()
     trusted: frozenset[str] = frozenset()  # editors found in safety.trusted_groups (local or global groups)
     added: Mapping[int, tuple[str, ...] | None] = field(default_factory=dict)
+    # for each entry new since the last applied revision: the revision that wrote its row (None: not found)
+    origins: Mapping[str, Revision | None] = field(default_factory=dict)
 
     def changed(self) -> list[Revision]:
         """Revisions that changed the text: a null revision (protection, move) changes nothing and so
@@ -132,6 +134,16 @@ def _editor_blockers(bans: BanList, cfg: SafetyConfig, history: ListHistory) -> 
         out.append(Blocker(Rule.EDITOR, f"revision {r.revid} ({r.timestamp}) by {who}, who is not in "
                                         f"safety.trusted_groups ({groups}), {what}; a later edit by a trusted editor "
                                         "does not vouch for it: check it, then revert it or re-run with --force"))
+    for name, origin in sorted(history.origins.items()):
+        if origin is None:
+            out.append(Blocker(Rule.EDITOR, f"banbot could not find which revision wrote the row of {shown(name)}, "
+                                            "new since the last applied revision; check the list's history, then "
+                                            "re-run with --force"))
+        elif origin.user is None or origin.user not in history.trusted:
+            out.append(Blocker(Rule.EDITOR, f"the row of {shown(name)}, new since the last applied revision, was "
+                                            f"written by {shown(origin.user or '(hidden)')} in revision "
+                                            f"{origin.revid}, who is not in safety.trusted_groups ({groups}); a "
+                                            "trusted edit that made it part of the list does not vouch for it"))
     return out
 
 

@@ -7,10 +7,8 @@ from typing import Any
 from banbot.banlist import ListSource, Protection
 from banbot.errors import SourceUnreadable, WikiError
 from banbot.plan import NOTICE_MARKER, opts_out
-from banbot.safety import SwitchPage
 from banbot.state import TalkPage
 from banbot.wiki.client import WikiClient, tolerant
-from banbot.wiki.trust import switch_from_page
 
 BATCH = 50
 
@@ -21,17 +19,14 @@ def _content(page: dict[str, Any]) -> str:
 
 
 @tolerant
-def read_ban_page(client: WikiClient, title: str, also: tuple[str, ...] = ()) -> tuple[str, ListSource,
-                                                                                      dict[str, SwitchPage]]:
-    """The page's current wikitext and what later stages need to trust it, in one request; pages named in
-    ``also`` (the kill switch) come back in the same request, with their editor and protection."""
-    data = client.call({"action": "query", "prop": "revisions|info", "titles": "|".join((title, *also)),
+def read_ban_page(client: WikiClient, title: str) -> tuple[str, ListSource]:
+    """The page's current wikitext and what later stages need to trust it, in one request."""
+    data = client.call({"action": "query", "prop": "revisions|info", "titles": title,
                         "rvprop": "content|ids|user|timestamp", "rvslots": "main", "inprop": "protection",
                         "curtimestamp": 1})
     query = data.get("query", {})
     back = {n["to"]: n["from"] for n in query.get("normalized", [])}
     by_title = {back.get(p["title"], p["title"]): p for p in query.get("pages", [])}
-    extras = {t: switch_from_page(t, by_title.get(t)) for t in also}
     page = by_title.get(title)
     if not page or page.get("missing") or page.get("invalid"):
         raise SourceUnreadable(f"the page {title!r} does not exist on {client.dbname}; check list.page in the config "
@@ -42,7 +37,7 @@ def read_ban_page(client: WikiClient, title: str, also: tuple[str, ...] = ()) ->
         timestamp=rev.get("timestamp"), user=rev.get("user"),
         protection=tuple(Protection(p["type"], p["level"], p["expiry"]) for p in page.get("protection", [])),
     )
-    return _content(page), source, extras
+    return _content(page), source
 
 
 @tolerant

@@ -3,7 +3,7 @@ whether editors hold a trusted group (local groups on the list's wiki; global gr
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from banbot.banlist import Protection
@@ -77,26 +77,79 @@ def trusted_editors(client: WikiClient, central: WikiClient | None, names: Colle
             if name in trusted or is_ip_or_range(name):
                 continue
             data = central.call({"action": "query", "meta": "globaluserinfo", "guiuser": name,
-                                 "guiprop": "groups"})
+                                 "guiprop": "groups|merged"})
             info = data.get("query", {}).get("globaluserinfo", {})
-            if info.get("name") == name and not info.get("missing") and wanted & set(info.get("groups", [])):
+            # global groups belong to the global account: they count only for the local account that is
+            # attached to it on this wiki, never for someone else's unattached account of the same name
+            attached = {str(m.get("wiki")) for m in info.get("merged", [])}
+            if (info.get("name") == name and not info.get("missing") and client.dbname in attached
+                    and wanted & set(info.get("groups", []))):
                 trusted.add(name)
     return frozenset(trusted)
 
 
-def switch_from_page(title: str, page: dict[str, Any] | None) -> SwitchPage:
-    """A kill switch page from a ``prop=revisions|info`` page object (content, ids, user; protection)."""
-    if not page or page.get("missing") or page.get("invalid"):
-        return SwitchPage(title, None)
-    rev = (page.get("revisions") or [{}])[0]
-    return SwitchPage(title, str(rev.get("slots", {}).get("main", {}).get("content", "")), rev.get("revid"),
-                      None if rev.get("userhidden") else rev.get("user"),
-                      tuple(Protection(p["type"], p["level"], p["expiry"]) for p in page.get("protection", [])))
+ORIGIN_HISTORY = 250  # revisions searched for the one that wrote a new entry's row
+
+
+@tolerant
+def row_origins(client: WikiClient, title: str, upto: int, rows: dict[str, str],
+                blank: Callable[[str], str]) -> dict[str, Revision | None]:
+    """For each name, the revision that wrote its row as it stands (``rows``: name → the row's text, found
+    in each revision's text after ``blank``): walking back from ``upto``, the newest revision whose parent does
+    not hold the row. None: not found within ``ORIGIN_HISTORY`` revisions (the caller fails closed)."""
+    todo = dict(rows)
+    found: dict[str, Revision | None] = {}
+    newer: Revision | None = None
+    seen = 0
+    params: dict[str, Any] = {"action": "query", "prop": "revisions", "titles": title, "rvstartid": upto,
+                              "rvdir": "older", "rvlimit": BATCH, "rvslots": "main",
+                              "rvprop": "ids|user|timestamp|sha1|content"}
+    while todo and seen < ORIGIN_HISTORY:
+        data = client.call(params)
+        revs = [r for p in data.get("query", {}).get("pages", []) for r in p.get("revisions", [])]
+        for r in revs:
+            seen += 1
+            rev = Revision(int(r["revid"]), int(r.get("parentid") or 0), None if r.get("userhidden") else r.get("user"),
+                           str(r.get("timestamp", "")), None if r.get("sha1hidden") else r.get("sha1"))
+            main = r.get("slots", {}).get("main", {})
+            text = blank(str(main.get("content", ""))) if "content" in main else None
+            for name, row in list(todo.items()):
+                if text is None or row not in text:
+                    found[name] = newer if text is not None else None  # newer wrote it; hidden text: unknown
+                    del todo[name]
+                elif rev.parentid == 0:
+                    found[name] = rev  # the page's first revision wrote it
+                    del todo[name]
+            newer = rev
+        cont = data.get("continue")
+        if not cont or not revs:
+            break
+        params = {**params, **cont}
+    return found | {name: None for name in todo}
+
+
+SWITCH_HISTORY = 20  # revisions read to find who last changed the kill switch's text
 
 
 @tolerant
 def read_switch(client: WikiClient, title: str) -> SwitchPage:
-    data = client.call({"action": "query", "prop": "revisions|info", "titles": title, "rvprop": "content|ids|user",
-                        "rvslots": "main", "inprop": "protection"})
+    """The kill switch page: its text, protection, and who last *changed* its text. A null revision (the one
+    a protection writes) changes nothing, so it vouches for nothing: an admin protecting a page a vandal set
+    to "run" does not make the vandal's word count. Unknown within the last revisions read: no editor."""
+    data = client.call({"action": "query", "prop": "revisions|info", "titles": title, "rvprop": "ids|user|sha1|content",
+                        "rvslots": "main", "rvlimit": SWITCH_HISTORY, "inprop": "protection"})
     pages = data.get("query", {}).get("pages", [])
-    return switch_from_page(title, pages[0] if pages else None)
+    page = pages[0] if pages else None
+    if not page or page.get("missing") or page.get("invalid"):
+        return SwitchPage(title, None)
+    revs = page.get("revisions") or [{}]
+    editor = None
+    for newer, older in zip(revs, [*revs[1:], None], strict=True):
+        if older is None and len(revs) >= SWITCH_HISTORY:
+            break  # the change lies further back than was read: fail closed
+        if older is None or newer.get("sha1hidden") or newer.get("sha1") != older.get("sha1"):
+            editor = None if newer.get("userhidden") else newer.get("user")
+            break
+    top = revs[0]
+    return SwitchPage(title, str(top.get("slots", {}).get("main", {}).get("content", "")), top.get("revid"), editor,
+                      tuple(Protection(p["type"], p["level"], p["expiry"]) for p in page.get("protection", [])))
