@@ -223,3 +223,20 @@ def test_audit_and_lifted_read_only(fake: FakeFarm, cfg: str, tmp_path: Path,
     code, lifted, _ = banbot(capsys, "lifted", "--config", cfg, "--format", "json")
     assert code == 1 and [r["user"] for r in lifted["lifted"]] == ["Vandal One"]
     assert lifted["lifted"][0]["state"] == "blocked on metawiki" and len(fake.sent) == 4
+
+
+@pytest.mark.parametrize("edit", [
+    lambda p: p["actions"][1].update(expiry="1 day"),  # a field apply would drop
+    lambda p: p["actions"][0].update(comment="x"),  # a field apply does not know
+    lambda p: p["actions"][0].update(reason="edited"),
+    lambda p: p.update(users=p["users"][:1]),
+])
+def test_a_plan_file_changed_in_any_meaningful_byte_is_refused(fake: FakeFarm, cfg: str, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str],
+                                                                edit: Any) -> None:
+    code, plan, _ = banbot(capsys, "plan", "--config", cfg, "--format", "json")
+    edit(plan)
+    (tmp_path / "p.json").write_text(json.dumps(plan))
+    code, _, err = banbot(capsys, "apply", "--config", cfg, "--plan", str(tmp_path / "p.json"), "--init-journal")
+    assert code == 2 and ("does not match its digest" in err or "unexpected keyword argument 'comment'" in err)
+    assert fake.sent == []

@@ -375,8 +375,12 @@ def load_plan_file(path: str | Path) -> Plan:
     except (ValueError, KeyError, TypeError) as e:
         raise PlanRejected(f"{path} is not a banbot plan ({type(e).__name__}: {e}); make one with "
                            "`banbot plan --out PLAN.json`") from None
-    if plan.digest != claimed:
-        raise PlanRejected(f"{path} does not match its digest (it was edited or truncated); re-plan and review again")
+    changed = [i + 1 for i, (raw, action) in enumerate(zip(data["actions"], plan.actions, strict=True))
+               if raw != action.data()]
+    if plan.digest != claimed or changed:
+        where = f" (action {', '.join(map(str, changed))})" if changed else ""
+        raise PlanRejected(f"{path} does not match its digest: it was edited or truncated{where}; re-plan and review "
+                           "again")
     return plan
 
 

@@ -7,29 +7,46 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from banbot import logs
-from banbot.errors import BanbotError, WikiError
+from banbot.errors import BanbotError
 from banbot.exits import Exit, help_text
 
 INIT_HELP = ("create the journal on a first run (a missing or empty journal is otherwise refused: it would redo "
              "what humans reversed)")
 
 
+def _common(top: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before or after the command's name (``banbot --config X run`` and
+    ``banbot run --config X``): after it, an option left out keeps what was given before it."""
+    p = argparse.ArgumentParser(add_help=False)
+
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
+    p.add_argument("--config", default=default(None),
+                   help="banbot's TOML config (default: $BANBOT_CONFIG or ./banbot.toml)")
+    p.add_argument("-v", "--verbose", action="count", default=default(0), help="more log lines (twice: pywikibot's)")
+    p.add_argument("-q", "--quiet", action="count", default=default(0), help="warnings and errors only")
+    p.add_argument("--log-format", choices=["text", "json"], default=default("text"),
+                   help="log lines on stderr as text or JSON")
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="banbot's TOML config (default: $BANBOT_CONFIG or ./banbot.toml)")
-    common.add_argument("-v", "--verbose", action="count", default=0, help="more log lines (twice: pywikibot's too)")
-    common.add_argument("-q", "--quiet", action="count", default=0, help="warnings and errors only")
-    common.add_argument("--log-format", choices=["text", "json"], default="text", help="log lines as text or JSON")
+    common = _common(top=False)
     listopts = argparse.ArgumentParser(add_help=False)
     listopts.add_argument("--page", help="the list page (overrides list.page)")
     listopts.add_argument("--section", help="only this section of the page (overrides list.section)")
 
     ap = argparse.ArgumentParser(prog="banbot", description="Enforce a global ban list across a MediaWiki farm.",
-                                 epilog=help_text(), formatter_class=argparse.RawDescriptionHelpFormatter)
+                                 epilog=help_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 parents=[_common(top=True)])
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, text: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -86,21 +103,32 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _fail(args: argparse.Namespace, code: Exit, message: str, kind: str) -> int:
+    """One line on stderr; and for ``--format json`` an error object on stdout, so a script never parses an
+    empty document."""
+    if args.log_format == "json":
+        logging.getLogger("banbot").error(message)  # stderr carries JSON lines only
+    else:
+        print(f"banbot: error: {message}", file=sys.stderr)
+    if getattr(args, "format", None) == "json":
+        print(json.dumps({"error": {"kind": kind, "message": message}, "exit_code": int(code)}, ensure_ascii=False))
+    return int(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.setup(args.verbose - args.quiet, args.log_format)
     command = importlib.import_module(f"banbot.commands.{args.module}")
     try:
         return int(command.run(args))
-    except WikiError as e:
-        print(f"banbot: error: {e}", file=sys.stderr)
-        return int(Exit.ERROR)
     except BanbotError as e:
-        print(f"banbot: error: {e}", file=sys.stderr)
-        return int(e.exit_code) if e.exit_code else int(Exit.USAGE)
+        return _fail(args, Exit(e.exit_code), str(e), type(e).__name__)
     except KeyboardInterrupt:
-        print("banbot: interrupted; the journal records what was done", file=sys.stderr)
-        return int(Exit.INTERRUPTED)
+        return _fail(args, Exit.INTERRUPTED, "interrupted; the journal records what was done", "Interrupted")
+    except BrokenPipeError:
+        # the reader went away (`banbot plan | head`): nothing more to say, and nobody to say it to
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(Exit.OK)
 
 
 if __name__ == "__main__":

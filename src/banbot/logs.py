@@ -44,6 +44,27 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class PywikibotChatter(logging.Filter):
+    """pywikibot's retry chatter as one banbot line each, without tracebacks (``-v -v`` keeps them whole)."""
+
+    _WAIT = re.compile(r"Waiting ([\d.]+) seconds before retrying")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if text.startswith("Traceback") or text.startswith("An error occurred for uri"):
+            return False  # banbot reports the failure itself, once
+        wait = self._WAIT.search(text)
+        if wait:
+            record.name, record.levelno, record.levelname = "banbot.wiki", logging.INFO, "INFO"
+            record.msg, record.args = f"no answer yet; retrying in {wait.group(1)} s", ()
+        elif text.startswith("Logging in to"):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return False
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)), "level": record.levelname,
@@ -65,5 +86,21 @@ def setup(verbosity: int = 0, fmt: str = "text") -> None:
     root.setLevel(logging.WARNING)
     logging.getLogger("banbot").setLevel(level)
     for name in ("pywiki", "pywikibot"):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)
-        logging.getLogger(name).addFilter(RedactFilter())
+        lg = logging.getLogger(name)
+        lg.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO if verbosity >= 0 else logging.ERROR)
+        for f in list(lg.filters):
+            lg.removeFilter(f)
+        lg.addFilter(RedactFilter())
+        if verbosity <= 1:
+            lg.addFilter(PywikibotChatter())
+
+
+def adopt_pywikibot(logging_module: Any) -> None:
+    """pywikibot installs its own terminal handlers on first output and prints every retry with a full
+    traceback. banbot takes that over: pywikibot's records go through banbot's handler (text or JSON, redacted),
+    and tracebacks and retry chatter appear only with ``-v -v``; banbot itself reports each failure once."""
+    logging_module._init_routines[:] = []
+    pywiki = logging.getLogger("pywiki")
+    for handler in list(pywiki.handlers):
+        pywiki.removeHandler(handler)
+    pywiki.propagate = True

@@ -214,15 +214,17 @@ class Plan:
     digest: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "digest", compute_digest(self.source, self.actions))
+        object.__setattr__(self, "digest", compute_digest(self.source, self.actions, self.users))
 
     def to_json(self) -> dict[str, Any]:
         return {"digest": self.digest, "source": self.source.to_json(), "users": list(self.users),
                 "actions": [a.data() for a in self.actions], "holds": [h.data() for h in self.holds]}
 
 
-def compute_digest(source: ListSource, actions: Iterable[Action]) -> str:
-    basis = {"list": [source.location, source.title, source.revid], "actions": [a.data() for a in actions]}
+def compute_digest(source: ListSource, actions: Iterable[Action], users: Iterable[str] = ()) -> str:
+    """Over everything apply reads from a plan: the list revision, every field of every action, the accounts."""
+    basis = {"list": [source.location, source.title, source.revid], "actions": [a.data() for a in actions],
+             "users": list(users)}
     return hashlib.sha256(json.dumps(basis, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -6,8 +6,15 @@ Every renderer reads the same frozen object the executor uses; nothing here deci
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from banbot.banlist import BanList
 from banbot.enforce import Report
@@ -19,14 +26,28 @@ def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
+def width() -> int:
+    """The terminal's width; off a terminal, wide enough that nothing needs folding."""
+    return shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else 200
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    # every cell through names.shown: an invisible character in a name must be visible to the reviewer
-    cells = [[("" if c is None else shown(str(c))) for c in r] for r in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
-    fmt = "  ".join(f"{{:{w}}}" for w in widths)
-    lines = [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
-    lines += [fmt.format(*r) for r in cells]
-    return "\n".join(line.rstrip() for line in lines)
+    """A plain-text table, measured by rich (CJK and other wide characters take two columns); long cells
+    fold onto further lines instead of being cut. Every cell goes through names.shown: an invisible
+    character in a name must be visible to the reviewer."""
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="", expand=False)
+    for h in headers:
+        t.add_column(h, overflow="fold")
+    for r in rows:
+        t.add_row(*(Text("" if c is None else shown(str(c))) for c in r))
+    console = Console(width=width(), no_color=True, highlight=False, color_system=None, emoji=False)
+    with console.capture() as cap:
+        console.print(t)
+    return "\n".join(line.rstrip() for line in cap.get().splitlines()).strip("\n")
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else words or word + 's'}"
 
 
 def _where(bans_or_plan: BanList | Plan) -> str:
@@ -46,9 +67,9 @@ def banlist_table(bans: BanList) -> str:
                           for e in bans.entries]))
     if bans.problems:
         out.append("\nrows banbot cannot read (never acted on):")
-        out.append(table(["line", "reason", "text"], [(p.line, p.reason, p.text.strip()[:60]) for p in bans.problems]))
-    out.append(f"\n{len(bans.entries)} entries ({len(bans.active)} active, {len(bans.lifted)} lifted), "
-               f"{len(bans.problems)} problems")
+        out.append(table(["line", "reason", "text"], [(p.line, p.reason, p.text.strip()) for p in bans.problems]))
+    out.append(f"\n{plural(len(bans.entries), 'entry', 'entries')} ({len(bans.active)} active, "
+               f"{len(bans.lifted)} lifted), {plural(len(bans.problems), 'problem')}")
     return "\n".join(out)
 
 
@@ -86,7 +107,7 @@ def report_table(report: Report) -> str:
         out.append("settled from an interrupted run: " + "; ".join(report.settled_from_crash))
     if report.outcomes:
         out.append(table(["user", "wiki", "action", "outcome"],
-                         [(o.action.user, o.action.wiki, o.action.kind,
+                         [(o.action.user, o.action.wiki, o.action.describe(),
                            o.status + (f" ({o.code}: {o.info})" if o.code else "")) for o in report.outcomes]))
     out.append(report.line())
     return "\n".join(out)

@@ -236,7 +236,7 @@ def test_report_publishes_a_results_table(farm: FarmHandle, configure: Callable[
     code, out, err = banbot("report", "--config", cfg, "--publish")
     assert code == 0, err
     text = farm.text("metawiki", status)
-    assert f"[[Special:CentralAuth/{names[0]}|{names[0]}]] || enwiki || block || done" in text
+    assert f"[[User:{names[0]}|{names[0]}]] || enwiki || block || done" in text  # Special:CentralAuth: CA farms only
 
 
 def test_previews_work_with_read_only_credentials(farm: FarmHandle, configure: Callable[..., Path], uniq: str,

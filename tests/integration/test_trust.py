@@ -330,7 +330,8 @@ def test_an_ip_or_an_ordinary_account_cannot_restart_a_stopped_bot(
     assert not farm.blocked("metawiki", legit) and not farm.blocked("enwiki", legit)
     assert farm.groups("enwiki", legit) == ["rollbacker"] and talk(farm, "metawiki", legit) == ""
 
-    farm.edit("metawiki", switch, "run")  # the admin restarts it
+    # the admin restarts it: re-saving the same word makes no revision, so the admin writes their own
+    farm.edit("metawiki", switch, "run <!-- restarted after review -->")
     farm.protect("metawiki", switch, level="sysop")
     code, _, err = banbot("run", "--config", cfg)
     assert code == 0, err
@@ -354,7 +355,7 @@ def test_protecting_a_vandalised_switch_does_not_launder_its_run(
     assert code == 3 and "[kill-switch]" in err, (code, err)
     assert not farm.blocked("metawiki", legit) and farm.groups("enwiki", legit) == ["rollbacker"]
 
-    farm.edit("metawiki", switch, "run")  # the admin writes "run" themselves
+    farm.edit("metawiki", switch, "run <!-- checked -->")  # the admin writes "run" themselves
     code, _, err = banbot("run", "--config", cfg)
     assert code == 0, err
     enforced(farm, legit)
@@ -639,7 +640,7 @@ def test_an_unattached_local_account_cannot_restart_the_kill_switch_as_a_steward
     code, _, err = banbot("run", "--config", cfg)
     assert code == 3 and "[kill-switch]" in err, (code, err)
     assert not farm.global_info(legit).get("locked") and farm.groups("enwiki", legit) == ["rollbacker"]
-    farm.edit("metawiki", switch, "run")
+    farm.edit("metawiki", switch, "run <!-- restarted after review -->")
     code, _, err = banbot("run", "--config", cfg)
     assert code == 0, err
     enforced(farm, legit, mode="centralauth")

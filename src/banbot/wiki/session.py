@@ -90,7 +90,11 @@ def _import_pywikibot(config: Config) -> Any:
     else:
         os.environ.setdefault("PYWIKIBOT_NO_USER_CONFIG", "2")
     import pywikibot
+    import pywikibot.logging
 
+    from banbot.logs import adopt_pywikibot
+
+    adopt_pywikibot(pywikibot.logging)
     if config.user_agent:
         pywikibot.config.user_agent_description = config.user_agent
     return pywikibot
