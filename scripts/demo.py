@@ -13,20 +13,20 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from farm import FARM_DIR, FarmHandle, start  # noqa: E402
 
-PAGE = "Global bans/List"
+PAGES = {"plain": "Global bans/List", "centralauth": "Global bans/CentralAuth list"}  # one list page per mode
 
 
 def banner(text: str) -> None:
     print(f"\n\033[1m=== {text}\033[0m" if sys.stdout.isatty() else f"\n=== {text}", flush=True)
 
 
-def banbot(config: str, *args: str) -> int:
-    cmd = [sys.executable, "-m", "banbot", *args, "--config", config, "-q"]
-    print("$ banbot " + " ".join(args), flush=True)
+def banbot(config: str, page: str, *args: str) -> int:
+    cmd = [sys.executable, "-m", "banbot", *args, "--page", page, "--config", config, "-q"]
+    print(f"$ banbot {' '.join(args)} --page {page!r}", flush=True)
     return subprocess.run(cmd).returncode
 
 
-def publish(farm: FarmHandle, run: int, mode: str) -> dict[str, str]:
+def publish(farm: FarmHandle, run: int, mode: str, page: str) -> dict[str, str]:
     """Demo accounts (fresh names each run) and a list naming them, in Meta's bulleted shape."""
     n = {k: f"{v} {mode[0].upper()}{run}" for k, v in {
         "vandal": "Harbor Gull", "sock": "Marsh Wren", "staff": "Quiet Staffer", "lifted": "Cinder Path",
@@ -40,7 +40,7 @@ def publish(farm: FarmHandle, run: int, mode: str) -> dict[str, str]:
         farm.make_users(db, spec)
     if mode == "centralauth":
         farm.double("state", {"accounts": {n["vandal"]: {"groups": ["global-rollbacker"]}}})
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     listed = f"{today.day} {today:%B %Y}"  # accounts registered after their listing date would be held
     text = "\n".join([
         "This page lists accounts banned from every wiki of the farm.", "", "{{div col|colwidth=20em}}",
@@ -51,8 +51,8 @@ def publish(farm: FarmHandle, run: int, mode: str) -> dict[str, str]:
         f"* <s>[[m:Special:CentralAuth/{n['lifted']}|{n['lifted']}]], since 1 January 2014</s> (lifted 2020)",
         f"* [[User:{n['vandal']} & friends]] and [[User:{n['sock']}]], since {listed}",
         "{{div col end}}"])
-    farm.edit("metawiki", PAGE, text, summary="demo: publish the ban list")
-    farm.protect("metawiki", PAGE)
+    farm.edit("metawiki", page, text, summary="demo: publish the ban list")
+    farm.protect("metawiki", page)
     return n
 
 
@@ -78,37 +78,48 @@ def show(farm: FarmHandle, names: dict[str, str], mode: str) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(r, width, strict=True)).rstrip())
 
 
-def demo(mode: str) -> None:
+def demo(mode: str) -> int:
+    """One mode's walk-through; returns the exit code of the apply step (0: everything done)."""
     farm = FarmHandle.load()
     counter = FARM_DIR / f"demo-run-{mode}"
     run = int(counter.read_text()) + 1 if counter.exists() else 1
     counter.write_text(str(run))
     config = farm.info["banbot_configs"][mode]
-    banner(f"{mode} farm: publishing a ban list on metawiki:{PAGE}")
-    names = publish(farm, run, mode)
+    page = PAGES[mode]
+    banner(f"{mode} farm: publishing a ban list on metawiki:{page}")
+    names = publish(farm, run, mode, page)
     banner("1. read the list")
-    banbot(config, "bans", "--format", "table")
+    banbot(config, page, "bans", "--format", "table")
     banner("2. preview: what enforcement still lacks (exit 1 = actions pending)")
     plan_file = str(FARM_DIR / f"demo-plan-{mode}.json")
-    rc = banbot(config, "plan", "--format", "table", "--out", plan_file)
+    rc = banbot(config, page, "plan", "--format", "table", "--out", plan_file)
     print(f"(exit {rc})")
     banner("3. apply exactly the reviewed plan (the first run is a human's: --init-journal creates the journal)")
-    banbot(config, "apply", "--plan", plan_file, "--init-journal", "--format", "table")
+    applied = banbot(config, page, "apply", "--plan", plan_file, "--init-journal", "--format", "table")
     banner("4. the wikis now (read directly, not through banbot)")
     show(farm, names, mode)
     banner("5. a second preview finds nothing left to do (exit 0)")
-    rc = banbot(config, "plan", "--format", "table")
+    rc = banbot(config, page, "plan", "--format", "table")
     print(f"(exit {rc})")
+    return applied
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mode", choices=["plain", "centralauth", "both"], default="both")
     args = ap.parse_args()
+    banner("starting the local wiki farm (Debian's MediaWiki on 127.0.0.1; the first time takes a minute)")
     start()
-    for mode in (["plain", "centralauth"] if args.mode == "both" else [args.mode]):
-        demo(mode)
+    codes = [demo(mode) for mode in (["plain", "centralauth"] if args.mode == "both" else [args.mode])]
+    banner("what to try next")
+    cfg = FarmHandle.load().info["banbot_configs"]["plain"]
+    print(f"  .venv/bin/banbot --help                           every command and exit code\n"
+          f"  .venv/bin/banbot audit --config {cfg}   each account on each wiki\n"
+          f"  .venv/bin/banbot run --config {cfg} --dry-run   the scheduled job, as a preview\n"
+          f"  scripts/test                                      the whole test suite\n"
+          f"  .venv/bin/python scripts/wikifarm stop            stop the farm (its files stay in .wikifarm/)")
+    return max(codes)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -240,3 +240,33 @@ def test_a_plan_file_changed_in_any_meaningful_byte_is_refused(fake: FakeFarm, c
     code, _, err = banbot(capsys, "apply", "--config", cfg, "--plan", str(tmp_path / "p.json"), "--init-journal")
     assert code == 2 and ("does not match its digest" in err or "unexpected keyword argument 'comment'" in err)
     assert fake.sent == []
+
+
+def test_enforcing_an_account_that_does_not_exist_is_not_success(fake: FakeFarm, cfg: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = banbot(capsys, "enforce", "Nobody Here", "--reason", "cross-wiki spam", "--yes",
+                          "--init-journal", "--config", cfg, "--format", "table")
+    assert code == 1 and "held: Nobody Here: no such account" in out and fake.sent == []
+
+
+def test_banbot_creates_no_folder_but_its_own(fake: FakeFarm, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "banbot.toml"
+    path.write_text('[list]\npage = "Global bans/List"\n[farm]\nmode = "plain"\n'
+                    '[wikis.metawiki]\napi = "http://127.0.0.1:1/api.php"\n'
+                    f'[journal]\npath = "{tmp_path / "no" / "such" / "journal.sqlite"}"\n')
+    code, _, err = banbot(capsys, "run", "--config", str(path), "--init-journal")
+    assert code == 2 and "does not exist" in err and str(tmp_path / "no") in err
+    assert not (tmp_path / "no").exists() and fake.sent == []
+
+
+def test_config_goes_before_or_after_the_command(fake: FakeFarm, cfg: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert banbot(capsys, "--config", cfg, "plan", "--format", "json")[0] == 1
+    assert banbot(capsys, "plan", "--config", cfg, "--format", "json")[0] == 1
+
+
+def test_an_error_with_json_output_is_a_json_document(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = banbot(capsys, "plan", "--config", str(tmp_path / "missing.toml"), "--format", "json")
+    assert code == 2 and out["exit_code"] == 2 and "cannot read config file" in out["error"]["message"]
+    assert err.startswith("banbot: error: cannot read config file")

@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from banbot.config import default_journal
 from banbot.errors import JournalError
 from banbot.plan import Action
 
@@ -74,6 +75,20 @@ CONFIRMED = (Status.DONE, Status.ALREADY, Status.RESTORED, Status.VERIFIED)
 _CONFIRMED_SQL = "(" + ",".join(f"'{s}'" for s in CONFIRMED) + ")"
 
 
+def ensure_folder(folder: Path, setting: str) -> None:
+    """banbot creates only its own state folder (``$XDG_STATE_HOME/banbot``); any other missing folder is the
+    operator's to create: a typo in a path must not scatter folders over the disk."""
+    if folder.is_dir():
+        return
+    if folder == default_journal().parent:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise JournalError(f"cannot create banbot's state folder {folder}: {e.strerror}") from None
+        return
+    raise JournalError(f"the folder {folder} does not exist; create it, or fix {setting} in the config")
+
+
 def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -98,7 +113,7 @@ class Journal:
     def __init__(self, path: Path | str, *, timeout: float = 5.0) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_folder(self.path.parent, "journal.path")
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
             check = self.db.execute("PRAGMA quick_check").fetchone()
             if not check or check[0] != "ok":

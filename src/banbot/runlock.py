@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from banbot.errors import RunInProgress
+from banbot.errors import JournalError, RunInProgress
 
 
 class RunLock:
@@ -21,8 +21,13 @@ class RunLock:
         self.fd: int | None = None
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        from banbot.journal import ensure_folder
+
+        ensure_folder(self.path.parent, "safety.lock_file")
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise JournalError(f"cannot open the run lock {self.path}: {e.strerror}; check safety.lock_file") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

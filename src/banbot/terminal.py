@@ -9,6 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
 from banbot import render
 from banbot.banlist import BanList
 from banbot.config import Config, load_config
@@ -51,6 +54,7 @@ class Terminal:
     def __init__(self, fmt: str, *, show: bool = True) -> None:
         self.fmt = fmt
         self.showing = show and fmt != "json"
+        self._bar: tuple[Progress, TaskID] | None = None
 
     def show(self, bans: BanList, plan: Plan, blockers: Sequence[Blocker]) -> None:
         if self.showing:
@@ -64,11 +68,17 @@ class Terminal:
         return answer in ("y", "yes")
 
     def progress(self, done: int, total: int, action: Action) -> None:
+        """A progress bar on stderr when it is a terminal (rich keeps log lines above it); nothing otherwise."""
         if not sys.stderr.isatty() or self.fmt == "json":
             return
-        width = 30
-        filled = int(width * (done + 1) / max(total, 1))
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done + 1}/{total} {action.describe()[:60]:60}")
+        if self._bar is None:
+            bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=Console(stderr=True), redirect_stderr=True)
+            self._bar = (bar, bar.add_task("applying", total=total))
+            bar.start()
+        bar, task = self._bar
+        bar.update(task, completed=done, description=action.describe()[:50])
         if done + 1 == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            bar.update(task, completed=total)
+            bar.stop()
+            self._bar = None

@@ -186,7 +186,7 @@ def test_a_steward_enforces_an_unlisted_account_and_the_journal_says_who_and_why
     assert db.execute("SELECT command, requested_by, why FROM runs").fetchall()[-1] == (
         "enforce", "Stew Ard", "cross-wiki spam, ticket 123")
     code, _, err = banbot("enforce", "BanBot", "--reason", "testing the exemption", "--yes", "--config", cfg)
-    assert code == 0 and not farm.blocked("enwiki", "BanBot")
+    assert code == 1 and not farm.blocked("enwiki", "BanBot")  # held, nothing enforced: not a success
 
 
 def test_audit_shows_each_wiki_against_the_list(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:

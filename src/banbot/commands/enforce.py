@@ -12,6 +12,7 @@ import dataclasses
 from banbot import app, render, terminal
 from banbot.banlist import BanList
 from banbot.errors import ConfigError
+from banbot.exits import Exit
 from banbot.plan import Plan
 
 NOTICE = "Your account has been restricted on the wikis of this farm: {reason} <!-- {marker} --> ~~~~"
@@ -38,6 +39,13 @@ def run(args: argparse.Namespace) -> int:
     policy = app.Policy(app.Command.ENFORCE, confirm=not args.yes, init_journal=args.init_journal,
                         requested_by=who, why=reason)
     done = app.write(cfg, policy, prepare, terminal.Terminal(fmt))
-    print(render.to_json(done.report.to_json() | {"holds": [h.data() for h in done.plan.holds]}) if fmt == "json"
-          else render.report_table(done.report))
+    held = [h for h in done.plan.holds if h.user == name]
+    if fmt == "json":
+        print(render.to_json(done.report.to_json() | {"holds": [h.data() for h in done.plan.holds]}))
+    else:
+        print(render.report_table(done.report))
+        for h in held:
+            print(f"held: {h.user}{' on ' + h.wiki if h.wiki else ''}: {h.reason}")
+    if done.report.exit_code == Exit.OK and held and not done.report.outcomes:
+        return int(Exit.PENDING)  # nothing was enforced: the account does not exist, or is held for a human
     return int(done.report.exit_code)
