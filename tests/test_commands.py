@@ -184,12 +184,12 @@ def test_a_declined_confirmation_writes_nothing(fake: FakeFarm, cfg: str, tmp_pa
 
 def test_a_fatal_answer_stops_the_run_at_once(fake: FakeFarm, cfg: str, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    fake.fail["remove-local-groups|Vandal One|metawiki|sysop"] = PermanentWikiError(
+    fake.fail["block|Vandal One|metawiki"] = PermanentWikiError(
         "blocked", "You have been blocked from editing", wiki="metawiki")
     code, report, err = banbot(capsys, "apply", "--config", cfg, "--digest", _digest(capsys, cfg),
                                "--init-journal", "--format", "json")
     assert code == 5 and report["stopped"].startswith("blocked on metawiki")
-    assert fake.sent == ["remove-local-groups|Vandal One|metawiki|sysop"]
+    assert fake.sent == ["block|Vandal One|metawiki"]
     assert {o["status"] for o in report["outcomes"][1:]} == {"skipped"}
 
 

@@ -71,8 +71,8 @@ def test_plain_farm_blocks_on_every_wiki_with_an_account() -> None:
     state = account("Vandal", locked=None, local=(LocalAccount("metawiki"), LocalAccount("zhwiki", ("rollbacker",))),
                     talk=(talk("metawiki", "Vandal"),))
     plan = make_plan(bans("Vandal"), {"Vandal": state}, settings("plain"))
-    assert kinds(plan) == [("remove-local-groups", "Vandal", "zhwiki"), ("block", "Vandal", "metawiki"),
-                           ("block", "Vandal", "zhwiki"), ("notify", "Vandal", "metawiki")]
+    assert kinds(plan) == [("block", "Vandal", "metawiki"), ("block", "Vandal", "zhwiki"),
+                           ("remove-local-groups", "Vandal", "zhwiki"), ("notify", "Vandal", "metawiki")]
     assert not any(isinstance(a, Lock) for a in plan.actions)
 
 
@@ -203,3 +203,12 @@ def test_reasons_and_notices_link_the_exact_list_revision() -> None:
     assert "[[Special:PermanentLink/42|revision 42]]" in plan.actions[0].reason
     notice = next(a for a in plan.actions if isinstance(a, Notify))
     assert "[[Special:PermanentLink/42|list revision 42]]" in notice.text
+
+
+def test_protective_actions_come_first_for_every_account() -> None:
+    """On a first run over a long list every account is locked before any group is removed or notice posted."""
+    names = [f"V{i}" for i in range(5)]
+    plan = make_plan(bans(*names), {n: account(n, global_groups=("global-rollbacker",)) for n in names}, settings())
+    order = [a.kind for a in plan.actions]
+    assert order[:5] == ["lock"] * 5 and [a.user for a in plan.actions[:5]] == names
+    assert order.index("notify") > max(i for i, k in enumerate(order) if k != "notify")

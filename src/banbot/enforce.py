@@ -9,6 +9,7 @@ at once, and the rest is recorded as skipped with the reason.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class Report:
     outcomes: tuple[Outcome, ...]
     settled_from_crash: tuple[str, ...] = ()
     stopped: str | None = None  # why the run stopped before the end (the kill switch, a fatal error)
+    protected_after_s: float | None = None  # seconds from the first write to the last lock or block done
 
     @property
     def failed(self) -> tuple[Outcome, ...]:
@@ -84,7 +86,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {"digest": self.digest, "summary": self.summary(), "exit_code": int(self.exit_code),
-                "stopped": self.stopped, "outcomes": [o.data() for o in self.outcomes],
+                "stopped": self.stopped, "protected_after_s": self.protected_after_s, "outcomes": [o.data() for o in self.outcomes],
                 "settled_from_crash": list(self.settled_from_crash)}
 
 
@@ -118,6 +120,8 @@ def apply_plan(plan: Plan, gateway: Gateway, journal: Journal, *, command: str =
                             revid=plan.source.revid, requested_by=requested_by, why=why)
     outcomes: list[Outcome] = []
     stopped: str | None = None
+    started = time.monotonic()
+    protected_at: float | None = None
     for i, action in enumerate(plan.actions):
         if progress:
             progress(i, len(plan.actions), action)
@@ -147,7 +151,10 @@ def apply_plan(plan: Plan, gateway: Gateway, journal: Journal, *, command: str =
         journal.record(row, status)
         log.info("apply: %s: %s", action.describe(), status)
         outcomes.append(Outcome(action, status))
-    report = Report(plan.digest, tuple(outcomes), tuple(settled), stopped)
+        if action.protective:
+            protected_at = time.monotonic()
+    report = Report(plan.digest, tuple(outcomes), tuple(settled), stopped,
+                    None if protected_at is None else round(protected_at - started, 3))
     journal.finish_run(run, report.summary())
     if record_list and not stopped and not any(o.code == KILL_SWITCH for o in outcomes):
         journal.record_applied(plan.source.location, plan.source.title, plan.source.revid, list(plan.users))

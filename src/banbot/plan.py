@@ -50,6 +50,7 @@ class Action:
     kind: ClassVar[ActionKind]
     label: ClassVar[str]
     scope: ClassVar[Scope]
+    protective: ClassVar[bool] = False  # stops the account from editing (a lock, a block)
     user: str
     wiki: str
     reason: str
@@ -71,6 +72,7 @@ class Action:
 @dataclass(frozen=True)
 class Lock(Action):
     kind: ClassVar[ActionKind] = ActionKind.LOCK
+    protective: ClassVar[bool] = True
     label: ClassVar[str] = "locked"
     scope: ClassVar[Scope] = Scope.GLOBAL
     statecheck: str | None = None
@@ -122,6 +124,7 @@ class RemoveLocalGroups(Action):
 @dataclass(frozen=True)
 class Block(Action):
     kind: ClassVar[ActionKind] = ActionKind.BLOCK
+    protective: ClassVar[bool] = True
     label: ClassVar[str] = "blocked"
     scope: ClassVar[Scope] = Scope.LOCAL
     noemail: bool = True
@@ -453,7 +456,18 @@ def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettin
             else:
                 actions.append(action)
         holds += h
-    return Plan(bans.source, tuple(actions), tuple(holds), tuple(users))
+    return Plan(bans.source, protect_first(actions), tuple(holds), tuple(users))
+
+
+# Protective actions first, for every account, before anything that only tidies up: on a first run over a long
+# list, the last account is locked (or blocked) minutes in, not at the very end.
+_ORDER = {ActionKind.LOCK: 0, ActionKind.BLOCK: 1, ActionKind.REMOVE_GLOBAL_GROUPS: 2,
+          ActionKind.REMOVE_LOCAL_GROUPS: 3, ActionKind.NOTIFY: 4}
+
+
+def protect_first(actions: Iterable[Action]) -> tuple[Action, ...]:
+    """Locks, then blocks, then group removals, then notices; within each, the list's order (a stable sort)."""
+    return tuple(sorted(actions, key=lambda a: _ORDER[a.kind]))
 
 
 def plan_from_json(data: Mapping[str, Any]) -> Plan:

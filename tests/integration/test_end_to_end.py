@@ -66,13 +66,12 @@ def test_plain_farm_plan_apply_and_replan(farm: FarmHandle, configure: Callable[
     got = [(a["kind"], a["user"], a["wiki"], tuple(a.get("groups", ()))) for a in plan["actions"]]
     v, s = n["vandal"], n["sock"]
     notices = [("notify", db) for db in ("metawiki", "enwiki", "zhwiki")]  # separate accounts: one each
-    assert got == [
-        ("remove-local-groups", v, "enwiki", ("sysop",)),
+    assert got == [  # protective actions first, for every account
         ("block", v, "metawiki", ()), ("block", v, "enwiki", ()), ("block", v, "zhwiki", ()),
-        *[(k, v, db, ()) for k, db in notices],
-        ("remove-local-groups", s, "enwiki", ("rollbacker",)), ("remove-local-groups", s, "zhwiki", ("rollbacker",)),
         ("block", s, "metawiki", ()), ("block", s, "enwiki", ()), ("block", s, "zhwiki", ()),
-        *[(k, s, db, ()) for k, db in notices],
+        ("remove-local-groups", v, "enwiki", ("sysop",)),
+        ("remove-local-groups", s, "enwiki", ("rollbacker",)), ("remove-local-groups", s, "zhwiki", ("rollbacker",)),
+        *[(k, v, db, ()) for k, db in notices], *[(k, s, db, ()) for k, db in notices],
     ]
     held = {h["user"]: h["reason"] for h in plan["holds"]}
     assert "exempt" in held[n["staff"]] and "no such account" in held[n["missing"]]
@@ -107,11 +106,12 @@ def test_centralauth_farm_plan_apply_and_replan(farm: FarmHandle, configure: Cal
     code, plan, err = banbot("plan", "--config", cfg, "--format", "json", check=True)
     assert code == 1, err
     got = [(a["kind"], a["user"], a["wiki"], tuple(a.get("groups", ()))) for a in plan["actions"]]
-    assert got == [
-        ("lock", v, "metawiki", ()), ("remove-global-groups", v, "metawiki", ("global-rollbacker",)),
-        ("remove-local-groups", v, "enwiki", ("sysop",)), ("notify", v, "metawiki", ()),
-        ("lock", s, "metawiki", ()), ("remove-local-groups", s, "enwiki", ("rollbacker",)),
-        ("remove-local-groups", s, "zhwiki", ("rollbacker",)), ("notify", s, "metawiki", ()),
+    assert got == [  # protective actions first, for every account
+        ("lock", v, "metawiki", ()), ("lock", s, "metawiki", ()),
+        ("remove-global-groups", v, "metawiki", ("global-rollbacker",)),
+        ("remove-local-groups", v, "enwiki", ("sysop",)), ("remove-local-groups", s, "enwiki", ("rollbacker",)),
+        ("remove-local-groups", s, "zhwiki", ("rollbacker",)), ("notify", v, "metawiki", ()),
+        ("notify", s, "metawiki", ()),
     ]
     plan_file = Path(cfg).with_name("plan.json")
     plan_file.write_text(json.dumps(plan))
