@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -130,6 +131,7 @@ class App:
         self.config = config
         self.farm = farm
         self.journal = journal
+        self.stopping = threading.Event()  # set by a signal handler: stop before the next write
         self._switch: tuple[float, SwitchPage] | None = None  # the last reading and when (monotonic)
         self._trusted: dict[str, bool] = {}  # editors checked against safety.trusted_groups in this run
 
@@ -302,7 +304,7 @@ class App:
         return apply_plan(plan, self.gateway(), self.journal, command=str(policy.command),
                           requested_by=policy.requested_by, why=policy.why, progress=progress,
                           record_list=bans.source.kind == "wiki" and set(plan.users) == {e.user for e in bans.active},
-                          guard=guard if plan.actions else None)
+                          guard=guard if plan.actions else None, stopping=self.stopping.is_set)
 
     def gateway(self) -> Gateway:
         from banbot.wiki.gateway import WikiGateway
@@ -345,13 +347,15 @@ def reading(config: Config, *, login: bool, only: list[str] | None = None) -> It
 
 
 def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList, Plan]],
-          ui: Interaction) -> Written:
+          ui: Interaction, stopping: threading.Event | None = None) -> Written:
     """The one lifecycle of every command that writes:
     lock → journal → read → plan → rails → show what holds it back → confirm → apply."""
     with RunLock(config.lock_file):
         journal = Journal.for_writes(config.journal, init=policy.init_journal)
         try:
             app = connect(config, journal, login=True, simulate=False)
+            if stopping is not None:
+                app.stopping = stopping
             bans, plan = prepare(app)
             # the rails read the wiki (revisions, editors, the switch): only when there is something to guard
             blockers = tuple(app.rails(bans, plan)) if plan.actions else ()

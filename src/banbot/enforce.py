@@ -30,6 +30,7 @@ FATAL_CODES = frozenset({
     "mwoauth-invalid-authorization-not-approved", "mwoauth-invalid-authorization-nonce",
 })
 KILL_SWITCH = "kill-switch"
+INTERRUPTED = "interrupted"
 
 
 class Gateway(Protocol):
@@ -63,6 +64,8 @@ class Report:
     def exit_code(self) -> Exit:
         if any(o.code == KILL_SWITCH for o in self.outcomes):
             return Exit.UNSAFE
+        if any(o.code == INTERRUPTED for o in self.outcomes):
+            return Exit.INTERRUPTED
         if self.stopped:
             return Exit.ERROR
         return Exit.PARTIAL if self.failed else Exit.OK
@@ -86,8 +89,8 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {"digest": self.digest, "summary": self.summary(), "exit_code": int(self.exit_code),
-                "stopped": self.stopped, "protected_after_s": self.protected_after_s, "outcomes": [o.data() for o in self.outcomes],
-                "settled_from_crash": list(self.settled_from_crash)}
+                "stopped": self.stopped, "protected_after_s": self.protected_after_s,
+                "outcomes": [o.data() for o in self.outcomes], "settled_from_crash": list(self.settled_from_crash)}
 
 
 def settle_interrupted(journal: Journal, plan: Plan) -> list[str]:
@@ -111,9 +114,11 @@ def settle_interrupted(journal: Journal, plan: Plan) -> list[str]:
 def apply_plan(plan: Plan, gateway: Gateway, journal: Journal, *, command: str = "apply",
                requested_by: str | None = None, why: str | None = None,
                progress: Callable[[int, int, Action], None] | None = None, record_list: bool = True,
-               guard: Callable[[], str | None] | None = None) -> Report:
+               guard: Callable[[], str | None] | None = None,
+               stopping: Callable[[], bool] | None = None) -> Report:
     """Apply every action of ``plan`` once. ``guard`` is asked before each action (it may re-read the kill
-    switch); when it returns a reason, the run stops there and the rest is recorded as skipped."""
+    switch); when it returns a reason, the run stops there and the rest is recorded as skipped. ``stopping``
+    says the process was asked to end (SIGTERM): the run stops before its next write."""
     settled = settle_interrupted(journal, plan)
     done_before = journal.completed()
     run = journal.start_run(command, digest=plan.digest, location=plan.source.location, title=plan.source.title,
@@ -125,6 +130,10 @@ def apply_plan(plan: Plan, gateway: Gateway, journal: Journal, *, command: str =
     for i, action in enumerate(plan.actions):
         if progress:
             progress(i, len(plan.actions), action)
+        if stopping and stopping():
+            stopped = "interrupted: asked to stop (SIGTERM or SIGINT); the rest is left for the next run"
+            outcomes += [Outcome(a, Status.SKIPPED, INTERRUPTED, stopped) for a in plan.actions[i:]]
+            break
         stop = guard() if guard else None
         if stop:
             log.warning("apply: stopping: %s", stop)

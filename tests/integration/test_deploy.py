@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -69,7 +70,8 @@ def test_the_systemd_units_verify_and_the_service_command_runs(farm: FarmHandle,
 
 def test_the_toolforge_job_is_a_valid_scheduled_job_that_runs(farm: FarmHandle, configure: Callable[..., Path],
                                                               uniq: str) -> None:
-    (job,) = yaml.safe_load((DEPLOY / "toolforge-jobs.yaml").read_text())
+    jobs = {j["name"]: j for j in yaml.safe_load((DEPLOY / "toolforge-jobs.yaml").read_text())}
+    job = jobs["banbot"]
     assert set(job) == {"name", "image", "command", "schedule", "emails"}
     assert job["image"].startswith("python3.") and job["emails"] in ("none", "all", "onfinish", "onfailure")
     assert valid_cron(job["schedule"])
@@ -78,3 +80,52 @@ def test_the_toolforge_job_is_a_valid_scheduled_job_that_runs(farm: FarmHandle, 
     res = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     assert blocked_anywhere(farm, name)
+
+
+def run_until_enforced(command: list[str] | str, name: str, farm: FarmHandle, *, shell: bool = False) -> str:
+    """Start a long-running command, wait until ``name`` is blocked, stop it with SIGTERM; its output."""
+    import signal
+    import time
+
+    proc = subprocess.Popen(command, shell=shell, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not blocked_anywhere(farm, name) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.5)
+        assert blocked_anywhere(farm, name), proc.communicate(timeout=5)[0] if proc.poll() is not None else ""
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, _ = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, out
+    return out
+
+
+def test_the_toolforge_continuous_job_watches_and_stops_on_sigterm(farm: FarmHandle,
+                                                                    configure: Callable[..., Path],
+                                                                    uniq: str) -> None:
+    jobs = {j["name"]: j for j in yaml.safe_load((DEPLOY / "toolforge-jobs.yaml").read_text())}
+    job = jobs["banbot-watch"]
+    assert job["continuous"] is True and "schedule" not in job
+    cfg, name = a_list(farm, configure, uniq)
+    command = job["command"].replace("$HOME/banbot.toml", str(cfg)).replace("$HOME/banbot", str(ROOT))
+    out = run_until_enforced(["bash", "-c", "exec " + command.split("&& ", 1)[1]], name, farm)
+    assert '"message": "watch: stopped' in out or "watch: stopped" in out
+
+
+def test_the_systemd_watch_service_verifies_and_its_command_watches(farm: FarmHandle,
+                                                                     configure: Callable[..., Path],
+                                                                     uniq: str, tmp_path: Path) -> None:
+    cfg, name = a_list(farm, configure, uniq)
+    service = ((DEPLOY / "banbot-watch.service").read_text().replace("/srv/banbot", str(ROOT))
+               .replace("/etc/banbot/banbot.toml", str(cfg)).replace("=banbot\n", "=root\n"))
+    (tmp_path / "banbot-watch.service").write_text(service)
+    if shutil.which("systemd-analyze"):
+        res = subprocess.run(["systemd-analyze", "verify", "banbot-watch.service"], cwd=tmp_path,
+                             capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr
+    exec_start = next(ln.split("=", 1)[1] for ln in service.splitlines() if ln.startswith("ExecStart="))
+    assert "KillSignal=SIGTERM" in service and "Type=simple" in service
+    run_until_enforced(shlex.split(exec_start), name, farm)

@@ -4,11 +4,13 @@ forces, never overlaps another run, and ends with one line and an exit code fit 
 from __future__ import annotations
 
 import argparse
+import threading
 from collections.abc import Sequence
 
 from banbot import app, render, terminal
 from banbot.banlist import BanList
-from banbot.errors import UnsafeRun
+from banbot.config import Config
+from banbot.errors import BanbotError, UnsafeRun
 from banbot.exits import Exit
 from banbot.plan import Action, Plan
 from banbot.safety import Blocker
@@ -32,20 +34,8 @@ class _Cron(app.Quiet):
         return None
 
 
-def run(args: argparse.Namespace) -> int:
-    cfg = terminal.config(args)
-    fmt = args.format
-    if args.dry_run:
-        with app.reading(cfg, login=True) as a:
-            bans = a.read_list(args.page, args.section)
-            plan = a.plan(bans)
-            blockers = a.rails(bans, plan) if plan.actions else []
-        if fmt == "json":
-            terminal.show_plan(plan, fmt, blockers)
-        else:
-            held = f", held back by {', '.join(b.rule for b in blockers)}" if blockers else ""
-            print(_line(bans, plan, f"dry run, {len(plan.actions)} actions pending{held}"))
-        return int(Exit.PENDING if plan.actions else Exit.OK)
+def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | None = None) -> int:
+    """One scheduled pass: plan and apply within every rail; prints one line (or a JSON report)."""
     ui = _Cron()
 
     def prepare(a: app.App) -> tuple[BanList, Plan]:
@@ -53,15 +43,40 @@ def run(args: argparse.Namespace) -> int:
         return bans, a.plan(bans)
 
     try:
-        done = app.write(cfg, app.Policy(app.Command.RUN, init_journal=args.init_journal), prepare, ui)
+        done = app.write(cfg, app.Policy(app.Command.RUN, init_journal=args.init_journal), prepare, ui, stopping)
     except UnsafeRun as e:
         if ui.seen:
-            print(_line(*ui.seen, str(e)))
+            print(_line(*ui.seen, str(e)), flush=True)
         raise
-    if fmt == "json":
-        print(render.to_json(done.report.to_json() | {"held": [h.data() for h in done.plan.holds]}))
+    if args.format == "json":
+        print(render.to_json(done.report.to_json() | {"held": [h.data() for h in done.plan.holds]}), flush=True)
     else:
-        print(_line(done.bans, done.plan, done.report.line().removeprefix("apply: ")))
+        print(_line(done.bans, done.plan, done.report.line().removeprefix("apply: ")), flush=True)
         for o in done.report.failed:
-            print(f"  failed: {o.action.describe()}: {o.code} {o.info}")
+            print(f"  failed: {o.action.describe()}: {o.code} {o.info}", flush=True)
     return int(done.report.exit_code)
+
+
+def guarded_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event) -> int:
+    """A pass inside a long-running process: its errors are one line and an exit code, never the end."""
+    try:
+        return one_pass(cfg, args, stopping)
+    except BanbotError as e:
+        print(f"banbot: error: {e}", flush=True)
+        return int(e.exit_code)
+
+
+def run(args: argparse.Namespace) -> int:
+    cfg = terminal.config(args)
+    if not args.dry_run:
+        return one_pass(cfg, args)
+    with app.reading(cfg, login=True) as a:
+        bans = a.read_list(args.page, args.section)
+        plan = a.plan(bans)
+        blockers = a.rails(bans, plan) if plan.actions else []
+    if args.format == "json":
+        terminal.show_plan(plan, args.format, blockers)
+    else:
+        held = f", held back by {', '.join(b.rule for b in blockers)}" if blockers else ""
+        print(_line(bans, plan, f"dry run, {len(plan.actions)} actions pending{held}"))
+    return int(Exit.PENDING if plan.actions else Exit.OK)

@@ -163,3 +163,16 @@ def resolve_names(client: WikiClient, names: list[str]) -> dict[str, str | None]
             else:
                 out[name] = to.split(":", 1)[1] if ":" in to else to
     return out
+
+
+@tolerant
+def latest_revisions(client: WikiClient, titles: list[str]) -> dict[str, int | None]:
+    """The latest revision id of each page (None: missing), all in one request: what `banbot watch` polls."""
+    data = client.call({"action": "query", "prop": "info", "titles": "|".join(titles)})
+    query = data.get("query", {})
+    back = {n["to"]: n["from"] for n in query.get("normalized", [])}
+    out: dict[str, int | None] = {t: None for t in titles}
+    for page in query.get("pages", []):
+        title = back.get(page["title"], page["title"])
+        out[title] = None if page.get("missing") or page.get("invalid") else int(page["lastrevid"])
+    return out
