@@ -38,7 +38,7 @@ def publish(farm: FarmHandle, run: int, mode: str) -> dict[str, str]:
             spec.append({"name": n["staff"], "groups": ["staff"]})
         farm.make_users(db, spec)
     if mode == "centralauth":
-        farm.double("state", {"accounts": {n["vandal"]: {"groups": ["global-rollbacker"]}}})
+        farm.set_global({n["vandal"]: {"groups": ["global-rollbacker"]}})
     text = "\n".join([
         "This page lists accounts banned from every wiki of the farm.", "", "{{div col|colwidth=20em}}",
         f"* [[m:Special:CentralAuth/{n['vandal']}|{n['vandal']}]], since 5 March 2026",

@@ -26,7 +26,7 @@ def setup_list(farm: FarmHandle, uniq: str, mode: str, n: int) -> tuple[str, lis
     for db in WIKIS:
         farm.make_users(db, [{"name": x, "groups": ["rollbacker"] if db != "metawiki" else []} for x in names])
     if mode == "centralauth":
-        farm.double("state", {"accounts": {x: {"groups": ["global-rollbacker"]} for x in names}})
+        farm.set_global({x: {"groups": ["global-rollbacker"]} for x in names})
     page = f"Bans/{uniq}"
     farm.edit("metawiki", page, "\n".join(f"* [[User:{x}]], since 5 March 2026" for x in names))
     farm.protect("metawiki", page)
@@ -59,7 +59,7 @@ def assert_enforced_exactly_once(farm: FarmHandle, mode: str, names: list[str]) 
         if mode == "centralauth":
             info = farm.global_info(x)
             assert info["locked"] is True and info["groups"] == []
-            log = [e for e in farm.double()["log"] if e["title"] == f"User:{x}@global"]
+            log = farm.lock_log(x)
             assert len(log) == 1, x
 
 
