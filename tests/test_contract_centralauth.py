@@ -46,9 +46,11 @@ WIKIS = {"metawiki", "enwiki", "zhwiki"}
 ORDER = ("metawiki", "enwiki", "zhwiki")  # creation order decides the home wiki
 
 
-@pytest.fixture(params=["recorded", pytest.param("double", marks=pytest.mark.integration)])
+@pytest.fixture(params=["recorded", pytest.param("double", marks=pytest.mark.integration),
+                        pytest.param("real", marks=pytest.mark.integration)])
 def backend(request: pytest.FixtureRequest) -> Scenario:
-    """For a scenario kind, a client and the account name that plays it on this backend."""
+    """For a scenario kind, a client and the account name that plays it on this backend: the recordings, the
+    double, or the real extension (skipped on a farm without BANBOT_CENTRALAUTH_DIR)."""
     if request.param == "recorded":
         files = {"attached": ("centralauth-globaluserinfo-attached-2-wikis.json", "Alice"),
                  "missing": ("centralauth-globaluserinfo-missing.json", "No Such User 123"),
@@ -65,23 +67,32 @@ def backend(request: pytest.FixtureRequest) -> Scenario:
 
         return make_recorded
     farm = request.getfixturevalue("farm")
-    ca_farm = request.getfixturevalue("ca_farm")
+    real = request.param == "real"
+    if real and not farm.real_ca:
+        pytest.skip("the farm runs without the real CentralAuth (set BANBOT_CENTRALAUTH_DIR)")
+    ca_farm = request.getfixturevalue("ca_farm" if real else "ca_double_farm")
     uniq = request.getfixturevalue("uniq")
+
+    def set_global(accounts: dict[str, Any]) -> None:
+        if real:
+            farm.set_global(accounts)
+        else:
+            farm.double("state", {"accounts": accounts})
 
     def make_double(kind: str) -> tuple[Any, str]:
         name = f"{uniq} {kind}"
         if kind == "attached":  # like Alice: sysop on enwiki and metawiki, an unattached sysop on zhwiki
             for db in ORDER:
                 farm.make_users(db, [{"name": name, "groups": ["sysop"]}])
-            farm.double("state", {"accounts": {name: {"unattached": ["zhwiki"]}}})
+            set_global({name: {"unattached": ["zhwiki"]}})
         elif kind in ("locked", "lock"):
             for db in ORDER:
                 farm.make_users(db, [{"name": name}])
             if kind == "locked":
-                farm.double("state", {"accounts": {name: {"locked": True}}})
+                set_global({name: {"locked": True}})
         elif kind == "global-remove":
             farm.make_users("enwiki", [{"name": name}])
-            farm.double("state", {"accounts": {name: {"groups": ["global-rollbacker"]}}})
+            set_global({name: {"groups": ["global-rollbacker"]}})
         elif kind in ("interwiki-remove", "interwiki-again"):
             farm.make_users("enwiki", [{"name": name, "groups": ["rollbacker"] if kind == "interwiki-remove" else []}])
         return ca_farm.central, name
@@ -168,7 +179,7 @@ def params_of(name: str) -> dict[str, Any]:
 
 @pytest.mark.integration
 def test_the_double_answers_with_the_recorded_shapes(farm: Any, uniq: str) -> None:
-    api = farm.info["centralauth"]["api"]
+    api = farm.info["centralauth"].get("double_api", farm.info["centralauth"]["api"])
     s = login(api, "farm", farm.info["bot"]["botpassword"])
     readonly = login(api, "readonly", farm.info["bot"]["botpassword"])
     tokens = s.get(api, params={"action": "query", "meta": "tokens", "format": "json",
