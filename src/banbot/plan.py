@@ -200,8 +200,10 @@ class PlanSettings:
         return frozenset(n for u in self.enforce.exempt_users if not isinstance(n := normalize(u), InvalidName))
 
     def local_in_order(self, state: AccountState) -> list[LocalAccount]:
-        """The account's local accounts on configured wikis, in config order (cost: its own wikis, not all)."""
-        return sorted((a for a in state.local if a.wiki in self.order), key=lambda a: self.order[a.wiki])
+        """The account's local accounts: on configured wikis in config order, then on every other wiki
+        CentralAuth reported, by name (cost: its own wikis, not all)."""
+        last = len(self.order)
+        return sorted(state.local, key=lambda a: (self.order.get(a.wiki, last), a.wiki))
 
 
 class _Fill(dict[str, str]):
@@ -217,7 +219,7 @@ def notice_wikis(state: AccountState, s: PlanSettings) -> list[str]:
     """Where the talk-page notice goes: the home wiki (CentralAuth); on a plain farm, whose accounts are
     separate on every wiki, each wiki where the account exists (``notify_all_wikis = false``: only the
     central wiki, or the first wiki with an account)."""
-    if not s.enforce.notify or not state.exists:
+    if not s.enforce.notify or not state.exists or state.hidden or state.local_only:
         return []
     have = [a.wiki for a in s.local_in_order(state) if a.wiki not in s.enforce.no_notice_wikis]
     if s.mode == "centralauth":
@@ -256,10 +258,27 @@ def _exempt(state: AccountState, s: PlanSettings) -> str | None:
     return None
 
 
+UNSEEN = ("no such account visible to this login: not visible to this key; hidden accounts need "
+          "centralauth-suppress, so the bot's own plan may lock it (preview with the bot's key to be sure)")
+
+
+def _local_summary(state: AccountState) -> str:
+    return "; ".join(f"{a.wiki} ({', '.join(a.groups) if a.groups else 'no groups'})" for a in state.local)
+
+
 def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tuple[list[Action], list[Hold]]:
     name = state.name
+    if state.problem == "invalid":
+        return [], [Hold(name, f"the central wiki rejects this name ({state.problem_info}); check the list row: "
+                               "nothing done for it")]
     if not state.exists:
+        if state.problem == "unseen":
+            return [], [Hold(name, UNSEEN)]
         return [], [Hold(name, "no such account on the farm (never created, or renamed away); nothing to do")]
+    if state.local_only:
+        return [], [Hold(name, "no global account, but local accounts of this name: "
+                               f"{_local_summary(state)}; CentralAuth cannot lock it and they may be someone else's: "
+                               "review by hand")]
     why = _exempt(state, s)
     if why:
         return [], [Hold(name, why)]
@@ -291,6 +310,9 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
                 continue
             if _needs_block(acct):
                 actions.append(Block(name, acct.wiki, reason, noemail=s.enforce.noemail, reblock=acct.blocked))
+    if state.hidden and s.enforce.notify and s.mode == "centralauth" and not state.locked:
+        holds.append(Hold(name, "a hidden account (CentralAuth hides its name): no talk-page notice, which would "
+                                "publish it", state.home))
     for wiki in notice_wikis(state, s):
         page = state.talk_on(wiki)
         if page is None or page.has_notice:

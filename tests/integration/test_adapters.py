@@ -147,7 +147,7 @@ def test_an_unreachable_wiki_is_a_transient_error(plain_farm) -> None:
     assert e.value.code == "connection"
 
 
-# --- CentralAuth (the real extension when the farm has it, else the double) ------------------------------------------------------------
+# --- CentralAuth (the real extension when the farm has it, else the double) ---------------------------
 
 def test_global_account_reads_lock_groups_and_local_accounts(farm: FarmHandle, ca_farm, uniq: str) -> None:
     from banbot.wiki.centralauth import global_account
@@ -253,7 +253,10 @@ def test_lock_state_is_read_50_accounts_a_request_where_the_wiki_can(farm: FarmH
     before = dict(ca_farm.counter)
     states = accounts.states([*names, f"{uniq} Ghost"], settled)
     delta = {k: v - before.get(k, 0) for k, v in ca_farm.counter.items() if v != before.get(k, 0)}
-    assert delta == {"metawiki:query+globalusers": 2, "metawiki:query+globaluserinfo": 3}
+    # detail for the unconfirmed lock, the unlocked account and the missing one (local-only? only
+    # globaluserinfo's unattached list tells); nothing for the 52 confirmed locks
+    assert delta == {"metawiki:query+globalusers": 2, "metawiki:query+globaluserinfo": 4,
+                     "metawiki:query+userinfo": 1}  # once: can this login see hidden accounts?
     assert all(states[n].locked for n in names[:53]) and not states[names[54]].locked
     assert not states[f"{uniq} Ghost"].exists
     assert states[names[54]].on("enwiki") is not None  # detail read for the account that needs work
