@@ -72,8 +72,8 @@ def test_suppressed_and_hidden_accounts_are_locked_and_get_no_notice(real: FarmH
     assert report["summary"]["locked"] == 3 and report["summary"]["failed"] == 0
     for name in (sup, lst):
         assert farm.global_info(name)["locked"] is True
-    assert len(farm.lock_log(lst)) == 1  # once (a suppressed account's lock goes to the suppression log)
         assert all(farm.text(db, f"User talk:{name}") is None for db in WIKIS)
+    assert len(farm.lock_log(lst)) == 1  # once (a suppressed account's lock goes to the suppression log)
     assert farm.groups("metawiki", lst) == []
     enforced(farm, v)
     code, again, _ = banbot("plan", "--config", cfg, "--format", "json")
