@@ -321,7 +321,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings) -> tu
         if hold:
             holds.append(Hold(name, hold, wiki))
             continue
-        lang = s.langs.get(wiki, "en")
+        lang = s.langs.get(wiki) or page.lang or "en"
         template = s.enforce.notices.get(lang) or s.enforce.notices["en"]
         text = _fill(template, user=name, marker=NOTICE_MARKER, **links)
         if NOTICE_MARKER not in text:

@@ -33,6 +33,7 @@ class TalkPage:
     protection: str | None = None  # edit protection level, if any
     text: str | None = field(default=None, compare=False, repr=False)  # the wikitext, to append a notice to
     read_at: str | None = field(default=None, compare=False)  # server time of the read (the edit's starttimestamp)
+    lang: str | None = None  # the wiki's content language (siteinfo), for a wiki the config does not name
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,8 @@ def test_every_attached_wiki_is_enforced_though_the_config_names_only_the_centra
     assert report["summary"]["local groups removed"] == 3 and report["summary"]["notified"] == 2
     assert farm.global_info(far)["locked"] is True
     assert farm.groups("enwiki", far) == [] and farm.groups("zhwiki", far) == []
-    assert farm.text("zhwiki", f"User talk:{far}").count(MARK) == 1
+    talk = farm.text("zhwiki", f"User talk:{far}")
+    assert talk.count(MARK) == 1 and "全域禁制" in talk  # zhwiki's language, read from its siteinfo
     enforced(farm, v)
     code, again, _ = banbot("plan", "--config", cfg, "--format", "json")
     assert code == 0 and again["actions"] == [], json.dumps(again)
