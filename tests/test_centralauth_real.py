@@ -285,3 +285,17 @@ def test_the_example_config_documents_the_code_defaults() -> None:
     minimal = parse_config({"list": {"page": "P"}, "farm": {},
                             "wikis": {"metawiki": {"api": "https://m.example/w/api.php"}}})
     assert parsed.link_prefix == minimal.link_prefix == ""
+
+
+def test_asking_whether_a_wiki_is_known_opens_no_session() -> None:
+    """On a 1,000-wiki farm, checking membership must not log in to the wiki (it did, through Mapping)."""
+    from banbot.wiki.session import LazyClients
+
+    def never(db: str) -> Any:
+        raise AssertionError(f"opened {db}")
+
+    clients = LazyClients(["metawiki", "enwiki"], never)
+    assert "enwiki" in clients and "zhwiki" not in clients
+    clients.learn("zhwiki", "https://zh.example.org")
+    assert "zhwiki" in clients and clients.learned["zhwiki"] == "https://zh.example.org/w/api.php"
+    assert clients.opened == []

@@ -60,6 +60,9 @@ class LazyClients(Mapping[str, "WikiClient"]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 
+    def __contains__(self, dbname: object) -> bool:
+        return dbname in self._names  # Mapping's default would open the site to find out
+
     def __len__(self) -> int:
         return len(self._names)
 
