@@ -299,3 +299,14 @@ def test_asking_whether_a_wiki_is_known_opens_no_session() -> None:
     clients.learn("zhwiki", "https://zh.example.org")
     assert "zhwiki" in clients and clients.learned["zhwiki"] == "https://zh.example.org/w/api.php"
     assert clients.opened == []
+
+
+def test_a_notice_never_goes_to_an_unattached_account_of_the_same_name() -> None:
+    """Zed's home is enwiki; its zhwiki namesake is unattached (maybe someone else) and gets nothing."""
+    from banbot.plan import notice_wikis
+
+    (state,) = observe(ReplayCentral({"Zed": "gui-Zed.json"}), ["Zed"]).values()
+    assert notice_wikis(state, SETTINGS) == ["enwiki"]
+    no_home = dataclasses.replace(state, home=None, local=tuple(a for a in state.local if a.wiki != "enwiki"))
+    assert notice_wikis(dataclasses.replace(no_home, local=tuple(a for a in no_home.local if not a.attached)),
+                        SETTINGS) == []

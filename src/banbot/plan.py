@@ -223,6 +223,7 @@ def notice_wikis(state: AccountState, s: PlanSettings) -> list[str]:
         return []
     have = [a.wiki for a in s.local_in_order(state) if a.wiki not in s.enforce.no_notice_wikis]
     if s.mode == "centralauth":
+        have = [w for w in have if (acct := state.on(w)) is not None and acct.attached]  # never someone else's
         home = state.home if state.home in have else (s.central if s.central in have else None)
         return [home] if home else have[:1]
     if s.enforce.notify_all_wikis is not False:
