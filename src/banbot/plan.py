@@ -259,8 +259,8 @@ def _exempt(state: AccountState, s: PlanSettings) -> str | None:
     return None
 
 
-UNSEEN = ("no such account visible to this login: not visible to this key; hidden accounts need "
-          "centralauth-suppress, so the bot's own plan may lock it (preview with the bot's key to be sure)")
+UNSEEN = ("not visible to this key; hidden accounts need centralauth-suppress (no such account to this login, "
+          "or a hidden one that the bot's own plan may lock: preview with the bot's key to be sure)")
 
 
 def _local_summary(state: AccountState) -> str:
