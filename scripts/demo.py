@@ -39,7 +39,7 @@ def publish(farm: FarmHandle, run: int, mode: str, page: str) -> dict[str, str]:
             spec.append({"name": n["staff"], "groups": ["staff"]})
         farm.make_users(db, spec)
     if mode == "centralauth":
-        farm.double("state", {"accounts": {n["vandal"]: {"groups": ["global-rollbacker"]}}})
+        farm.set_global({n["vandal"]: {"groups": ["global-rollbacker"]}})
     today = dt.datetime.now(dt.UTC).date()
     listed = f"{today.day} {today:%B %Y}"  # accounts registered after their listing date would be held
     text = "\n".join([

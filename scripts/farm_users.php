@@ -6,9 +6,17 @@
  * accounts, so this reads a JSON list [{"name", "password"?, "groups": [...]}] and, for each entry,
  * creates the account if missing (through AuthManager, as createAndPromote.php does) and makes its
  * explicit groups exactly the given list. Run through scripts/wikifarm: `wikifarm users WIKI SPEC.json`.
+ *
+ * With the real CentralAuth loaded (BANBOT_CENTRALAUTH_DIR), a new local account joins the global account
+ * of its name the way CentralAuth itself would (created on first sight, attached on later wikis), unless
+ * the entry says otherwise: "unattached": true (a local account of a name whose global account belongs to
+ * someone else) or "local_only": true (a local account with no global account at all). The account is
+ * inserted directly (User::addToDatabase) because AuthManager, with CentralAuth loaded, refuses a
+ * maintenance auto-creation for a name that exists globally.
  */
 require_once '/usr/share/mediawiki/maintenance/Maintenance.php';
 
+use MediaWiki\Extension\CentralAuth\User\CentralAuthUser;
 use MediaWiki\MediaWikiServices;
 
 class BanbotFarmUsers extends Maintenance {
@@ -22,17 +30,26 @@ class BanbotFarmUsers extends Maintenance {
 		$services = MediaWikiServices::getInstance();
 		$ugm = $services->getUserGroupManager();
 		$allGroups = $ugm->listAllGroups();
+		$central = class_exists( CentralAuthUser::class );
 		foreach ( $spec as $entry ) {
 			$user = $services->getUserFactory()->newFromName( $entry['name'] );
 			if ( !is_object( $user ) ) {
 				$this->fatalError( "invalid username: {$entry['name']}" );
 			}
 			if ( $user->idForName() === 0 ) {
-				$status = $services->getAuthManager()->autoCreateUser(
-					$user, MediaWiki\Auth\AuthManager::AUTOCREATE_SOURCE_MAINT, false
-				);
-				if ( !$status->isGood() ) {
-					$this->fatalError( $status->getMessage( false, false, 'en' )->text() );
+				if ( $central ) {
+					$status = $user->addToDatabase();
+					if ( !$status->isGood() ) {
+						$this->fatalError( $status->getMessage( false, false, 'en' )->text() );
+					}
+					$this->joinGlobal( $user, $entry );
+				} else {
+					$status = $services->getAuthManager()->autoCreateUser(
+						$user, MediaWiki\Auth\AuthManager::AUTOCREATE_SOURCE_MAINT, false
+					);
+					if ( !$status->isGood() ) {
+						$this->fatalError( $status->getMessage( false, false, 'en' )->text() );
+					}
 				}
 				SiteStatsUpdate::factory( [ 'users' => 1 ] )->doUpdate();
 			}
@@ -56,6 +73,24 @@ class BanbotFarmUsers extends Maintenance {
 			$ugm->addUserToMultipleGroups( $user, array_diff( $want, $have ) );
 			$this->output( "{$entry['name']}: " . implode( ',', $want ) . "\n" );
 		}
+	}
+
+	/** What CentralAuth does for a new local account, in one place: register on first sight, else attach. */
+	private function joinGlobal( User $user, array $entry ): void {
+		$wiki = WikiMap::getCurrentWikiId();
+		$cu = CentralAuthUser::getPrimaryInstanceByName( $user->getName() );
+		$cu->addLocalName( $wiki );
+		if ( !empty( $entry['local_only'] ) || !empty( $entry['unattached'] ) ) {
+			return;
+		}
+		if ( !$cu->exists() ) {
+			$cu->register( $entry['password'] ?? null, null );
+			$cu = CentralAuthUser::getPrimaryInstanceByName( $user->getName() );
+			$cu->attach( $wiki, 'new', false );
+		} else {
+			$cu->attach( $wiki, 'login', false );
+		}
+		$cu->invalidateCache();
 	}
 }
 

@@ -37,6 +37,8 @@ def uniq(request: pytest.FixtureRequest) -> str:
 
 
 def write_config(farm: FarmHandle, mode: str, tmp_path: Path, page: str, extra: str = "") -> Path:
+    """A banbot config for the farm; ``mode``: plain, centralauth (the real extension when the farm runs it,
+    else the double) or centralauth-double (the double, explicitly)."""
     base = Path(farm.info["banbot_configs"][mode]).read_text()
     base = base.replace('page = "Global bans/List"', f"page = {json.dumps(page)}")
     base = base.replace(f'path = "journal-{mode}.sqlite"', f"path = {json.dumps(str(tmp_path / 'journal.sqlite'))}")
@@ -63,6 +65,20 @@ def plain_config(farm: FarmHandle, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="session")
 def ca_config(farm: FarmHandle, tmp_path_factory: pytest.TempPathFactory) -> Config:
     return load_config(write_config(farm, "centralauth", tmp_path_factory.mktemp("ca"), "Global bans/List"))
+
+
+@pytest.fixture(scope="session")
+def ca_double_config(farm: FarmHandle, tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The CentralAuth double, explicitly: for what the real REL1_39 lacks (list=globalusers)."""
+    mode = "centralauth-double" if "centralauth-double" in farm.info["banbot_configs"] else "centralauth"
+    return load_config(write_config(farm, mode, tmp_path_factory.mktemp("cad"), "Global bans/List"))
+
+
+@pytest.fixture(scope="session")
+def ca_double_farm(ca_double_config: Config) -> Any:
+    from banbot.wiki.session import open_farm
+
+    return open_farm(ca_double_config, login=True)
 
 
 @pytest.fixture(scope="session")

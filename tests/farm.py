@@ -2,6 +2,10 @@
 
 Used by the integration tests and by scripts/demo. They talk to the real wikis with plain ``requests``
 (not through banbot), so a test can check what banbot did by reading the wikis directly.
+
+CentralAuth: ``farm.real_ca`` says whether the farm runs the real extension (BANBOT_CENTRALAUTH_DIR) or
+only the double. The helpers below work on either, so one test covers both: ``set_global`` (global groups,
+locks, hiding, unattached accounts), ``global_info``, ``lock_log``, ``ca_writes``.
 """
 
 from __future__ import annotations
@@ -128,13 +132,66 @@ class FarmHandle:
         config.write_text(config.read_text().replace(f'pywikibot_dir = "{src}"', f'pywikibot_dir = "{pwb}"'))
         return config
 
+    @property
+    def real_ca(self) -> bool:
+        """The farm's central wiki runs the real CentralAuth extension (else the double stands in)."""
+        return self.info["centralauth"].get("kind") == "real"
+
+    def set_global(self, accounts: dict[str, dict[str, Any]]) -> None:
+        """Central state of accounts whose local accounts exist: {name: {"groups", "locked", "hidden",
+        "unattached": [db…], "home", "local_only"}}. Real CentralAuth: farm_centralauth.php; else the double."""
+        if not self.real_ca:
+            if any(a.get("home") for a in accounts.values()):
+                raise NotImplementedError("the double has no re-homed accounts")
+            self.double("state", {"accounts": accounts})
+            return
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(accounts, f)
+        try:
+            res = subprocess.run([sys.executable, str(ROOT / "scripts" / "wikifarm"), "global", f.name],
+                                 capture_output=True, text=True)
+            if res.returncode:
+                raise RuntimeError(res.stdout + res.stderr)
+        finally:
+            os.unlink(f.name)
+
+    def lock_log(self, name: str) -> list[dict[str, Any]]:
+        """Global lock/unlock log entries for ``name`` (CentralAuth writes none for a lock that changes nothing)."""
+        if not self.real_ca:
+            return [e for e in self.double()["log"] if e["title"] == f"User:{name}@global"]
+        s = self.admin("metawiki")  # a steward: sees entries about hidden accounts too
+        rows = s.get(self.api("metawiki"), params={
+            "action": "query", "list": "logevents", "letype": "globalauth", "letitle": f"User:{name}@global",
+            "lelimit": 50, "format": "json", "formatversion": 2}, timeout=30).json()["query"]["logevents"]
+        return [r for r in rows if r.get("action") == "setstatus"]
+
+    def ca_writes(self) -> dict[str, int]:
+        """CentralAuth writes so far: the double counts requests; the real wiki is read through its logs
+        (setglobalaccountstatus: globalauth, globaluserrights: gblrights, interwiki userrights: rights)."""
+        if not self.real_ca:
+            return dict(self.double()["counters"])
+        out = {}
+        for key, letype in (("setglobalaccountstatus", "globalauth"), ("globaluserrights", "gblrights"),
+                            ("userrights", "rights")):
+            rows = self.admin("metawiki").get(self.api("metawiki"), params={
+                "action": "query", "list": "logevents", "letype": letype, "lelimit": 500, "format": "json",
+                "formatversion": 2}, timeout=30).json()["query"]["logevents"]
+            out[key] = len(rows)
+        return out
+
     def double(self, path: str = "state", payload: dict[str, Any] | None = None) -> dict[str, Any]:
-        base = self.info["centralauth"]["api"].rsplit("/", 1)[0]
+        ca = self.info["centralauth"]
+        base = ca.get("double_api", ca["api"]).rsplit("/", 1)[0]
         if payload is None and path == "state":
             return dict(requests.get(f"{base}/_double/state", timeout=30).json())
         return dict(requests.post(f"{base}/_double/{path}", data=json.dumps(payload or {}), timeout=30).json())
 
     def global_info(self, name: str) -> dict[str, Any]:
-        return dict(requests.get(self.info["centralauth"]["api"], params={
-            "action": "query", "meta": "globaluserinfo", "guiuser": name, "guiprop": "groups|merged|unattached",
-            "format": "json", "formatversion": 2}, timeout=30).json()["query"]["globaluserinfo"])
+        """globaluserinfo as the farm's Admin (a global steward on the real farm: hidden accounts show)."""
+        params = {"action": "query", "meta": "globaluserinfo", "guiuser": name, "guiprop": "groups|merged|unattached",
+                  "format": "json", "formatversion": 2}
+        if self.real_ca:
+            return dict(self.admin("metawiki").get(self.api("metawiki"), params=params, timeout=30)
+                        .json()["query"]["globaluserinfo"])
+        return dict(requests.get(self.info["centralauth"]["api"], params=params, timeout=30)
+                    .json()["query"]["globaluserinfo"])

@@ -38,6 +38,9 @@ def _with_talk_pages(farm: Farm, states: dict[str, AccountState], s: PlanSetting
         if wiki not in farm.clients:
             continue
         talk = pages.read_talk_pages(farm[wiki], who, s.bot_name)
+        if wiki not in s.langs:  # a wiki CentralAuth reported, not in the config: its language from siteinfo
+            lang = farm[wiki].siteinfo().get("lang")
+            talk = {n: dataclasses.replace(t, lang=str(lang) if lang else None) for n, t in talk.items()}
         for n in who:
             if n in talk:
                 states[n] = dataclasses.replace(states[n], talk=states[n].talk + (talk[n],))

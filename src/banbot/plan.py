@@ -180,6 +180,10 @@ class Why(StrEnum):
     """Why a hold: audit, lifted and the reports decide from these codes, never from the words."""
 
     MISSING = "missing"  # no such account: nothing to do
+    INVALID = "invalid"  # the central wiki rejects the name
+    NOT_VISIBLE = "not-visible"  # missing to this login; a hidden account looks the same
+    LOCAL_ONLY = "local-only"  # local accounts of the name, no global account (CentralAuth cannot lock it)
+    HIDDEN = "hidden"  # a hidden account: no notice that would publish its name
     OWN_ACCOUNT = "own-account"
     EXEMPT = "exempt"  # exempt_users or exempt_groups
     UNATTACHED = "unattached"  # a local account of the name that may be someone else's
@@ -256,8 +260,10 @@ class PlanSettings:
         return frozenset(n for u in self.enforce.exempt_users if not isinstance(n := normalize(u), InvalidName))
 
     def local_in_order(self, state: AccountState) -> list[LocalAccount]:
-        """The account's local accounts on configured wikis, in config order (cost: its own wikis, not all)."""
-        return sorted((a for a in state.local if a.wiki in self.order), key=lambda a: self.order[a.wiki])
+        """The account's local accounts: on configured wikis in config order, then on every other wiki
+        CentralAuth reported, by name (cost: its own wikis, not all)."""
+        last = len(self.order)
+        return sorted(state.local, key=lambda a: (self.order.get(a.wiki, last), a.wiki))
 
 
 class _Fill(dict[str, str]):
@@ -273,10 +279,11 @@ def notice_wikis(state: AccountState, s: PlanSettings) -> list[str]:
     """Where the talk-page notice goes: the home wiki (CentralAuth); on a plain farm, whose accounts are
     separate on every wiki, each wiki where the account exists (``notify_all_wikis = false``: only the
     central wiki, or the first wiki with an account)."""
-    if not s.enforce.notify or not state.exists:
+    if not s.enforce.notify or not state.exists or state.hidden or state.local_only:
         return []
     have = [a.wiki for a in s.local_in_order(state) if a.wiki not in s.enforce.no_notice_wikis]
     if s.mode == FarmMode.CENTRALAUTH:
+        have = [w for w in have if (acct := state.on(w)) is not None and acct.attached]  # never someone else's
         home = state.home if state.home in have else (s.central if s.central in have else None)
         return [home] if home else have[:1]
     if s.enforce.notify_all_wikis is not False:
@@ -313,6 +320,14 @@ def _exempt(state: AccountState, s: PlanSettings) -> Hold | None:
     return None
 
 
+UNSEEN = ("not visible to this key; hidden accounts need centralauth-suppress (no such account to this login, "
+          "or a hidden one that the bot's own plan may lock: preview with the bot's key to be sure)")
+
+
+def _local_summary(state: AccountState) -> str:
+    return "; ".join(f"{a.wiki} ({', '.join(a.groups) if a.groups else 'no groups'})" for a in state.local)
+
+
 def registered_after(registered: str | None, since: dt.date | None) -> bool:
     """Whether an account was registered on a later day than its entry's date (the same day is not later;
     no date or no registration, no check)."""
@@ -335,9 +350,18 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
     """What enforcement of one account still lacks. ``since`` is its entry's date; ``ours`` holds the journal
     keys of notices banbot posted (or was posting), so a marker someone else wrote is told apart."""
     name = state.name
+    if state.problem == "invalid":
+        return [], [Hold(name, f"the central wiki rejects this name ({state.problem_info}); check the list row: "
+                               "nothing done for it", why=Why.INVALID)]
     if not state.exists:
+        if state.problem == "unseen":
+            return [], [Hold(name, UNSEEN, why=Why.NOT_VISIBLE)]
         return [], [Hold(name, "no such account on the farm (never created, or renamed away); nothing to do",
                          why=Why.MISSING)]
+    if state.local_only:
+        return [], [Hold(name, "no global account, but local accounts of this name: "
+                               f"{_local_summary(state)}; CentralAuth cannot lock it and they may be someone else's: "
+                               "review by hand", why=Why.LOCAL_ONLY)]
     exempt = _exempt(state, s)
     if exempt:
         return [], [exempt]
@@ -377,7 +401,10 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
                 continue
             if _needs_block(acct):
                 actions.append(Block(name, acct.wiki, reason, noemail=s.enforce.noemail, reblock=acct.blocked))
-    late = {h.wiki for h in holds if h.wiki}
+    if state.hidden and s.enforce.notify and s.mode == FarmMode.CENTRALAUTH and not state.locked:
+        holds.append(Hold(name, "a hidden account (CentralAuth hides its name): no talk-page notice, which would "
+                                "publish it", state.home, why=Why.HIDDEN))
+    late = {h.wiki for h in holds if h.wiki and h.why == Why.REGISTERED_AFTER_LISTING}
     for wiki in notice_wikis(state, s):
         page = state.talk_on(wiki)
         if page is None or wiki in late:
@@ -388,7 +415,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
             continue
         if page.has_notice:
             continue
-        lang = s.langs.get(wiki, "en")
+        lang = s.langs.get(wiki) or page.lang or "en"
         template = s.enforce.notices.get(lang) or s.enforce.notices["en"]
         text = _fill(template, user=name, marker=NOTICE_MARKER, **links)
         if NOTICE_MARKER not in text:

@@ -15,6 +15,12 @@ talk to this small HTTP service instead. It stands in front of the farm's *real*
 
 Permission checks ask the real wiki whether the caller's session holds CentralAuth's rights
 (``centralauth-lock``, ``globalgroupmembership``), so bot-password grants apply as they would for real.
+Where it once differed from the real extension it now follows the recordings in
+``tests/fixtures/api/centralauth-real/`` (checked in tests/test_contract_centralauth.py): local accounts
+without a global account (``"local_only"`` in its state), ``baduser`` for an invalid name, hidden accounts
+missing to callers without ``centralauth-suppress``, the hidden *level* in ``statecheck``, and the session
+cookie of a first request passed on. It is used only where the real extension cannot run: machines without
+BANBOT_CENTRALAUTH_DIR, and ``list=globalusers``.
 ``list=globalusers`` (added to CentralAuth in May 2026, after REL1_39) is off unless ``--globalusers`` is
 given or a test turns it on (``{"features": {"globalusers": true}}``); its shape then follows CentralAuth's
 ApiQueryGlobalUsers source, not a recording (no recording exists).
@@ -28,6 +34,7 @@ import argparse
 import hashlib
 import http.client
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -120,15 +127,20 @@ class Double:
             return acc
 
     # --- modules ---------------------------------------------------------------------------
-    def globaluserinfo(self, params: dict[str, str]) -> dict[str, Any]:
+    def globaluserinfo(self, params: dict[str, str], sees_hidden: Any = lambda: True) -> dict[str, Any]:
+        """``sees_hidden()``: whether the caller holds centralauth-suppress (asked only for a hidden account)."""
         name = canonical(params.get("guiuser", ""))
         props = set(filter(None, params.get("guiprop", "").split("|")))
         local = self.local_rows([name])[name] if name else {}
         acc = self.account(name, local) if name else None
-        if acc is None:
+        if acc is not None and acc.get("hidden") and not sees_hidden():
+            acc = None  # recorded (gui-Hidey-as-botro.json): hidden accounts look missing, unattached: []
+            local = {}
+        if acc is None or acc.get("local_only"):
+            # recorded (gui-orphan-localonly.json): no global account, but the local ones, as unattached
             info: dict[str, Any] = {"missing": True}
             if "unattached" in props:
-                info["unattached"] = []
+                info["unattached"] = [self._unattached_row(db, local[db]) for db in sorted(local)]
             return info
         info = {"home": acc["home"], "id": acc["id"], "registration": acc["registration"], "name": name}
         if acc["locked"]:
@@ -163,6 +175,15 @@ class Double:
             info["unattached"] = unattached
         return info
 
+    @staticmethod
+    def _unattached_row(db: str, row: dict[str, Any]) -> dict[str, Any]:
+        entry: dict[str, Any] = {"wiki": db, "editcount": str(row.get("editcount", 0)),
+                                 "registration": row.get("registration")}
+        groups = sorted(m["group"] for m in row.get("groupmemberships", []))
+        if groups:
+            entry["groups"] = groups
+        return entry
+
     def answer_globalusers(self, params: dict[str, str]) -> list[dict[str, Any]]:
         names = [canonical(n) for n in params.get("gususers", "").split("|") if n]
         props = set(params.get("gusprop", "").split("|"))
@@ -170,7 +191,7 @@ class Double:
         out = []
         for name in names:
             acc = self.account(name, local[name])
-            if acc is None:
+            if acc is None or acc.get("local_only"):
                 out.append({"name": name, "missing": True})
                 continue
             row: dict[str, Any] = {"centralid": acc["id"], "name": name}
@@ -190,7 +211,7 @@ class Double:
                                                               "\"hidden\" is required."}}
         name = canonical(params.get("user", ""))
         acc = self.account(name, self.local_rows([name])[name])
-        if acc is None:
+        if acc is None or acc.get("local_only"):
             return recorded_error("centralauth-setglobalaccountstatus-nosuchuser.json", **{"No Such User 123": name})
         with self.lock:
             check = params.get("statecheck")
@@ -211,7 +232,7 @@ class Double:
     def globaluserrights(self, params: dict[str, str], caller: dict[str, Any]) -> dict[str, Any]:
         name = canonical(params.get("user", ""))
         acc = self.account(name, self.local_rows([name])[name])
-        if acc is None:
+        if acc is None or acc.get("local_only"):
             return recorded_error("centralauth-globaluserrights-nosuchuser.json", **{"No Such User 123": name})
         add = [g for g in params.get("add", "").split("|") if g]
         remove = [g for g in params.get("remove", "").split("|") if g]
@@ -237,6 +258,11 @@ class Double:
                 self.save()
         body["globaluserrights"] = {"user": name, "userid": acc["id"], "added": added, "removed": removed}
         return body
+
+
+def bad_user_name(name: str) -> bool:
+    """What MediaWiki refuses as a user name in a user parameter (a %-escape, or a character no title has)."""
+    return bool(re.search(r"%[0-9A-Fa-f]{2}|[#<>\[\]|{}\x00-\x1f\x7f]", name))
 
 
 def now() -> str:
@@ -266,11 +292,11 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
         def _send(self, status: int, body: bytes, headers: list[tuple[str, str]] = (), ctype: str = "") -> None:
             self.send_raw(status, body, headers, ctype)
 
-        def _json(self, data: dict[str, Any], fv: str = "2") -> None:
+        def _json(self, data: dict[str, Any], fv: str = "2", extra: list[tuple[str, str]] | None = None) -> None:
             if fv != "2":
                 data = to_fv1(data)
             code = data.get("error", {}).get("code") if isinstance(data.get("error"), dict) else None
-            headers = [("MediaWiki-API-Error", code)] if code else []
+            headers = ([("MediaWiki-API-Error", code)] if code else []) + (extra or [])
             self._send(200, json.dumps(data, ensure_ascii=False).encode(), headers, "application/json; charset=utf-8")
 
         def _upstream(self, method: str, path_qs: str, body: bytes | None,
@@ -376,23 +402,31 @@ def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
             rest = {k: v for k, v in rest.items() if (v != "" or k not in ("meta", "list"))
                     and not (ours_meta and k.startswith("gui")) and not (ours_list and k.startswith("gus"))}
             rest["formatversion"] = "2"
+            if ours_meta and bad_user_name(params.get("guiuser", "")):
+                # recorded (gui-pct.json): one invalid name fails the whole request
+                return self._json({"error": {"code": "baduser", "info": f"Invalid value \"{params['guiuser']}\" "
+                                                                        "for user parameter \"guiuser\"."}}, fv)
             data: dict[str, Any] = {"batchcomplete": True, "query": {}}
+            cookies: list[tuple[str, str]] = []
             if any(k in rest for k in ("meta", "list", "prop", "titles", "generator", "pageids", "revids")):
                 status, headers, raw = self._upstream("POST", up.path, urllib.parse.urlencode(rest).encode(),
                                                       form=True)
+                # a first request makes the session: its cookie must reach the caller (it was lost before)
+                cookies = [(k, v) for k, v in headers if k.lower() == "set-cookie"]
                 data = json.loads(raw)
                 if "error" in data:
-                    return self._json(data, fv)
+                    return self._json(data, fv, cookies)
             query = data.setdefault("query", {})
             if ours_meta:
-                query["globaluserinfo"] = double.globaluserinfo(params)
+                query["globaluserinfo"] = double.globaluserinfo(
+                    params, lambda: "centralauth-suppress" in self._caller().get("rights", []))
             if ours_list:
                 query["globalusers"] = double.answer_globalusers(params)
             if wants_sgas and "tokens" in query:
                 query["tokens"]["setglobalaccountstatustoken"] = sgas_token(query["tokens"]["csrftoken"])
                 if "csrf" not in types and "*" not in types:
                     query["tokens"].pop("csrftoken", None)
-            self._json(data, fv)
+            self._json(data, fv, cookies)
 
         def _paraminfo(self, method: str, body: bytes) -> None:
             """The real wiki's paraminfo, taught the modules and token type CentralAuth adds."""

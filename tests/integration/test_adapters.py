@@ -1,4 +1,5 @@
-"""Every adapter call against the real farm (and CentralAuth calls against the double in front of it)."""
+"""Every adapter call against the real farm; CentralAuth calls against the real extension when the farm runs it
+(BANBOT_CENTRALAUTH_DIR), else against the double in front of the central wiki."""
 
 from __future__ import annotations
 
@@ -146,7 +147,7 @@ def test_an_unreachable_wiki_is_a_transient_error(plain_farm) -> None:
     assert e.value.code == "connection"
 
 
-# --- CentralAuth (through the double) ------------------------------------------------------------
+# --- CentralAuth (the real extension when the farm has it, else the double) ---------------------------
 
 def test_global_account_reads_lock_groups_and_local_accounts(farm: FarmHandle, ca_farm, uniq: str) -> None:
     from banbot.wiki.centralauth import global_account
@@ -154,7 +155,7 @@ def test_global_account_reads_lock_groups_and_local_accounts(farm: FarmHandle, c
     name = f"{uniq} Global"
     farm.make_users("enwiki", [{"name": name, "groups": ["sysop"]}])
     farm.make_users("zhwiki", [{"name": name, "groups": ["rollbacker"]}])
-    farm.double("state", {"accounts": {name: {"groups": ["global-rollbacker"], "unattached": ["zhwiki"]}}})
+    farm.set_global({name: {"groups": ["global-rollbacker"], "unattached": ["zhwiki"]}})
     state, check = global_account(ca_farm.central, name, set(ca_farm.clients))
     assert state.exists and state.locked is False and state.global_groups == ("global-rollbacker",)
     assert state.on("enwiki").groups == ("sysop",) and state.on("enwiki").attached
@@ -176,7 +177,7 @@ def test_lock_uses_its_own_token_and_is_idempotent(farm: FarmHandle, ca_farm, un
     assert farm.global_info(name).get("locked") is True
     # the same lock again with the now-stale statecheck: CentralAuth answers editconflict; it is already locked
     assert gw.perform(Lock(name, "metawiki", "ban", statecheck=check)) == "already"
-    assert [e["title"] for e in farm.double()["log"]].count(f"User:{name}@global") == 1
+    assert len(farm.lock_log(name)) == 1
 
 
 def test_locking_a_missing_account_is_nosuchuser(ca_farm, uniq: str) -> None:
@@ -192,7 +193,7 @@ def test_global_and_interwiki_group_removal(farm: FarmHandle, ca_farm, uniq: str
 
     name = f"{uniq} Rights"
     farm.make_users("enwiki", [{"name": name, "groups": ["sysop", "rollbacker"]}])
-    farm.double("state", {"accounts": {name: {"groups": ["global-rollbacker"]}}})
+    farm.set_global({name: {"groups": ["global-rollbacker"]}})
     gw = WikiGateway(ca_farm)
     assert gw.perform(RemoveGlobalGroups(name, "metawiki", "ban", groups=("global-rollbacker",))) == "done"
     assert farm.global_info(name)["groups"] == []
@@ -236,10 +237,12 @@ def batch_lock_reads(farm: FarmHandle):
     farm.double("state", {"features": {"globalusers": False}})
 
 
-def test_lock_state_is_read_50_accounts_a_request_where_the_wiki_can(farm: FarmHandle, ca_farm, uniq: str,
+def test_lock_state_is_read_50_accounts_a_request_where_the_wiki_can(farm: FarmHandle, ca_double_farm, uniq: str,
                                                                      batch_lock_reads: None) -> None:
+    """Only the double has list=globalusers (REL1_39 lacks it): this test uses the double on purpose."""
     from banbot.wiki.accounts import CentralAuthAccounts
 
+    ca_farm = ca_double_farm
     names = [f"{uniq} B{i}" for i in range(55)]
     farm.make_users("enwiki", [{"name": n} for n in names])
     locked = {n: {"locked": True} for n in names[:53]}
@@ -250,7 +253,10 @@ def test_lock_state_is_read_50_accounts_a_request_where_the_wiki_can(farm: FarmH
     before = dict(ca_farm.counter)
     states = accounts.states([*names, f"{uniq} Ghost"], settled)
     delta = {k: v - before.get(k, 0) for k, v in ca_farm.counter.items() if v != before.get(k, 0)}
-    assert delta == {"metawiki:query+globalusers": 2, "metawiki:query+globaluserinfo": 3}
+    # detail for the unconfirmed lock, the unlocked account and the missing one (local-only? only
+    # globaluserinfo's unattached list tells); nothing for the 52 confirmed locks
+    assert delta == {"metawiki:query+globalusers": 2, "metawiki:query+globaluserinfo": 4,
+                     "metawiki:query+userinfo": 1}  # once: can this login see hidden accounts?
     assert all(states[n].locked for n in names[:53]) and not states[names[54]].locked
     assert not states[f"{uniq} Ghost"].exists
     assert states[names[54]].on("enwiki") is not None  # detail read for the account that needs work

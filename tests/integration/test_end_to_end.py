@@ -33,8 +33,8 @@ def publish(farm: FarmHandle, uniq: str, mode: str, configure: Callable[..., Pat
         ])
     farm.make_users("metawiki", [{"name": n["staff"], "groups": ["staff", "sysop"]}])
     if mode == "centralauth":
-        farm.double("state", {"accounts": {n["vandal"]: {"groups": ["global-rollbacker"]},
-                                           n["bystander"]: {"groups": ["global-rollbacker"]}}})
+        farm.set_global({n["vandal"]: {"groups": ["global-rollbacker"]},
+                         n["bystander"]: {"groups": ["global-rollbacker"]}})
     page = f"Bans/{uniq}"
     cfg = str(configure(mode, page))
     baseline(farm, cfg, page)
@@ -116,12 +116,12 @@ def test_centralauth_farm_plan_apply_and_replan(farm: FarmHandle, configure: Cal
     plan_file = Path(cfg).with_name("plan.json")
     plan_file.write_text(json.dumps(plan))
 
-    writes_before = farm.double()["counters"]
+    writes_before = farm.ca_writes()
     code, report, err = banbot("apply", "--config", cfg, "--plan", str(plan_file), "--format", "json")
     assert code == 0, err
     assert report["summary"]["locked"] == 2 and report["summary"]["global groups removed"] == 1
     assert report["summary"]["local groups removed"] == 3 and report["summary"]["notified"] == 2
-    counters = farm.double()["counters"]
+    counters = farm.ca_writes()
     assert counters.get("setglobalaccountstatus", 0) - writes_before.get("setglobalaccountstatus", 0) == 2
 
     for name in (v, s):
@@ -136,9 +136,9 @@ def test_centralauth_farm_plan_apply_and_replan(farm: FarmHandle, configure: Cal
 
     code, again, _ = banbot("plan", "--config", cfg, "--format", "json")
     assert code == 0 and again["actions"] == []
-    before = farm.double()["counters"]
+    before = farm.ca_writes()
     code, report, _ = banbot("apply", "--config", cfg, "--yes", "--format", "json")
-    after = farm.double()["counters"]
+    after = farm.ca_writes()
     assert code == 0 and report["outcomes"] == []
     for write in ("setglobalaccountstatus", "globaluserrights", "userrights", "edit"):
         assert after.get(write, 0) == before.get(write, 0), write

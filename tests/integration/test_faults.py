@@ -29,7 +29,7 @@ def setup_list(farm: FarmHandle, uniq: str, mode: str, n: int,
     for db in WIKIS:
         farm.make_users(db, [{"name": x, "groups": ["rollbacker"] if db != "metawiki" else []} for x in names])
     if mode == "centralauth":
-        farm.double("state", {"accounts": {x: {"groups": ["global-rollbacker"]} for x in names}})
+        farm.set_global({x: {"groups": ["global-rollbacker"]} for x in names})
     page = f"Bans/{uniq}"
     cfg = configure(mode, page)
     baseline(farm, cfg, page)
@@ -63,7 +63,7 @@ def assert_enforced_exactly_once(farm: FarmHandle, mode: str, names: list[str]) 
         if mode == "centralauth":
             info = farm.global_info(x)
             assert info["locked"] is True and info["groups"] == []
-            log = [e for e in farm.double()["log"] if e["title"] == f"User:{x}@global"]
+            log = farm.lock_log(x)
             assert len(log) == 1, x
 
 

@@ -26,52 +26,91 @@ def has_globalusers(client: WikiClient) -> bool:
 
 @tolerant
 def lock_states(client: WikiClient, names: list[str]) -> dict[str, tuple[bool, bool, tuple[str, ...]]]:
-    """name -> (exists, locked, global groups), 50 names a request, via ``list=globalusers``."""
+    """name -> (exists, locked, global groups), 50 names a request, via ``list=globalusers``; an answer cut
+    short (``continue.gususers``) is followed to its end."""
     out: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
     for i in range(0, len(names), BATCH):
-        data = client.call({"action": "query", "list": "globalusers", "gususers": "|".join(names[i:i + BATCH]),
-                            "gusprop": "locked|groups"})
+        params: dict[str, Any] = {"action": "query", "list": "globalusers", "gususers": "|".join(names[i:i + BATCH]),
+                                  "gusprop": "locked|groups"}
         asked = set(names[i:i + BATCH])
-        for row in data.get("query", {}).get("globalusers", []):
-            if row["name"] not in asked:
-                continue
-            exists = not (row.get("missing") or row.get("invalid"))
-            out[row["name"]] = (exists, row.get("locked") is True, tuple(str(g) for g in row.get("groups", [])))
+        for _ in range(BATCH + 1):  # every round answers at least one name: never more rounds than names
+            data = client.call(params)
+            for row in data.get("query", {}).get("globalusers", []):
+                if row["name"] not in asked:
+                    continue
+                exists = not (row.get("missing") or row.get("invalid"))
+                out[row["name"]] = (exists, row.get("locked") is True, tuple(str(g) for g in row.get("groups", [])))
+            more = data.get("continue")
+            if not isinstance(more, dict) or not more:
+                break
+            params = {**params, **{k: str(v) for k, v in more.items()}}
+        else:
+            raise WikiError.from_code("endless-continue", "list=globalusers kept answering 'continue'",
+                                      wiki=client.dbname)
     return out
 
 
-@tolerant
-def global_account(client: WikiClient, name: str, wikis: set[str]) -> tuple[AccountState, str | None]:
-    """One ``meta=globaluserinfo`` read: lock, global groups, every attached and unattached local account.
+HIDDEN_LEVELS = ("suppressed", "lists")  # the likelier first: Wikimedia hides accounts by suppressing them
 
-    Returns the state and the ``statecheck`` hash for a lock (``md5("id:name:hidden:locked")``).
+
+def statechecks(global_id: int, name: str, hidden: bool, locked: bool) -> tuple[str, ...]:
+    """The ``statecheck`` hashes a lock from this state may need: ``md5("id:name:<hidden level>:<0|1>")``.
+
+    setglobalaccountstatus hashes the hidden *level* ("", "lists" or "suppressed"); globaluserinfo says only
+    ``hidden: true``, so a hidden account has two candidates (recorded: lock-hidey-*-hash.json)."""
+    levels = HIDDEN_LEVELS if hidden else ("",)
+    return tuple(hashlib.md5(f"{global_id}:{name}:{level}:{1 if locked else 0}".encode()).hexdigest()
+                 for level in levels)
+
+
+@tolerant
+def can_see_hidden(client: WikiClient) -> bool:
+    """Whether this login sees hidden accounts (``centralauth-suppress``); without it they read as missing."""
+    data = client.call({"action": "query", "meta": "userinfo", "uiprop": "rights"})
+    return "centralauth-suppress" in data.get("query", {}).get("userinfo", {}).get("rights", [])
+
+
+BAD_NAME_CODES = frozenset({"baduser", "invaliduser", "invalidtitle"})
+
+
+@tolerant
+def global_account(client: WikiClient, name: str, wikis: set[str] | None = None) -> tuple[AccountState, str | None]:
+    """One ``meta=globaluserinfo`` read: lock, global groups, every attached and unattached local account
+    (on every wiki CentralAuth reports, or only ``wikis``).
+
+    Returns the state and the ``statecheck`` hash for a lock (see :func:`statechecks`). A local account
+    with no global account (``missing`` with ``unattached`` rows) is a ``local_only`` state, not a missing one.
     """
     data = client.call({"action": "query", "meta": "globaluserinfo", "guiuser": name,
                         "guiprop": "groups|merged|unattached"})
     info: dict[str, Any] = data.get("query", {}).get("globaluserinfo", {})
+    local = []
+    for attached, key in ((True, "merged"), (False, "unattached")):
+        for row in info.get(key, []):
+            if wikis is not None and row["wiki"] not in wikis:
+                continue
+            url = row.get("url")
+            local.append(LocalAccount(wiki=str(row["wiki"]), groups=tuple(sorted(row.get("groups", []))),
+                                      blocked="blocked" in row, block_expiry=(row.get("blocked") or {}).get("expiry"),
+                                      attached=attached, url=str(url) if isinstance(url, str) else None,
+                                      registered=row.get("registration")))
+    local.sort(key=lambda a: a.wiki)
     if info.get("missing") or "id" not in info:
+        if local:
+            return AccountState(name, exists=True, local=tuple(local), local_only=True), None
         return AccountState(name, exists=False), None
     if info["name"] != name:  # never let an answer about another account drive actions against it
         raise WikiError.from_code("unexpected-name", f"asked about {name!r}, the wiki answered about "
                                                      f"{info['name']!r}", wiki=client.dbname)
-    local = []
-    for attached, key in ((True, "merged"), (False, "unattached")):
-        for row in info.get(key, []):
-            if row["wiki"] not in wikis:
-                continue
-            local.append(LocalAccount(wiki=row["wiki"], groups=tuple(sorted(row.get("groups", []))),
-                                      blocked="blocked" in row,
-                                      block_expiry=(row.get("blocked") or {}).get("expiry"), attached=attached,
-                                      registered=row.get("registration")))
     locked = bool(info.get("locked"))
-    hidden = "lists" if info.get("hidden") else ""
-    check = hashlib.md5(f"{info['id']}:{info['name']}:{hidden}:{1 if locked else 0}".encode()).hexdigest()
+    hidden = bool(info.get("hidden"))
+    checks = statechecks(int(info["id"]), str(info["name"]), hidden, locked)
     # the earliest registration of the global account or of an account attached to it
     known = [info.get("registration")] + [a.registered for a in local if a.attached]
     state = AccountState(info["name"], exists=True, locked=locked, global_groups=tuple(info.get("groups", [])),
-                         home=info.get("home"), local=tuple(sorted(local, key=lambda a: a.wiki)), lock_check=check,
-                         registered=min((r for r in known if r), default=None))
-    return state, check
+                         home=info.get("home"), local=tuple(local), lock_check=checks[0], lock_checks=checks,
+                         hidden=hidden, registered=min((r for r in known if r), default=None))
+    return state, checks[0]
 
 
 @tolerant

@@ -22,14 +22,7 @@ class WikiGateway:
         put back), or raises WikiError."""
         central = self.farm.central
         if isinstance(action, Lock):
-            try:
-                return centralauth.lock(central, action.user, action.reason, action.statecheck)
-            except WikiError as e:
-                # statecheck failed: the account changed since it was observed. Locked meanwhile is fine.
-                state, _ = centralauth.global_account(central, action.user, set(self.farm.clients))
-                if e.code == "editconflict" and state.locked:
-                    return Status.ALREADY
-                raise
+            return self._lock(action)
         if isinstance(action, RemoveGlobalGroups):
             removed = centralauth.remove_global_groups(central, action.user, action.groups, action.reason)
             return self._check_removed(action, removed)
@@ -62,6 +55,30 @@ class WikiGateway:
             return Status.RESTORED if self._restore_intervening_edit(action, edit) else Status.DONE
         raise TypeError(f"unknown action {action!r}")
 
+    def _lock(self, action: Lock) -> Status:
+        central = self.farm.central
+        try:
+            return centralauth.lock(central, action.user, action.reason, action.statecheck)
+        except WikiError as e:
+            if e.code != "editconflict":
+                raise
+            # statecheck failed: the account changed since it was observed, or it is hidden at the level we
+            # did not guess (the hash covers the hidden *level*, which no read reveals). Locked meanwhile is fine.
+            state, _ = centralauth.global_account(central, action.user)
+            if state.locked:
+                return Status.ALREADY
+            if not state.hidden or action.statecheck not in state.lock_checks:
+                raise  # a real change since the plan: re-plan
+            for check in state.lock_checks:  # same account, same id, still unlocked: the other hidden level
+                if check == action.statecheck:
+                    continue
+                try:
+                    return centralauth.lock(central, action.user, action.reason, check)
+                except WikiError as again:
+                    if again.code != "editconflict":
+                        raise
+            raise
+
     def _restore_intervening_edit(self, action: Notify, edit: dict[str, object]) -> bool:
         """MediaWiki detects edit conflicts by timestamp, to the second: an edit saved in the same second as
         our read can be overwritten without a conflict. The response's ``oldrevid`` tells: if it is not the
@@ -91,7 +108,11 @@ class WikiGateway:
 
     def current_groups(self, action: RemoveGlobalGroups | RemoveLocalGroups) -> tuple[str, ...]:
         if isinstance(action, RemoveGlobalGroups):
-            state, _ = centralauth.global_account(self.farm.central, action.user, set(self.farm.clients))
+            state, _ = centralauth.global_account(self.farm.central, action.user)
             return state.global_groups
+        if action.via_central:  # no session on that wiki: CentralAuth reports its groups
+            state, _ = centralauth.global_account(self.farm.central, action.user)
+            found = state.on(action.wiki)
+            return found.groups if found else ()
         acct = users.local_accounts(self.farm[action.wiki], [action.user]).get(action.user)
         return acct.groups if acct else ()

@@ -27,16 +27,28 @@ log = logging.getLogger(__name__)
 
 
 class LazyClients(Mapping[str, "WikiClient"]):
-    """Every configured wiki by dbname; a site is opened (and logged in to) the first time it is used.
+    """Every configured wiki by dbname, and those CentralAuth reported (:meth:`learn`); a site is opened (and
+    logged in to) the first time it is used.
 
     A farm of a thousand wikis costs session set-up (siteinfo, login, tokens) only on the wikis a run
     actually touches: on CentralAuth farms, the central wiki and the home wikis of accounts to notify.
     """
 
-    def __init__(self, names: list[str], opener: Callable[[str], WikiClient]) -> None:
+    def __init__(self, names: list[str], opener: Callable[[str], WikiClient],
+                 learned: dict[str, str] | None = None, api_path: str = "/w/api.php") -> None:
         self._names = names
         self._open: dict[str, WikiClient] = {}
         self._opener = opener
+        self.learned = learned if learned is not None else {}  # dbname -> api.php URL, from CentralAuth
+        self.api_path = api_path
+
+    def learn(self, dbname: str, server: str) -> None:
+        """A wiki the config does not name, at the server CentralAuth reports (``merged[].url``): its API is
+        at the central wiki's script path on that server. Opening it still checks that it *is* ``dbname``."""
+        if dbname in self._names or not server.startswith(("http://", "https://")):
+            return
+        self.learned[dbname] = server.rstrip("/") + self.api_path
+        self._names.append(dbname)
 
     def __getitem__(self, dbname: str) -> WikiClient:
         if dbname not in self._open:
@@ -47,6 +59,9 @@ class LazyClients(Mapping[str, "WikiClient"]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
+
+    def __contains__(self, dbname: object) -> bool:
+        return dbname in self._names  # Mapping's default would open the site to find out
 
     def __len__(self) -> int:
         return len(self._names)
@@ -109,6 +124,13 @@ def _family_name(pywikibot: Any, dbname: str, api: str) -> str:
     return name
 
 
+def api_path(api: str) -> str:
+    """The script path of an api.php URL: ``https://meta.wikimedia.org/w/api.php`` -> ``/w/api.php``."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(api).path or "/api.php"
+
+
 def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
               only: list[str] | None = None) -> Farm:
     """Sites for every wiki in the config (or ``only`` those), opened on first use; logs in when ``login``.
@@ -124,8 +146,12 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
     pywikibot.config.simulate = simulate
     counter: Counter[str] = Counter()
 
+    learned: dict[str, str] = {}
+
     def open_one(db: str) -> WikiClient:
-        wiki = config.wikis[db]
+        from banbot.config import WikiConfig
+
+        wiki = config.wikis.get(db) or WikiConfig(db, learned[db])
         fam = _family_name(pywikibot, db, wiki.api)
         try:
             site = pywikibot.Site(fam, fam)
@@ -140,6 +166,9 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
             raise ConfigError(f"cannot log in to {db}: {e.code}: {e.info}") from None
         client = WikiClient(db, site, counter)
         wikiid = client.siteinfo().get("wikiid")
+        if wikiid != db and db not in config.wikis:
+            raise ConfigError(f"CentralAuth reports {db} at {wiki.api}, but that is the API of {wikiid!r}: add "
+                              f"[wikis.{db}] with its api.php URL to the config")
         if wikiid != db:
             raise ConfigError(f"wikis.{db}.api ({wiki.api}) is the API of {wikiid!r}, not {db!r}: fix the URL or the "
                               "table name, so that no action lands on the wrong wiki")
@@ -147,7 +176,7 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
         return client
 
     names = [db for db in config.wikis if only is None or db in only]
-    farm = Farm(config, LazyClients(names, open_one), counter)
+    farm = Farm(config, LazyClients(names, open_one, learned, api_path(config.wikis[config.central].api)), counter)
     for db in dict.fromkeys([config.central, config.list_wiki]):  # always needed: problems show up at once
         if db in names:
             farm.clients[db]
