@@ -148,8 +148,13 @@ def test_the_first_run_is_a_reviewed_apply_and_run_then_keeps_up(fake: FakeFarm,
     code, out, err = banbot(capsys, "run", "--config", cfg)
     assert code == 0, err
     assert out.startswith("run: metawiki:Global bans/List rev 101") and "1 blocked" in out
-    code, out, _ = banbot(capsys, "run", "--config", cfg)
-    assert code == 0 and out.strip().endswith("nothing to do") and len(fake.sent) == 5
+    fake.calls.clear()
+    code, out, _ = banbot(capsys, "run", "--config", cfg)  # unchanged and settled: the list read, nothing else
+    assert code == 0 and "unchanged since the full pass" in out and fake.calls == ["read"] and len(fake.sent) == 5
+    fake.states["Vandal Three"] = AccountState("Vandal Three", exists=True,
+                                               local=(LocalAccount("metawiki", ("sysop",)),))  # re-added by hand
+    code, out, _ = banbot(capsys, "run", "--config", cfg, "--verify")  # a verification pass finds the drift
+    assert code == 0 and fake.calls[-4:] == ["observe", "rails", "apply", "send"] and len(fake.sent) == 6
 
 
 def test_apply_shows_and_checks_the_rails_before_it_asks_to_confirm(

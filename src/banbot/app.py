@@ -11,6 +11,7 @@ and ``apply``, ``run`` and ``enforce`` differ only in their :class:`Policy`.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import json
 import logging
@@ -169,6 +170,19 @@ class App:
             log.warning("list: %d entries are not what readers see or MediaWiki resolves; reported as problems",
                         len(found))
         return found
+
+    def unchanged(self, bans: BanList) -> str | None:
+        """When this list revision was last applied and every account read and found settled, if that was
+        less than ``run.verify_every_hours`` ago: then nothing can be pending and the run may stop after the
+        one request that read the list. None: a full pass is needed."""
+        hours = self.config.verify_every_hours
+        if self.journal is None or hours <= 0 or bans.source.kind != "wiki":
+            return None
+        verified = self.journal.settled_since(bans.source.location, bans.source.title, bans.source.revid)
+        if verified is None:
+            return None
+        age = time.time() - calendar.timegm(time.strptime(verified, "%Y-%m-%dT%H:%M:%SZ"))
+        return verified if age < hours * 3600 else None
 
     def request(self, name: str, requested_by: str) -> BanList:
         """A steward's request for one account, standing in for the list (``banbot enforce``)."""
@@ -363,7 +377,10 @@ def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList
             refuse_if_unsafe(blockers, policy)
             if policy.confirm and plan.actions and not ui.confirm(plan):
                 raise PlanRejected("not applied: the operator declined")
-            report = app.apply(bans, plan, policy, ui.progress)  # also with nothing to do: settles crashed rows
+            if not plan.users and not journal.pending():
+                report = Report(plan.digest, ())  # nothing was read afresh, so nothing to settle or record
+            else:
+                report = app.apply(bans, plan, policy, ui.progress)  # also with nothing to do: settles crashed rows
         finally:
             journal.close()
     return Written(bans, plan, blockers, report)

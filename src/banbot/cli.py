@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("run", "the scheduled job: plan and apply within every safety rail, never prompting", listopts)
     p.add_argument("--dry-run", action="store_true", help="preview only; exit 1 when actions are pending")
+    p.add_argument("--verify", action="store_true",
+                   help="re-read every account even if the list is unchanged since a settled run (finds drift)")
     p.add_argument("--format", choices=["table", "json"], default="table",
                    help="table (default, even off a terminal: one summary line for cron mail) or json")
     p.add_argument("--init-journal", action="store_true", help=INIT_HELP)

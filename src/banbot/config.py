@@ -49,7 +49,7 @@ TABLE: Final = "a table"
 # [wikis] itself holds one table per wiki, [enforce.notices] one string per language code).
 SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
     "": {"list": TABLE, "farm": TABLE, "wikis": TABLE, "enforce": TABLE, "safety": TABLE, "report": TABLE,
-         "journal": TABLE},
+         "journal": TABLE, "run": TABLE},
     "list": {"wiki": STRING, "page": STRING, "section": STRING, "link_prefix": STRING, "user_column": STRING},
     "farm": {"mode": STRING, "central": STRING, "pywikibot_dir": STRING, "user_agent": STRING},
     "wikis.*": {"api": STRING, "lang": STRING},
@@ -60,6 +60,7 @@ SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
                "max_actions": INTEGER, "kill_switch": STRING, "kill_switch_word": STRING, "lock_file": STRING},
     "report": {"page": STRING},
     "journal": {"path": STRING},
+    "run": {"verify_every_hours": INTEGER},
 }
 _LANGUAGE_CODE = re.compile(r"[A-Za-z-]+")
 
@@ -126,6 +127,9 @@ class Config:
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     report_page: str | None = None  # the status page `banbot report --publish` writes, on the central wiki
     user_column: str | None = None  # the header of a table's account column, when not User/Username/Account/Name
+    # run/watch: an unchanged, fully applied list revision costs one request; every so often a full pass re-reads
+    # every account anyway, to find drift (a group re-added by hand, a new wiki). 0: every run is a full pass.
+    verify_every_hours: int = 24
 
     @property
     def lock_file(self) -> Path:
@@ -232,7 +236,7 @@ def _check_table(table: Mapping[str, Any], where: str, schema: str) -> None:
 
 def _check_shape(data: Mapping[str, Any]) -> None:
     _check_table(data, "", "")
-    for table in ("list", "farm", "enforce", "safety", "report", "journal"):
+    for table in ("list", "farm", "enforce", "safety", "report", "journal", "run"):
         _check_table(data.get(table, {}), table, table)
     for db, w in data.get("wikis", {}).items():
         if not isinstance(w, dict):
@@ -421,6 +425,10 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         raise ConfigError("journal.path is empty; remove it to use the default "
                           "(~/.local/state/banbot/journal.sqlite), or name a file")
     journal = Path(_get(journal_t, "path", "journal", str(default_journal()))).expanduser()
+    verify_every = _get(_table(data, "run"), "verify_every_hours", "run", 24)
+    if verify_every < 0:
+        raise ConfigError(f"run.verify_every_hours = {verify_every}: use a number of hours, or 0 for a full pass on "
+                          "every run")
     return Config(
         path=path,
         list_wiki=list_wiki,
@@ -437,6 +445,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         safety=safety,
         report_page=_get(rep, "page", "report", "") or None,
         user_column=_get(lst, "user_column", "list", "") or None,
+        verify_every_hours=verify_every,
     )
 
 

@@ -166,5 +166,6 @@ def apply_plan(plan: Plan, gateway: Gateway, journal: Journal, *, command: str =
                     None if protected_at is None else round(protected_at - started, 3))
     journal.finish_run(run, report.summary())
     if record_list and not stopped and not any(o.code == KILL_SWITCH for o in outcomes):
-        journal.record_applied(plan.source.location, plan.source.title, plan.source.revid, list(plan.users))
+        journal.record_applied(plan.source.location, plan.source.title, plan.source.revid, list(plan.users),
+                               settled=not report.failed and not any(o.status == Status.SKIPPED for o in outcomes))
     return report

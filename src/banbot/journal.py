@@ -54,6 +54,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     DELETE FROM meta WHERE key LIKE 'has-globalusers:%' OR key LIKE 'trusted-editor:%' OR key LIKE 'cross-check:%';
     """,
+    # 3: whether an applied revision left nothing undone (every active entry confirmed or held), and when every
+    # account was last read afresh: an unchanged, settled revision needs no more than the list read
+    """
+    ALTER TABLE applied_lists ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE applied_lists ADD COLUMN verified TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -272,21 +278,38 @@ class Journal:
                        (location, title or "", revid, section or "", json.dumps(found, ensure_ascii=False), now()))
 
     # --- applied list revisions -------------------------------------------------------------
-    def record_applied(self, location: str | None, title: str | None, revid: int | None, active: list[str]) -> None:
-        """Remember the list revision whose every active entry was applied (only when it changed)."""
-        last = self.last_applied(location, title)
-        if last is not None and last[0] == revid and last[1] == active:
-            return
+    def record_applied(self, location: str | None, title: str | None, revid: int | None, active: list[str],
+                       settled: bool = False) -> None:
+        """Remember the list revision whose every active entry was planned and applied: a new row when the
+        revision changed, else the same row marked verified now. ``settled``: nothing failed or was skipped."""
+        last = self._last_row(location, title)
         with self._tx() as db:
-            db.execute("INSERT INTO applied_lists (at, list_location, list_title, list_revid, active) "
-                       "VALUES (?,?,?,?,?)",
-                       (now(), location, title, revid, json.dumps(active, ensure_ascii=False)))
+            if last is not None and last[1] == revid and json.loads(last[2]) == active:
+                db.execute("UPDATE applied_lists SET settled = ?, verified = ? WHERE id = ?",
+                           (int(settled), now(), last[0]))
+                return
+            db.execute("INSERT INTO applied_lists (at, list_location, list_title, list_revid, active, settled, "
+                       "verified) VALUES (?,?,?,?,?,?,?)",
+                       (now(), location, title, revid, json.dumps(active, ensure_ascii=False), int(settled), now()))
+
+    def _last_row(self, location: str | None, title: str | None) -> tuple[Any, ...] | None:
+        try:
+            row = self.db.execute("SELECT id, list_revid, active, settled, verified FROM applied_lists WHERE "
+                                  "list_location IS ? AND list_title IS ? ORDER BY id DESC LIMIT 1",
+                                  (location, title)).fetchone()
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        return tuple(row) if row else None
+
+    def settled_since(self, location: str | None, title: str | None, revid: int | None) -> str | None:
+        """When every account of this list revision was last read and found settled (None: it was not, or the
+        revision is not the last applied one, or a crashed run left a row unsettled)."""
+        last = self._last_row(location, title)
+        if last is None or last[1] != revid or not last[3] or self.pending():
+            return None
+        return str(last[4]) if last[4] else None
 
     def last_applied(self, location: str | None, title: str | None) -> tuple[int | None, list[str]] | None:
         """The last applied revision of this list page and its active entries (None: none yet)."""
-        try:
-            row = self.db.execute("SELECT list_revid, active FROM applied_lists WHERE list_location IS ? AND "
-                                  "list_title IS ? ORDER BY id DESC LIMIT 1", (location, title)).fetchone()
-        except sqlite3.Error as e:
-            raise self._error(e) from None
-        return (row[0], json.loads(row[1])) if row else None
+        row = self._last_row(location, title)
+        return (row[1], json.loads(row[2])) if row else None

@@ -37,9 +37,14 @@ class _Cron(app.Quiet):
 def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | None = None) -> int:
     """One scheduled pass: plan and apply within every rail; prints one line (or a JSON report)."""
     ui = _Cron()
+    quiet_since: list[str] = []
 
     def prepare(a: app.App) -> tuple[BanList, Plan]:
         bans = a.read_list(args.page, args.section)
+        verified = None if getattr(args, "verify", False) else a.unchanged(bans)
+        if verified is not None:
+            quiet_since.append(verified)
+            return bans, Plan(bans.source, ())  # unchanged and settled: the list read was the only request
         return bans, a.plan(bans)
 
     try:
@@ -48,8 +53,13 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
         if ui.seen:
             print(_line(*ui.seen, str(e)), flush=True)
         raise
-    if args.format == "json":
-        print(render.to_json(done.report.to_json() | {"held": [h.data() for h in done.plan.holds]}), flush=True)
+    if quiet_since and args.format != "json":
+        print(_line(done.bans, done.plan, f"unchanged since the full pass of {quiet_since[0]}; nothing to do "
+                                          "(--verify re-reads every account)"), flush=True)
+    elif args.format == "json":
+        print(render.to_json(done.report.to_json() | {"held": [h.data() for h in done.plan.holds],
+                                                      "unchanged_since": quiet_since[0] if quiet_since else None}),
+              flush=True)
     else:
         print(_line(done.bans, done.plan, done.report.line().removeprefix("apply: ")), flush=True)
         for o in done.report.failed:
