@@ -24,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from banbot.actions import Action, Plan, plan_from_json
 from banbot.banlist import BanEntry, BanList, ListSource, blank_comments, parse
 from banbot.config import Config, FarmMode
 from banbot.crosscheck import demote, objections, read_rendered
@@ -31,7 +32,7 @@ from banbot.enforce import Gateway, Report, apply_plan
 from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
 from banbot.journal import Journal
 from banbot.names import InvalidName, normalize
-from banbot.plan import Action, Plan, PlanSettings, make_plan, plan_from_json
+from banbot.plan import PlanSettings, make_plan
 from banbot.runlock import RunLock
 from banbot.safety import Blocker, ListHistory, SwitchPage, kill_switch_blocker, trust_blockers
 from banbot.state import AccountState

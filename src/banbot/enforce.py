@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from banbot.actions import ACTION_TYPES, Action, Plan
 from banbot.errors import WikiError
 from banbot.exits import Exit
 from banbot.journal import Journal, Status
-from banbot.plan import ACTION_TYPES, Action, Plan
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from banbot.actions import Action
 from banbot.config import default_journal
 from banbot.errors import JournalError
-from banbot.plan import Action
 
 # Each migration takes the journal from the version before it (PRAGMA user_version) to its own number.
 # Version 1 is the schema journals had before versioning (their user_version is 0; its statements are

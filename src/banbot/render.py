@@ -16,10 +16,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from banbot.actions import Plan
 from banbot.banlist import BanList
 from banbot.enforce import Report
 from banbot.names import shown
-from banbot.plan import Plan
 
 
 def to_json(data: Any) -> str:

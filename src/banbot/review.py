@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from banbot.actions import ActionKind, Plan, Scope
 from banbot.banlist import BanList
-from banbot.plan import ActionKind, Plan, Scope
 from banbot.state import AccountState
 
 

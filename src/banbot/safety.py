@@ -14,10 +14,10 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from banbot.actions import Plan
 from banbot.banlist import BanList, Protection
 from banbot.config import SafetyConfig
 from banbot.names import shown
-from banbot.plan import Plan
 
 # Levels banbot knows, weakest first. A level it does not know counts as no protection (fail closed).
 PROTECTION_ORDER = {"": 0, "autoconfirmed": 1, "extendedconfirmed": 2, "templateeditor": 3, "sysop": 4}

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from banbot import render
+from banbot.actions import Action, Plan
 from banbot.banlist import BanList
 from banbot.config import Config, load_config
 from banbot.errors import ConfigError
-from banbot.plan import Action, Plan
 from banbot.safety import Blocker
 
 

@@ -67,7 +67,8 @@ def test_suppressed_and_hidden_accounts_are_locked_and_get_no_notice(real: FarmH
     assert not {("notify", sup), ("notify", lst)} & got
     assert {h["user"] for h in plan["holds"] if "no talk-page notice" in h["reason"]} == {sup, lst}
 
-    code, report, err = banbot("apply", "--config", cfg, "--digest", plan["digest"], "--init-journal", "--format", "json")
+    code, report, err = banbot("apply", "--config", cfg, "--digest", plan["digest"], "--init-journal",
+                                 "--format", "json")
     assert code == 0, err  # before issue 10: exit 4 here, and on every later run, for the suppressed account
     assert report["summary"]["locked"] == 3 and report["summary"]["failed"] == 0
     for name in (sup, lst):
@@ -88,7 +89,8 @@ def test_a_name_the_central_wiki_rejects_does_not_stop_the_others(farm: FarmHand
     code, plan, err = banbot("plan", "--config", cfg, "--format", "json")
     assert code == 1, err  # before issue 10: exit 5, nothing planned for anyone
     assert not [a for a in plan["actions"] if a["user"] == bad]
-    code, report, err = banbot("apply", "--config", cfg, "--digest", plan["digest"], "--init-journal", "--format", "json")
+    code, report, err = banbot("apply", "--config", cfg, "--digest", plan["digest"], "--init-journal",
+                                 "--format", "json")
     assert code == 0, err
     enforced(farm, v)
 
@@ -110,7 +112,8 @@ def test_a_local_account_without_a_global_account_is_held_for_review(real: FarmH
     code, audit, _ = banbot("audit", "--config", cfg, "--format", "json")
     assert code == 1 and orphan in audit["out_of_place"]  # before issue 10: "no such account", ok
     assert any(r["user"] == orphan and r["wiki"] == "zhwiki" and "sysop" in r["state"] for r in audit["accounts"])
-    code, report, err = banbot("apply", "--config", cfg, "--digest", plan["digest"], "--init-journal", "--format", "json")
+    code, report, err = banbot("apply", "--config", cfg, "--digest", plan["digest"], "--init-journal",
+                                 "--format", "json")
     assert code == 0, err
     assert farm.groups("zhwiki", orphan) == ["sysop"]  # never touched: it may be someone else
     enforced(farm, v)
@@ -166,7 +169,8 @@ def test_every_attached_wiki_is_enforced_though_the_config_names_only_the_centra
     code, audit, _ = banbot("audit", "--config", cfg, "--format", "json")
     assert {r["wiki"] for r in audit["accounts"] if r["user"] == far} >= {"enwiki", "zhwiki"}
 
-    code, report, err = banbot("apply", "--config", cfg, "--digest", plan["digest"], "--init-journal", "--format", "json")
+    code, report, err = banbot("apply", "--config", cfg, "--digest", plan["digest"], "--init-journal",
+                                 "--format", "json")
     assert code == 0, err
     assert report["summary"]["local groups removed"] == 3 and report["summary"]["notified"] == 2
     assert farm.global_info(far)["locked"] is True

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from banbot import app, render, terminal
+from banbot.actions import Plan
 from banbot.banlist import BanList
 from banbot.errors import PlanRejected
-from banbot.plan import Plan
 
 
 def run(args: argparse.Namespace) -> int:

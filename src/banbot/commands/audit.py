@@ -10,6 +10,7 @@ import argparse
 
 from banbot import app, render, terminal
 from banbot.exits import Exit
+from banbot.plan import make_plan
 from banbot.review import audit_rows
 
 
@@ -22,8 +23,6 @@ def run(args: argparse.Namespace) -> int:
         s = a.settings()
         states = a.observe(wanted, s)
         completed = a.journal.completed() if a.journal else {}
-        from banbot.plan import make_plan
-
         plan = make_plan(bans, states, s, only=[n for n in wanted if n in listed], completed=completed)
     rows, out_of_place = audit_rows(wanted, listed, states, plan)
     if terminal.output(args) == "json":

@@ -10,10 +10,10 @@ import argparse
 import dataclasses
 
 from banbot import app, render, terminal
+from banbot.actions import Plan
 from banbot.banlist import BanList
 from banbot.errors import ConfigError
 from banbot.exits import Exit
-from banbot.plan import Plan
 
 NOTICE = "Your account has been restricted on the wikis of this farm: {reason} <!-- {marker} --> ~~~~"
 

@@ -8,11 +8,11 @@ import threading
 from collections.abc import Sequence
 
 from banbot import app, render, terminal
+from banbot.actions import Action, Plan
 from banbot.banlist import BanList
 from banbot.config import Config
 from banbot.errors import BanbotError, UnsafeRun
 from banbot.exits import Exit
-from banbot.plan import Action, Plan
 from banbot.safety import Blocker
 
 

@@ -6,9 +6,9 @@ API module does what, and how each one reports "already done", lives here.
 
 from __future__ import annotations
 
+from banbot.actions import Action, Block, Lock, Notify, RemoveGlobalGroups, RemoveLocalGroups
 from banbot.errors import WikiError
 from banbot.journal import Status
-from banbot.plan import Action, Block, Lock, Notify, RemoveGlobalGroups, RemoveLocalGroups
 from banbot.wiki import centralauth, pages, users
 from banbot.wiki.session import Farm
 

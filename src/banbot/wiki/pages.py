@@ -6,7 +6,7 @@ from typing import Any
 
 from banbot.banlist import ListSource, Protection
 from banbot.errors import SourceUnreadable, WikiError
-from banbot.plan import NOTICE_MARKER, opts_out
+from banbot.notices import NOTICE_MARKER, opts_out
 from banbot.state import TalkPage
 from banbot.wiki.client import WikiClient, tolerant
 
