@@ -275,3 +275,12 @@ def test_an_error_with_json_output_is_a_json_document(capsys: pytest.CaptureFixt
     code, out, err = banbot(capsys, "plan", "--config", str(tmp_path / "missing.toml"), "--format", "json")
     assert code == 2 and out["exit_code"] == 2 and "cannot read config file" in out["error"]["message"]
     assert err.startswith("banbot: error: cannot read config file")
+
+
+def test_a_list_with_nothing_active_is_recorded_as_applied(fake: FakeFarm, cfg: str, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    fake.text = "* <s>[[User:Vandal One]]</s>, since 5 March 2026"
+    code, _, err = banbot(capsys, "run", "--config", cfg, "--init-journal")
+    assert code == 0, err
+    db = sqlite3.connect(str(tmp_path / "journal.sqlite"))
+    assert db.execute("SELECT list_revid, active FROM applied_lists").fetchall() == [(100, "[]")]

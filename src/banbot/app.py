@@ -378,8 +378,8 @@ def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList
             refuse_if_unsafe(blockers, policy)
             if policy.confirm and plan.actions and not ui.confirm(plan):
                 raise PlanRejected("not applied: the operator declined")
-            if not plan.users and not journal.pending():
-                report = Report(plan.digest, ())  # nothing was read afresh, so nothing to settle or record
+            if bans.active and not plan.users and not journal.pending():
+                report = Report(plan.digest, ())  # unchanged: nothing was read afresh, nothing to settle or record
             else:
                 report = app.apply(bans, plan, policy, ui.progress)  # also with nothing to do: settles crashed rows
         finally:
