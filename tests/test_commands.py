@@ -70,6 +70,9 @@ class FakeApp(app.App):
                             enforce=dataclasses.replace(self.config.enforce, notify=False), list_link="L",
                             bot_name="BanBot")
 
+    def check_mode(self) -> None:
+        return None
+
     def observe(self, names: Sequence[str], s: PlanSettings | None = None) -> dict[str, AccountState]:
         self.fake.calls.append("observe")
         return {n: self.fake.states.get(n, AccountState(n, exists=False)) for n in names}

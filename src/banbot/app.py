@@ -136,6 +136,7 @@ class App:
         self.stopping = threading.Event()  # set by a signal handler: stop before the next write
         self._switch: tuple[float, SwitchPage] | None = None  # the last reading and when (monotonic)
         self._trusted: dict[str, bool] = {}  # editors checked against safety.trusted_groups in this run
+        self._mode_checked = False
 
     # --- the list --------------------------------------------------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
@@ -198,9 +199,29 @@ class App:
                             langs={db: w.lang for db, w in cfg.wikis.items()}, enforce=cfg.enforce,
                             list_link=cfg.list_link, bot_name=bot, permalink_prefix=cfg.permalink_prefix)
 
+    def check_mode(self) -> None:
+        """The farm must be what the config says: a CentralAuth config against a wiki without CentralAuth would
+        call every account missing (a cron job green while enforcing nothing); a plain config on a CentralAuth
+        farm would treat global accounts as separate ones."""
+        from banbot.wiki.centralauth import runs_centralauth
+
+        if self._mode_checked or (self.config.mode == FarmMode.PLAIN and self.config.ignore_centralauth):
+            return
+        has = runs_centralauth(self.farm.central)
+        db = self.config.central
+        if self.config.mode == FarmMode.CENTRALAUTH and not has:
+            raise ConfigError(f"farm.mode = \"centralauth\", but {db}'s API does not answer CentralAuth "
+                              "(meta=globaluserinfo); on a farm without global accounts set farm.mode = \"plain\"")
+        if self.config.mode == FarmMode.PLAIN and has:
+            raise ConfigError(f"farm.mode = \"plain\", but {db} runs CentralAuth (accounts are global there); set "
+                              "farm.mode = \"centralauth\" so accounts are locked and read as global accounts (or, "
+                              "to enforce with local blocks only on purpose, farm.ignore_centralauth = true)")
+        self._mode_checked = True
+
     def observe(self, names: Sequence[str], s: PlanSettings | None = None) -> dict[str, AccountState]:
         from banbot.observe import observe
 
+        self.check_mode()
         settled = self.journal.settled_users() if self.journal else set()
         return observe(self.farm, list(names), s or self.settings(), settled)
 

@@ -51,7 +51,8 @@ SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
     "": {"list": TABLE, "farm": TABLE, "wikis": TABLE, "enforce": TABLE, "safety": TABLE, "report": TABLE,
          "journal": TABLE, "run": TABLE},
     "list": {"wiki": STRING, "page": STRING, "section": STRING, "link_prefix": STRING, "user_column": STRING},
-    "farm": {"mode": STRING, "central": STRING, "pywikibot_dir": STRING, "user_agent": STRING},
+    "farm": {"mode": STRING, "central": STRING, "pywikibot_dir": STRING, "user_agent": STRING,
+             "ignore_centralauth": BOOL},
     "wikis.*": {"api": STRING, "lang": STRING},
     "enforce": {"remove_groups": STRINGS, "exempt_groups": STRINGS, "exempt_users": STRINGS, "block": BOOL,
                 "no_block_wikis": STRINGS, "notify": BOOL, "no_notice_wikis": STRINGS, "notify_all_wikis": BOOL,
@@ -130,6 +131,7 @@ class Config:
     # run/watch: an unchanged, fully applied list revision costs one request; every so often a full pass re-reads
     # every account anyway, to find drift (a group re-added by hand, a new wiki). 0: every run is a full pass.
     verify_every_hours: int = 24
+    ignore_centralauth: bool = False  # plain mode on a farm that runs CentralAuth, on purpose
 
     @property
     def lock_file(self) -> Path:
@@ -446,6 +448,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         report_page=_get(rep, "page", "report", "") or None,
         user_column=_get(lst, "user_column", "list", "") or None,
         verify_every_hours=verify_every,
+        ignore_centralauth=_get(farm, "ignore_centralauth", "farm", False),
     )
 
 

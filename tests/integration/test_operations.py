@@ -246,3 +246,24 @@ def test_previews_work_with_read_only_credentials(farm: FarmHandle, configure: C
     for cmd, want in ((["bans"], 0), (["plan"], 1), (["audit"], 1), (["run", "--dry-run"], 1)):
         code, _, err = banbot(*cmd, "--config", str(cfg))
         assert code == want, (cmd, err)
+
+
+def test_a_config_whose_mode_is_not_the_farms_is_refused_with_the_fix(farm: FarmHandle,
+                                                                      configure: Callable[..., Path],
+                                                                      uniq: str) -> None:
+    """A CentralAuth config against wikis without CentralAuth would call every account missing and exit 0;
+    a plain config on a CentralAuth farm would treat global accounts as separate ones."""
+    names = accounts(farm, uniq, 1, ["rollbacker"])
+    cfg = publish(farm, uniq, names, configure)
+    text = cfg.read_text()
+    if farm.real_ca:  # every wiki runs CentralAuth: plain mode without the explicit opt-in is wrong
+        wrong = text.replace("ignore_centralauth = true\n", "")
+        fix = 'farm.mode = "centralauth"'
+    else:  # metawiki itself runs no CentralAuth (the stand-in answers on another port): centralauth is wrong
+        wrong = text.replace('mode = "plain"', 'mode = "centralauth"')
+        fix = 'farm.mode = "plain"'
+    cfg.write_text(wrong)
+    for cmd in (["plan"], ["run"], ["audit"]):
+        code, out, err = banbot(*cmd, "--config", str(cfg), "--format", "json")
+        assert code == 2 and fix in err and out["exit_code"] == 2, (cmd, err)
+    assert not blocked_anywhere(farm, names[0]) and farm.groups("enwiki", names[0]) == ["rollbacker"]

@@ -140,3 +140,11 @@ def remove_interwiki_groups(client: WikiClient, name: str, wiki: str, groups: tu
     data = client.call({"action": "userrights", "user": f"{name}@{wiki}", "remove": "|".join(groups),
                         "reason": reason, "token": client.token("userrights")}, write=True)
     return list(data.get("userrights", {}).get("removed", []))
+
+
+@tolerant
+def runs_centralauth(client: WikiClient) -> bool:
+    """Whether this wiki's API answers CentralAuth's ``meta=globaluserinfo`` (a wiki without the extension
+    ignores the unknown module with a warning and answers nothing for it)."""
+    data = client.call({"action": "query", "meta": "globaluserinfo", "guiuser": client.username() or "Example"})
+    return "globaluserinfo" in data.get("query", {})
