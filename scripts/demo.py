@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from farm import FARM_DIR, FarmHandle, start  # noqa: E402
+from devfarm.farm import FARM_DIR, FarmHandle, start  # noqa: E402
 
 PAGES = {"plain": "Global bans/List", "centralauth": "Global bans/CentralAuth list"}  # one list page per mode
 

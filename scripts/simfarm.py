@@ -29,7 +29,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REC = ROOT / "tests" / "fixtures" / "sim"
-sys.path.insert(0, str(ROOT / "tests" / "doubles"))
+sys.path.insert(0, str(ROOT / "devfarm" / "doubles"))
 from http_service import QuietHandler  # noqa: E402  (shared with the test doubles)
 
 SESSION = {"paraminfo", "login", "query+userinfo", "query+siteinfo+userinfo", "query+tokens", "query+siteinfo"}

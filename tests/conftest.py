@@ -17,8 +17,9 @@ from banbot.config import Config, load_config
 
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))
+sys.path.insert(0, str(TESTS.parent))  # the repository: devfarm, the development farm's package
 
-from farm import FarmHandle, start  # noqa: E402
+from devfarm.farm import FarmHandle, start  # noqa: E402
 
 _counter = itertools.count()
 

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import pytest
+from devfarm.farm import FarmHandle
 
 from banbot.errors import PermanentWikiError, SourceUnreadable, TransientWikiError
 from banbot.plan import NOTICE_MARKER, Block, Lock, RemoveGlobalGroups, RemoveLocalGroups
-from farm import FarmHandle
 
 pytestmark = pytest.mark.integration
 

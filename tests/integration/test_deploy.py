@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from devfarm.farm import FarmHandle
 
-from farm import FarmHandle
 from integration.test_operations import accounts, blocked_anywhere, publish
 
 pytestmark = pytest.mark.integration

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from devfarm.farm import FarmHandle
 
-from farm import FarmHandle
 from integration.conftest import LISTED, baseline
 
 pytestmark = pytest.mark.integration
@@ -118,7 +118,8 @@ def faulty(farm: FarmHandle) -> Iterator[Callable[[str, Path], Path]]:
         apis = sorted({line.split('"')[1] for line in text.splitlines() if line.startswith("api = ")})
         ports = free_ports(len(apis))
         maps = [f"{p}={api}" for p, api in zip(ports, apis, strict=True)]
-        proc = subprocess.Popen([sys.executable, str(Path(__file__).parents[1] / "doubles" / "fault_proxy.py"),
+        proxy = Path(__file__).parents[2] / "devfarm" / "doubles" / "fault_proxy.py"
+        proc = subprocess.Popen([sys.executable, str(proxy),
                                  "--rate", "0.2", "--seed", "7", *sum((["--map", m] for m in maps), [])],
                                 stdout=subprocess.PIPE, text=True)
         procs.append(proc)

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import pytest
 import requests
+from devfarm.farm import UA, FarmHandle
 
 from banbot.names import InvalidName, link_target, normalize
-from farm import UA, FarmHandle
 
 pytestmark = pytest.mark.integration
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from devfarm.farm import FarmHandle
 
-from farm import FarmHandle
 from integration.conftest import LISTED, banbot, baseline
 
 pytestmark = pytest.mark.integration

@@ -14,10 +14,9 @@ import os
 from typing import Any
 
 import pytest
+from devfarm.farm import FarmHandle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from farm import FarmHandle
 
 pytestmark = pytest.mark.integration
 EXAMPLES = int(os.environ.get("BANBOT_FARM_HYPOTHESIS_EXAMPLES", "25"))

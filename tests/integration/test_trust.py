@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 import requests
+from devfarm.farm import UA, FarmHandle
 
-from farm import UA, FarmHandle
 from integration.conftest import LISTED, banbot, baseline
 
 pytestmark = pytest.mark.integration

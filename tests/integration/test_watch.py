@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from devfarm.farm import FarmHandle
 
-from farm import FarmHandle
 from integration.conftest import LISTED, baseline
 
 pytestmark = pytest.mark.integration
