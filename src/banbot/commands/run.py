@@ -54,8 +54,8 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
             print(_line(*ui.seen, str(e)), flush=True)
         raise
     if quiet_since and args.format != "json":
-        print(_line(done.bans, done.plan, f"unchanged since the full pass of {quiet_since[0]}; nothing to do "
-                                          "(--verify re-reads every account)"), flush=True)
+        print(_line(done.bans, done.plan, f"unchanged since the full pass of {quiet_since[0]} (run --verify "
+                                          "re-reads every account); nothing to do"), flush=True)
     elif args.format == "json":
         print(render.to_json(done.report.to_json() | {"held": [h.data() for h in done.plan.holds],
                                                       "unchanged_since": quiet_since[0] if quiet_since else None}),
