@@ -46,6 +46,14 @@ def make(farm: FarmHandle, names: list[str], groups: list[str] | None = None,
     return names
 
 
+def central(farm: FarmHandle, accounts: dict[str, dict[str, Any]]) -> None:
+    """Global state for accounts: the real CentralAuth when the farm runs it, else the stand-in."""
+    if farm.real_ca:
+        farm.set_global(accounts)
+    else:
+        farm.double("state", {"accounts": accounts})
+
+
 def vandal_session(farm: FarmHandle, name: str) -> requests.Session:
     """An ordinary registered account (no groups; autoconfirmed by the farm's default thresholds)."""
     farm.make_users("metawiki", [{"name": name, "password": VANDAL_PW, "groups": []}])
@@ -178,7 +186,7 @@ def _laundered(farm: FarmHandle, configure: Callable[..., Path], uniq: str, mode
     make(farm, [innocent], ["sysop"])
     make(farm, [legit, legit2], ["rollbacker"])
     if mode == "centralauth":
-        farm.double("state", {"accounts": {innocent: {"groups": ["global-rollbacker"]}}})
+        central(farm, {innocent: {"groups": ["global-rollbacker"]}})
     vandal = f"{uniq} Vandal"
     session = vandal_session(farm, vandal)
     cfg, page = start(farm, configure, uniq, mode, AC)
@@ -582,7 +590,7 @@ def test_an_unattached_local_namesake_keeps_its_groups(farm: FarmHandle, configu
     farm.make_users("metawiki", [{"name": listed_name, "groups": []}])
     farm.make_users("enwiki", [{"name": listed_name, "groups": ["rollbacker"]}])
     farm.make_users("zhwiki", [{"name": listed_name, "groups": ["sysop"]}])
-    farm.double("state", {"accounts": {listed_name: {"groups": ["global-rollbacker"], "unattached": ["zhwiki"]}}})
+    central(farm, {listed_name: {"groups": ["global-rollbacker"], "unattached": ["zhwiki"]}})
     cfg, page = start(farm, configure, uniq, "centralauth")
     farm.edit("metawiki", page, listed([listed_name]))
     code, out, err = banbot("run", "--config", cfg, "--format", "json")
@@ -607,8 +615,7 @@ def test_an_unattached_local_account_does_not_borrow_a_stewards_global_groups(
     make(farm, [legit], ["rollbacker"])
     farm.make_users("enwiki", [{"name": steward, "groups": []}])
     session = vandal_session(farm, steward)  # the look-alike local account on metawiki
-    farm.double("state", {"accounts": {steward: {"groups": ["steward"], "home": "enwiki",
-                                                 "unattached": ["metawiki"]}}})
+    central(farm, {steward: {"groups": ["steward"], "home": "enwiki", "unattached": ["metawiki"]}})
     assert farm.global_info(steward)["groups"] == ["steward"]
     cfg, page = start(farm, configure, uniq, "centralauth", AC)
     farm.edit("metawiki", page, listed([legit]))
@@ -631,8 +638,7 @@ def test_an_unattached_local_account_cannot_restart_the_kill_switch_as_a_steward
     make(farm, [legit], ["rollbacker"])
     farm.make_users("enwiki", [{"name": steward, "groups": []}])
     session = vandal_session(farm, steward)
-    farm.double("state", {"accounts": {steward: {"groups": ["steward"], "home": "enwiki",
-                                                 "unattached": ["metawiki"]}}})
+    central(farm, {steward: {"groups": ["steward"], "home": "enwiki", "unattached": ["metawiki"]}})
     switch = _switch(farm, uniq, "stop <!-- investigating -->", level="autoconfirmed")
     cfg, page = start(farm, configure, uniq, "centralauth", AC + f'kill_switch = "{switch}"\n')
     farm.edit("metawiki", page, listed([legit]))
