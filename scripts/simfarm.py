@@ -35,10 +35,12 @@ REC = ROOT / "tests" / "fixtures" / "sim"
 sys.path.insert(0, str(ROOT / "tests" / "doubles"))
 from http_service import QuietHandler  # noqa: E402  (shared with the test doubles)
 
-# session set-up, not banbot's work: what pywikibot asked on its own before issue 13 (paraminfo, a bare userinfo)
-# and what banbot's session layer asks now (siteinfo, who we are with the tokens, login)
-SESSION = {"paraminfo", "login", "query+userinfo", "query+siteinfo+userinfo", "query+tokens", "query+siteinfo",
-           "query+siteinfo+tokens+userinfo", "query+tokens+userinfo"}
+# session set-up, not banbot's work: banbot's session layer (src/banbot/wiki/client.py) asks siteinfo, who it is
+# with the tokens, and logs in; pywikibot asks nothing of its own any more (before issue 13 it also sent
+# bare userinfo and paraminfo requests; those two modules are now only banbot's rights check and its
+# list=globalusers probe, which are work)
+SESSION = {"login", "query+tokens", "query+siteinfo", "query+siteinfo+userinfo", "query+siteinfo+tokens+userinfo",
+           "query+tokens+userinfo"}
 
 
 def rec(name: str) -> dict[str, Any]:

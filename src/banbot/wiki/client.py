@@ -127,6 +127,7 @@ class WikiClient:
         self._check = check
         self._answered = False  # any answer from this wiki this run
         self._session = False  # the bot's identity established (cookies checked, logged in when needed)
+        self._unconfirmed = False  # logged in this run; the wiki has not yet said who we are
         self._si_known = False  # pywikibot's siteinfo filled (from the cache or the wiki)
         self._si_live = False  # this run has seen the wiki's own general siteinfo
         cached = cache.get(api) if cache is not None and api else None
@@ -158,6 +159,16 @@ class WikiClient:
         full = {k: v for k, v in params.items() if v is not None and v is not False}
         full.setdefault("formatversion", 2)
         module = self._module(full)  # counted as banbot asked it, whatever rides along
+        confirm = self._unconfirmed and not public and full.get("action") == "query" and "type" not in full \
+            and "tokens" not in str(full.get("meta") or "").split("|")
+        if self._unconfirmed and not confirm:
+            self._confirm()  # a write, or a query that cannot carry it: its own request
+        elif confirm:  # just logged in: who we are and the tokens ride along with this query
+            metas = [m for m in str(full.get("meta") or "").split("|") if m]
+            uiprop = {p for p in str(full.get("uiprop") or "").split("|") if p} | {"groups", "rights"}
+            full.update(meta="|".join([*metas, "userinfo", "tokens"] if "userinfo" not in metas else
+                                      [*metas, "tokens"]),
+                        type="|".join(self._token_kinds()), uiprop="|".join(sorted(uiprop)))
         piggyback = not self._si_live and full.get("action") == "query"
         if piggyback:  # the wiki's own wikiid and version ride along with the first query of the run
             metas = [m for m in str(full.get("meta") or "").split("|") if m]
@@ -167,6 +178,9 @@ class WikiClient:
                 full["meta"] = "|".join([*metas, "siteinfo"])
                 full["siprop"] = "general"
         result = self._send(full, write, module=module)
+        if confirm:
+            query = result.get("query", {})
+            self._confirm({"userinfo": query.get("userinfo"), "tokens": query.pop("tokens", None)})
         if piggyback:
             general = result.get("query", {}).pop("general", None)
             if isinstance(general, dict):
@@ -348,17 +362,30 @@ class WikiClient:
             raise TransientWikiError("connection", f"{type(e).__name__}: {e}", wiki=self.dbname) from None
         site._username = manager.username
         site.tokens._tokens = {}
-        data = self._send({"action": "query", "meta": "userinfo|tokens", "type": "|".join(self._token_kinds()),
-                           "uiprop": "blockinfo|hasmsg|groups|rights", "formatversion": 2}, False, session=True)
-        if not self._take(data.get("query", {})):
-            name = data.get("query", {}).get("userinfo", {}).get("name")
-            raise ConfigError(f"cannot log in to {self.dbname}: logged in, but the wiki says this is {name!r}, "
-                              f"not {site.username()!r}")
         self._session = True
+        self._unconfirmed = True  # who we are now, and the tokens, ride along with the next query (or _confirm)
+
+    def _confirm(self, query: Mapping[str, Any] | None = None) -> None:
+        """After a login: the wiki's word that this is the bot's session, with every token kind banbot uses;
+        from ``query`` (an answer that carried them) or from a request of its own."""
+        from banbot.errors import ConfigError
+
+        if not self._unconfirmed:
+            return
+        if query is None:
+            data = self._send({"action": "query", "meta": "userinfo|tokens", "type": "|".join(self._token_kinds()),
+                               "uiprop": "blockinfo|hasmsg|groups|rights", "formatversion": 2}, False, session=True)
+            query = data.get("query", {})
+        if not self._take(query):
+            name = (query.get("userinfo") or {}).get("name")
+            raise ConfigError(f"cannot log in to {self.dbname}: logged in, but the wiki says this is {name!r}, "
+                              f"not {self.site.username()!r}")
+        self._unconfirmed = False
 
     def token(self, kind: str) -> str:
         """A token of this kind; all the kinds banbot uses come in one request, once a run."""
         self._ensure_session()
+        self._confirm()
         wallet = self.site.tokens
         if kind not in wallet._tokens:
             data = self._send({"action": "query", "meta": "tokens", "type": "|".join(self._token_kinds(kind)),
