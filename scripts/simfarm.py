@@ -16,8 +16,11 @@ Standard library only.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import html
 import json
 import random
+import re
 import sys
 import threading
 import time
@@ -32,7 +35,12 @@ REC = ROOT / "tests" / "fixtures" / "sim"
 sys.path.insert(0, str(ROOT / "devfarm" / "doubles"))
 from http_service import QuietHandler  # noqa: E402  (shared with the test doubles)
 
-SESSION = {"paraminfo", "login", "query+userinfo", "query+siteinfo+userinfo", "query+tokens", "query+siteinfo"}
+# session set-up, not banbot's work: banbot's session layer (src/banbot/wiki/client.py) asks siteinfo, who it is
+# with the tokens, and logs in; pywikibot asks nothing of its own any more (before issue 13 it also sent
+# bare userinfo and paraminfo requests; those two modules are now only banbot's rights check and its
+# list=globalusers probe, which are work)
+SESSION = {"login", "query+tokens", "query+siteinfo", "query+siteinfo+userinfo", "query+siteinfo+tokens+userinfo",
+           "query+tokens+userinfo"}
 
 
 def rec(name: str) -> dict[str, Any]:
@@ -53,6 +61,7 @@ class Sim:
         self.weights = [0.5] + [1 / (i ** 1.1) for i in range(1, wikis)]
         self.accounts: dict[str, dict[str, Any]] = {}
         self.pages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.history: dict[tuple[str, str], list[dict[str, Any]]] = {}  # every revision of a page, oldest first
         self.next_rev = 1
         self.counters: Counter[str] = Counter()
         self.writes = 0
@@ -60,7 +69,7 @@ class Sim:
         self.users_local: dict[tuple[str, str], dict[str, Any]] = {("metawiki", "Admin"): {"groups": ["sysop"]}}
         for i in range(accounts):
             self._new_account(f"Banned User {i:05d}")
-        self._save("metawiki", "Project:Banbot/Run", "run", "Admin")
+        self._save("metawiki", "Project:Banbot/Run", "run", "Admin", protected=True)
         self._publish()
 
     # --- generated state ------------------------------------------------------------------------
@@ -99,8 +108,10 @@ class Sim:
         page = {"text": text, "revid": self.next_rev, "timestamp": now(), "user": user,
                 "pageid": old["pageid"] if old else self.next_rev,
                 "protected": protected or bool(old and old["protected"])}
+        page["parentid"] = old["revid"] if old else 0
         self.next_rev += 1
         self.pages[(db, title)] = page
+        self.history.setdefault((db, title), []).append(page)
         return page
 
     # --- reads --------------------------------------------------------------------------------------
@@ -114,10 +125,21 @@ class Sim:
                                  "protection": [{"type": "edit", "level": "sysop", "expiry": "infinity"}]
                                  if page["protected"] else [], "restrictiontypes": ["edit", "move"]}
         if "revisions" in params.get("prop", ""):
-            entry["revisions"] = [{"revid": page["revid"], "parentid": page["revid"] - 1, "user": page["user"],
-                                   "timestamp": page["timestamp"], "slots": {"main": {
+            revs = [page]
+            if params.get("revids"):
+                wanted = {int(r) for r in params["revids"].split("|")}
+                revs = [r for r in self.history[(db, title)] if r["revid"] in wanted]
+            elif params.get("rvstartid") or params.get("rvlimit"):  # history, newest first
+                top = int(params.get("rvstartid") or page["revid"])
+                end = int(params.get("rvendid") or 0)
+                revs = [r for r in reversed(self.history[(db, title)]) if end <= r["revid"] <= top]
+                limit = params.get("rvlimit", "1")
+                revs = revs[:500 if limit == "max" else int(limit)]
+            entry["revisions"] = [{"revid": r["revid"], "parentid": r["parentid"], "user": r["user"],
+                                   "timestamp": r["timestamp"], "comment": "",
+                                   "sha1": hashlib.sha1(r["text"].encode()).hexdigest(), "slots": {"main": {
                                        "contentmodel": "wikitext", "contentformat": "text/x-wiki",
-                                       "content": page["text"]}}}]
+                                       "content": r["text"]}}} for r in revs]
         return entry
 
     def users_row(self, db: str, name: str, props: set[str]) -> dict[str, Any]:
@@ -168,6 +190,8 @@ class Sim:
             return self.query(db, params, logged_in), []
         if action == "paraminfo":
             return self.paraminfo(params), []
+        if action == "parse":
+            return self.parse(db, params), []
         if action == "login":
             return rec("login-success"), [("Set-Cookie", f"simfarm_{db}=1; path=/")]
         writes = {"setglobalaccountstatus": self.w_lock, "globaluserrights": self.w_globalrights,
@@ -177,6 +201,23 @@ class Sim:
                 self.writes += 1
                 return writes[action](db, params), []
         return {"error": {"code": "badvalue", "info": f"Unrecognized value for parameter \"action\": {action}."}}, []
+
+    def parse(self, db: str, params: dict[str, str]) -> dict[str, Any]:
+        """``action=parse&oldid``: the list rendered as MediaWiki would, one ``<li>`` and link a row."""
+        rev = int(params.get("oldid") or 0)
+        found = [(t, p) for (w, t), p in self.pages.items() if w == db and p["revid"] == rev]
+        if not found:
+            return self._err("nosuchrevid", f"There is no revision with ID {rev}.")
+        title, page = found[0]
+        items = []
+        for line in page["text"].splitlines():
+            m = re.match(r"\* \[\[m:([^|\]]+)\|([^\]]+)\]\](.*)", line)
+            if m:
+                href = "/" + db + "/index.php?title=" + urllib.parse.quote(m.group(1).replace(" ", "_"))
+                items.append(f'<li><a href="{href}" title="{html.escape(m.group(1))}">{html.escape(m.group(2))}</a>'
+                             f"{html.escape(m.group(3))}</li>")
+        text = '<div class="mw-parser-output"><ul>' + "\n".join(items) + "</ul></div>"
+        return {"parse": {"title": title, "pageid": page["pageid"], "revid": rev, "text": text}}
 
     def paraminfo(self, params: dict[str, str]) -> dict[str, Any]:
         modules = params.get("modules", "").split("|")
@@ -233,8 +274,8 @@ class Sim:
             q["users"] = [self.users_row(db, n, props) for n in params.get("ususers", "").split("|") if n]
         if params.get("titles") or params.get("revids"):
             if params.get("revids"):
-                rev = int(params["revids"])
-                titles = [t for (w, t), p in self.pages.items() if w == db and p["revid"] == rev]
+                wanted = {int(r) for r in params["revids"].split("|")}
+                titles = [t for (w, t), h in self.history.items() if w == db and any(r["revid"] in wanted for r in h)]
             else:
                 titles = params["titles"].split("|")
             q["pages"] = [self.page_entry(db, t, params) for t in titles]

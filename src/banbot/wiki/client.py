@@ -5,16 +5,29 @@ lists), leaves transient-error retries to pywikibot's own loop (maxlag with Retr
 readonly, 5xx, badtoken — configured by ``max_retries``/``retry_wait``), and turns whatever escapes into a
 :class:`~banbot.errors.WikiError` that says whether trying later can help. Tokens and passwords are
 never logged.
+
+Sessions are lazy and cheap (issue 13). A client is created without any request. Its first request that
+needs the bot's identity (any call without ``public=True``, or :meth:`token`) first sends ONE session request,
+``meta=userinfo|tokens|siteinfo``: who the cookies say we are, a login token, every token kind banbot uses,
+and the wiki's ``general`` siteinfo (wikiid and version; everything pywikibot needs when not cached). Only
+when the cookies are not a live session does it log in (``action=login`` through pywikibot's login manager,
+BotPassword from user-password.py) and read the tokens again: 3 session requests at most, 1 with live cookies,
+0 for a public read. Siteinfo is kept across runs (:class:`SiteinfoCache`) and dropped when the wiki's
+``generator`` (version) changes; the ``wikiid`` check runs on the cached copy at open and again, live and at
+no cost, on the first response of each run.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import signal
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from banbot.errors import TransientWikiError, WikiError
@@ -47,13 +60,79 @@ def tolerant(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class WikiClient:
-    """A pywikibot site plus banbot's conventions. ``counter`` counts requests by module."""
+# what pywikibot reads from siteinfo: "general" (and its _add_defaults asks "extensions" before any prop= query)
+SITEINFO_PROPS = ("general", "namespaces", "namespacealiases", "extensions")
+# token kinds banbot uses: csrf (block, edit), userrights (userrights, globaluserrights), and CentralAuth's own
+TOKEN_KINDS = ("csrf", "userrights")
+CENTRALAUTH_TOKEN = "setglobalaccountstatus"
 
-    def __init__(self, dbname: str, site: Any, counter: Counter[str] | None = None) -> None:
+
+class SiteinfoCache:
+    """Siteinfo by api.php URL, in one JSON file kept across runs (next to the journal). An entry is used
+    only while the wiki's ``generator`` stays the same: the first response of a run says whether it did."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._data: dict[str, Any] | None = None
+
+    def _load(self) -> dict[str, Any]:
+        if self._data is None:
+            try:
+                self._data = dict(json.loads(self.path.read_text())) if self.path else {}
+            except (OSError, ValueError):
+                self._data = {}
+        return self._data
+
+    def get(self, api: str) -> dict[str, Any] | None:
+        entry = self._load().get(api)
+        if isinstance(entry, dict) and all(p in entry for p in SITEINFO_PROPS):
+            return entry
+        return None
+
+    def put(self, api: str, props: dict[str, Any]) -> None:
+        data = self._load()
+        data[api] = props
+        if self.path is None or not self.path.parent.is_dir():
+            return  # banbot creates no folder for a cache
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
+            with os.fdopen(fd, "w") as f:
+                json.dump(data, f)
+            os.replace(tmp, self.path)
+        except OSError as e:
+            log.debug("session: could not write %s: %s", self.path, e)
+
+    def drop(self, api: str) -> None:
+        self._load().pop(api, None)
+
+
+class WikiClient:
+    """A pywikibot site plus banbot's conventions. ``counter`` counts requests by module.
+
+    ``login``: whether calls that are not public establish the bot's session first (see the module doc).
+    ``check``: called with siteinfo ``general`` whenever it is learnt (cached or live); raises when the API is
+    not the wiki it should be. ``cache``: siteinfo across runs; ``api`` its key."""
+
+    def __init__(self, dbname: str, site: Any, counter: Counter[str] | None = None, *, login: bool = False,
+                 cache: SiteinfoCache | None = None, api: str = "",
+                 check: Callable[[dict[str, Any]], None] | None = None,
+                 sessions: Counter[str] | None = None) -> None:
         self.dbname = dbname
         self.site = site
-        self.counter: Counter[str] = counter if counter is not None else Counter()
+        self.counter: Counter[str] = counter if counter is not None else Counter()  # banbot's own requests
+        self.sessions: Counter[str] = sessions if sessions is not None else Counter()  # session set-up
+        self._login = login
+        self._cache = cache
+        self._api = api
+        self._check = check
+        self._answered = False  # any answer from this wiki this run
+        self._session = False  # the bot's identity established (cookies checked, logged in when needed)
+        self._unconfirmed = False  # logged in this run; the wiki has not yet said who we are
+        self._si_known = False  # pywikibot's siteinfo filled (from the cache or the wiki)
+        self._si_live = False  # this run has seen the wiki's own general siteinfo
+        cached = cache.get(api) if cache is not None and api else None
+        if cached is not None:
+            self._fill_siteinfo(cached)
 
     def __repr__(self) -> str:
         return f"WikiClient({self.dbname})"
@@ -65,26 +144,70 @@ class WikiClient:
             return "query+" + "+".join(mods)
         return action
 
-    def call(self, params: Mapping[str, Any], *, write: bool = False) -> dict[str, Any]:
-        """Send one request; returns the decoded body or raises WikiError."""
+    def call(self, params: Mapping[str, Any], *, write: bool = False, public: bool = False) -> dict[str, Any]:
+        """Send one request; returns the decoded body or raises WikiError.
+
+        ``public``: a read anyone may make (the list page, its latest revision): sent as it is, without
+        establishing the bot's session first; on a wiki whose siteinfo is cached that is the only request. Not
+        for writes, nor for reads whose answer depends on who asks (hidden accounts, rights)."""
+        if write and public:
+            raise ValueError("a write is never public")
+        if public or not self._login:
+            self._ensure_siteinfo()
+        else:
+            self._ensure_session()
         full = {k: v for k, v in params.items() if v is not None and v is not False}
         full.setdefault("formatversion", 2)
-        module = self._module(full)
-        self.counter[f"{self.dbname}:{module}"] += 1
+        module = self._module(full)  # counted as banbot asked it, whatever rides along
+        confirm = self._unconfirmed and not public and full.get("action") == "query" and "type" not in full \
+            and "tokens" not in str(full.get("meta") or "").split("|")
+        if self._unconfirmed and not confirm:
+            self._confirm()  # a write, or a query that cannot carry it: its own request
+        elif confirm:  # just logged in: who we are and the tokens ride along with this query
+            metas = [m for m in str(full.get("meta") or "").split("|") if m]
+            uiprop = {p for p in str(full.get("uiprop") or "").split("|") if p} | {"groups", "rights"}
+            full.update(meta="|".join([*metas, "userinfo", "tokens"] if "userinfo" not in metas else
+                                      [*metas, "tokens"]),
+                        type="|".join(self._token_kinds()), uiprop="|".join(sorted(uiprop)))
+        piggyback = not self._si_live and full.get("action") == "query"
+        if piggyback:  # the wiki's own wikiid and version ride along with the first query of the run
+            metas = [m for m in str(full.get("meta") or "").split("|") if m]
+            if "siteinfo" in metas:
+                piggyback = False
+            else:
+                full["meta"] = "|".join([*metas, "siteinfo"])
+                full["siprop"] = "general"
+        result = self._send(full, write, module=module)
+        if confirm:
+            query = result.get("query", {})
+            self._confirm({"userinfo": query.get("userinfo"), "tokens": query.pop("tokens", None)})
+        if piggyback:
+            general = result.get("query", {}).pop("general", None)
+            if isinstance(general, dict):
+                self._verify_live(general)
+        return result
+
+    def _send(self, full: dict[str, Any], write: bool, *, session: bool = False, module: str = "") -> dict[str, Any]:
+        module = module or self._module(full)
+        (self.sessions if session else self.counter)[f"{self.dbname}:{module}"] += 1
         log.debug("api: %s %s %s", self.dbname, "POST" if write else "GET", redact_params(full))
         import requests  # imported here: loading the adapters must not load pywikibot (see session.py)
         from pywikibot import exceptions as pwbexc
 
         try:
             req = self.site.simple_request(**full)
-            if write:
-                req.use_get = False
+            # decided here, so pywikibot never asks paraminfo which modules must be POSTed
+            req.use_get = not write and full.get("action") != "login"
             result: dict[str, Any] = req.submit()
         except pwbexc.APIError as e:
             raise self._from_apierror(e) from None
-        except (pwbexc.MaxlagTimeoutError, pwbexc.ApiTimeoutError) as e:
-            raise TransientWikiError("maxlag" if isinstance(e, pwbexc.MaxlagTimeoutError) else "timeout",
-                                     str(e), wiki=self.dbname) from None
+        except pwbexc.MaxlagTimeoutError as e:
+            raise TransientWikiError("maxlag", str(e), wiki=self.dbname) from None
+        except pwbexc.ApiTimeoutError as e:
+            if not self._answered:  # the wiki never answered this run: it is not there (as opening said before)
+                raise TransientWikiError("connection", f"{self._api or self.dbname}: ApiTimeoutError: {e}",
+                                         wiki=self.dbname) from None
+            raise TransientWikiError("timeout", str(e), wiki=self.dbname) from None
         except pwbexc.ServerError as e:
             raise TransientWikiError("http-5xx", str(e), wiki=self.dbname) from None
         except (requests.ConnectionError, ConnectionError, requests.Timeout) as e:
@@ -93,6 +216,7 @@ class WikiClient:
             # CentralAuth's setglobalaccountstatus can answer with a list-shaped "error", which
             # pywikibot cannot read (it raises TypeError): report it, do not guess success.
             raise WikiError.from_code("malformed-error", str(e), wiki=self.dbname) from None
+        self._answered = True
         if write and _KILL_AFTER_WRITES:
             global _writes_done
             _writes_done += 1
@@ -110,17 +234,172 @@ class WikiClient:
             code = str(other["globalblock"][0].get("code", code))  # GlobalBlocking's legacy error shape
         return WikiError.from_code(code, e.info, wiki=self.dbname, extra=other)
 
-    def token(self, kind: str) -> str:
+    # --- the session ------------------------------------------------------------------------------
+    def _fill_siteinfo(self, props: Mapping[str, Any]) -> None:
+        """Hand siteinfo to pywikibot's own cache, so that it never asks for it; then check the wiki."""
+        import copy
+
+        import pywikibot
+
+        now = pywikibot.Timestamp.nowutc()
+        si = self.site._siteinfo
+        for prop in SITEINFO_PROPS:
+            if prop in props:
+                value = copy.deepcopy(props[prop])
+                si._post_process(prop, value)
+                si._cache[prop] = (value, now)
+        self._si_known = True
+        if self._check is not None:
+            self._check(dict(props["general"]))
+
+    def _store_siteinfo(self, query: Mapping[str, Any]) -> None:
+        props = {p: query.get(p, []) for p in SITEINFO_PROPS}
+        if not isinstance(props["general"], dict):
+            raise WikiError.from_code("siteinfo", "the answer has no general siteinfo", wiki=self.dbname)
+        if self._cache is not None and self._api:
+            self._cache.put(self._api, props)
+        self._si_live = True
+        self._fill_siteinfo(props)
+
+    def _siteinfo_params(self) -> dict[str, str]:
+        if self._si_live:
+            return {}
+        return {"siprop": "general" if self._si_known else "|".join(SITEINFO_PROPS)}
+
+    def _verify_live(self, general: Mapping[str, Any]) -> None:
+        """The wiki's own general siteinfo, read this run: a new version drops the cached siteinfo."""
+        cached = self._cache.get(self._api) if self._cache is not None and self._api else None
+        if cached is not None and cached["general"].get("generator") != general.get("generator"):
+            log.info("session: %s now runs %s (was %s): siteinfo read again", self.dbname,
+                     general.get("generator"), cached["general"].get("generator"))
+            assert self._cache is not None
+            self._cache.drop(self._api)
+            self._si_known = self._si_live = False
+            self._ensure_siteinfo()
+            return
+        self._si_live = True
+        if self._check is not None:
+            self._check(dict(general))
+
+    def _ensure_siteinfo(self) -> None:
+        """Siteinfo known before the first request (pywikibot reads "extensions" while building one)."""
+        if self._si_known:
+            return
+        data = self._send({"action": "query", "meta": "siteinfo", "siprop": "|".join(SITEINFO_PROPS),
+                           "formatversion": 2}, False, session=True)
+        self._store_siteinfo(data.get("query", {}))
+
+    def _token_kinds(self, extra: str = "") -> list[str]:
+        kinds = list(TOKEN_KINDS)
+        if self._si_known and self.site.has_extension("CentralAuth"):
+            kinds.append(CENTRALAUTH_TOKEN)
+        if extra and extra not in kinds:
+            kinds.append(extra)
+        return kinds
+
+    def _take(self, query: Mapping[str, Any]) -> bool:
+        """Userinfo and tokens from a session answer into pywikibot's site; whether it is the bot's session."""
+        from pywikibot.login import LoginStatus
+
+        user = query.get("userinfo", {})
+        name = self.site.username()
+        if not (isinstance(user, dict) and user.get("id") and name and user.get("name") == name):
+            return False
+        self.site._userinfo = user
+        self.site._loginstatus = LoginStatus.AS_USER
+        wallet = self.site.tokens
+        wallet._currentuser = self.site.user()
+        wallet._tokens.update({k.removesuffix("token"): v for k, v in (query.get("tokens") or {}).items()
+                               if v and v != "+\\"})
+        return True
+
+    def _ensure_session(self) -> None:
+        """The bot's identity, in 1 request with live cookies and 3 without (see the module doc)."""
+        if self._session:
+            return
+        from pywikibot import exceptions as pwbexc
+        from pywikibot import login as pwblogin
+
+        from banbot.errors import ConfigError
+
+        si = self._siteinfo_params()
+        meta = "userinfo|tokens" + ("|siteinfo" if si else "")
+        data = self._send({"action": "query", "meta": meta, "type": "|".join(["login", *self._token_kinds()]),
+                           "uiprop": "blockinfo|hasmsg|groups|rights", **si, "formatversion": 2}, False, session=True)
+        query = data.get("query", {})
+        if si.get("siprop") == "general":
+            self._verify_live(query.get("general", {}))
+        elif si:
+            self._store_siteinfo(query)
+        if self._take(query):
+            self._session = True
+            return
+        login_token = (query.get("tokens") or {}).get("logintoken")
+        if not login_token:
+            raise WikiError.from_code("notoken", "the wiki gave no login token", wiki=self.dbname)
+        site = self.site
+        if not site.username():
+            raise ConfigError(f"cannot log in to {self.dbname}: no bot name for it. Add the bot's name to usernames in "
+                              "user-config.py and a BotPassword line to user-password.py (see user-config.py.sample)")
+        site._userinfo = query.get("userinfo", {})  # anonymous: pywikibot's logged_in() is False
+        site.tokens._currentuser = None
+        site.tokens._tokens = {"login": login_token}  # pywikibot's login manager takes it from the wallet
         try:
-            return str(self.site.tokens[kind])
-        except KeyError:
-            raise WikiError.from_code("notoken", f"the wiki offers no {kind!r} token", wiki=self.dbname) from None
-        except Exception as e:  # pywikibot.exceptions.Error and transport errors
-            raise WikiError.from_code("notoken", str(e), wiki=self.dbname) from None
+            manager = pwblogin.ClientLoginManager(site=site, user=site.username())
+            if not manager.password:
+                raise ConfigError(f"cannot log in to {self.dbname}: no password for {site.username()} in "
+                                  "user-password.py (see user-config.py.sample)")
+            self.sessions[f"{self.dbname}:login"] += 1
+            if not manager.login(retry=False):
+                raise ConfigError(f"cannot log in to {self.dbname} as {manager.login_name}: the wiki refused it")
+        except pwbexc.NoUsernameError as e:
+            raise ConfigError(f"cannot log in to {self.dbname}: {str(e).splitlines()[0]}") from None
+        except pwbexc.APIError as e:
+            raise ConfigError(f"cannot log in to {self.dbname}: {e.code}: {e.info}") from None
+        except pwbexc.ServerError as e:
+            raise TransientWikiError("http-5xx", str(e), wiki=self.dbname) from None
+        except (pwbexc.MaxlagTimeoutError, pwbexc.ApiTimeoutError, ConnectionError) as e:
+            raise TransientWikiError("connection", f"{type(e).__name__}: {e}", wiki=self.dbname) from None
+        site._username = manager.username
+        site.tokens._tokens = {}
+        self._session = True
+        self._unconfirmed = True  # who we are now, and the tokens, ride along with the next query (or _confirm)
+
+    def _confirm(self, query: Mapping[str, Any] | None = None) -> None:
+        """After a login: the wiki's word that this is the bot's session, with every token kind banbot uses;
+        from ``query`` (an answer that carried them) or from a request of its own."""
+        from banbot.errors import ConfigError
+
+        if not self._unconfirmed:
+            return
+        if query is None:
+            data = self._send({"action": "query", "meta": "userinfo|tokens", "type": "|".join(self._token_kinds()),
+                               "uiprop": "blockinfo|hasmsg|groups|rights", "formatversion": 2}, False, session=True)
+            query = data.get("query", {})
+        if not self._take(query):
+            name = (query.get("userinfo") or {}).get("name")
+            raise ConfigError(f"cannot log in to {self.dbname}: logged in, but the wiki says this is {name!r}, "
+                              f"not {self.site.username()!r}")
+        self._unconfirmed = False
+
+    def token(self, kind: str) -> str:
+        """A token of this kind; all the kinds banbot uses come in one request, once a run."""
+        self._ensure_session()
+        self._confirm()
+        wallet = self.site.tokens
+        if kind not in wallet._tokens:
+            data = self._send({"action": "query", "meta": "tokens", "type": "|".join(self._token_kinds(kind)),
+                               "formatversion": 2}, False, session=True)
+            self._take({"userinfo": self.site._userinfo, **data.get("query", {})})
+        token = wallet._tokens.get(kind)
+        if not token:
+            raise WikiError.from_code("notoken", f"the wiki offers no {kind!r} token", wiki=self.dbname)
+        return str(token)
 
     def siteinfo(self) -> dict[str, Any]:
-        """``meta=siteinfo&siprop=general`` (dbname as ``wikiid``, ``case``, ``lang``, version), as pywikibot
-        read it when the site was opened: no extra request."""
+        """``meta=siteinfo&siprop=general`` (dbname as ``wikiid``, ``case``, ``lang``, version): from the cache
+        kept across runs, or read once (no login needed)."""
+        self._ensure_siteinfo()
         try:
             return dict(self.site.siteinfo["general"])
         except Exception as e:

@@ -13,6 +13,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,8 +28,8 @@ log = logging.getLogger(__name__)
 
 
 class LazyClients(Mapping[str, "WikiClient"]):
-    """Every configured wiki by dbname, and those CentralAuth reported (:meth:`learn`); a site is opened (and
-    logged in to) the first time it is used.
+    """Every configured wiki by dbname, and those CentralAuth reported (:meth:`learn`); a site is opened (no
+    request) the first time it is used, and logged in to on its first request that needs it.
 
     A farm of a thousand wikis costs session set-up (siteinfo, login, tokens) only on the wikis a run
     actually touches: on CentralAuth farms, the central wiki and the home wikis of accounts to notify.
@@ -77,7 +78,8 @@ class Farm:
 
     config: Config
     clients: Mapping[str, WikiClient]
-    counter: Counter[str] = field(default_factory=Counter)
+    counter: Counter[str] = field(default_factory=Counter)  # banbot's own requests, by "dbname:module"
+    sessions: Counter[str] = field(default_factory=Counter)  # session set-up (siteinfo, login, tokens), apart
     # pages read alongside others in one request, by (dbname, title): (monotonic time read, text or None)
     prefetched: dict[tuple[str, str], tuple[float, str | None]] = field(default_factory=dict)
 
@@ -131,9 +133,39 @@ def api_path(api: str) -> str:
     return urlsplit(api).path or "/api.php"
 
 
+SITEINFO_CACHE = "siteinfo-cache.json"  # next to the journal: siteinfo of each api.php URL, kept across runs
+
+
+@contextmanager
+def _no_request_on_init(pywikibot: Any) -> Iterator[None]:
+    """pywikibot's APISite.__init__ (site/_apisite.py:147) calls ``login(cookie_only=True)``, which asks
+    ``meta=userinfo`` (:415) whether the saved cookies are a session. banbot asks that later, in its one
+    session request (client.py), so while a site is created that call only loads the saved cookies."""
+    from pywikibot.comms import http
+    from pywikibot.site import APISite
+
+    real = APISite.login
+
+    def cookies_only(self: Any, autocreate: bool = False, user: str | None = None, *,
+                     cookie_only: bool = False) -> None:
+        if not cookie_only:
+            real(self, autocreate, user, cookie_only=cookie_only)
+            return None
+        if self.username():
+            http.cookie_jar.load(self.username(), ignore_discard=True)
+        return None
+
+    APISite.login = cookies_only
+    try:
+        yield
+    finally:
+        APISite.login = real
+
+
 def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
               only: list[str] | None = None) -> Farm:
-    """Sites for every wiki in the config (or ``only`` those), opened on first use; logs in when ``login``.
+    """Sites for every wiki in the config (or ``only`` those), opened on first use without a request; with
+    ``login``, the first call that is not public establishes the bot's session (see client.py).
 
     ``simulate`` turns on pywikibot's request-layer simulation: a stray write in a preview is blocked
     there too, not only by banbot never calling the executor.
@@ -141,43 +173,51 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
     pywikibot = _import_pywikibot(config)
     from pywikibot import exceptions as pwbexc
 
-    from banbot.wiki.client import WikiClient
+    from banbot.wiki.client import SiteinfoCache, WikiClient
 
     pywikibot.config.simulate = simulate
     counter: Counter[str] = Counter()
+    sessions: Counter[str] = Counter()
 
     learned: dict[str, str] = {}
+
+    cache = SiteinfoCache(config.journal.parent / SITEINFO_CACHE if config.journal else None)
 
     def open_one(db: str) -> WikiClient:
         from banbot.config import WikiConfig
 
         wiki = config.wikis.get(db) or WikiConfig(db, learned[db])
         fam = _family_name(pywikibot, db, wiki.api)
+
+        def check(general: dict[str, Any]) -> None:
+            wikiid = general.get("wikiid")
+            if wikiid != db and db not in config.wikis:
+                raise ConfigError(f"CentralAuth reports {db} at {wiki.api}, but that is the API of {wikiid!r}: add "
+                                  f"[wikis.{db}] with its api.php URL to the config")
+            if wikiid != db:
+                raise ConfigError(f"wikis.{db}.api ({wiki.api}) is the API of {wikiid!r}, not {db!r}: fix the URL or "
+                                  "the table name, so that no action lands on the wrong wiki")
+
         try:
-            site = pywikibot.Site(fam, fam)
-            if login:
-                site.login()
-        except pwbexc.NoUsernameError as e:
-            raise ConfigError(f"cannot log in to {db}: {e}. Add the bot's name to usernames in user-config.py and "
-                              "a BotPassword or OAuth line to user-password.py (see user-config.py.sample)") from None
+            with _no_request_on_init(pywikibot):
+                site = pywikibot.Site(fam, fam)
         except (pwbexc.SiteDefinitionError, pwbexc.ServerError, pwbexc.ApiTimeoutError, OSError) as e:
             raise TransientWikiError("connection", f"{wiki.api}: {type(e).__name__}: {e}", wiki=db) from None
-        except pwbexc.APIError as e:
-            raise ConfigError(f"cannot log in to {db}: {e.code}: {e.info}") from None
-        client = WikiClient(db, site, counter)
-        wikiid = client.siteinfo().get("wikiid")
-        if wikiid != db and db not in config.wikis:
-            raise ConfigError(f"CentralAuth reports {db} at {wiki.api}, but that is the API of {wikiid!r}: add "
-                              f"[wikis.{db}] with its api.php URL to the config")
-        if wikiid != db:
-            raise ConfigError(f"wikis.{db}.api ({wiki.api}) is the API of {wikiid!r}, not {db!r}: fix the URL or the "
-                              "table name, so that no action lands on the wrong wiki")
-        log.debug("session: opened %s at %s as %s", db, wiki.api, client.username())
+        def make() -> WikiClient:
+            return WikiClient(db, site, counter, login=login, cache=cache, api=wiki.api, check=check, sessions=sessions)
+
+        try:
+            client = make()
+        except ConfigError:
+            cache.drop(wiki.api)  # a cached answer that fails the check is not trusted either: ask the wiki
+            client = make()
+        log.debug("session: opened %s at %s (no request yet)", db, wiki.api)
         return client
 
     names = [db for db in config.wikis if only is None or db in only]
-    farm = Farm(config, LazyClients(names, open_one, learned, api_path(config.wikis[config.central].api)), counter)
-    for db in dict.fromkeys([config.central, config.list_wiki]):  # always needed: problems show up at once
+    farm = Farm(config, LazyClients(names, open_one, learned, api_path(config.wikis[config.central].api)), counter,
+                sessions=sessions)
+    for db in dict.fromkeys([config.central, config.list_wiki]):  # no request: a cached siteinfo is checked now
         if db in names:
             farm.clients[db]
     return farm
