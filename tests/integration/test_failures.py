@@ -111,7 +111,9 @@ def test_pywikibot_files_that_are_wrong_are_one_line_naming_the_file(farm: FarmH
     cases = {
         "syntax": ("user-config.py", lambda d: (d / "user-config.py").write_text(
             (base / "user-config.py").read_text() + "\nthis is ( not python\n")),
-        "no-password-file": ("user-password.py", lambda d: (d / "user-password.py").unlink()),
+        # without live session cookies, so that a login is needed
+        "no-password-file": ("user-password.py", lambda d: [p.unlink() for p in [d / "user-password.py",
+                                                                                 *d.glob("*.lwp")]]),
     }
     for name, (file, spoil) in cases.items():
         d = tmp_path / name

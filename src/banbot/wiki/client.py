@@ -204,14 +204,16 @@ class WikiClient:
         except pwbexc.MaxlagTimeoutError as e:
             raise TransientWikiError("maxlag", str(e), wiki=self.dbname) from None
         except pwbexc.ApiTimeoutError as e:
-            if not self._answered:  # the wiki never answered this run: it is not there (as opening said before)
-                raise TransientWikiError("connection", f"{self._api or self.dbname}: ApiTimeoutError: {e}",
-                                         wiki=self.dbname) from None
-            raise TransientWikiError("timeout", str(e), wiki=self.dbname) from None
+            if not self._answered:  # the wiki never answered this run: say why, in words an operator can act on
+                raise TransientWikiError("connection", self._diagnosis(), wiki=self.dbname) from None
+            raise TransientWikiError("timeout", f"{str(e).splitlines()[0]} ({self._diagnosis()})",
+                                     wiki=self.dbname) from None
         except pwbexc.ServerError as e:
-            raise TransientWikiError("http-5xx", str(e), wiki=self.dbname) from None
-        except (requests.ConnectionError, ConnectionError, requests.Timeout) as e:
-            raise TransientWikiError("connection", type(e).__name__, wiki=self.dbname) from None
+            raise TransientWikiError("http-5xx", f"{str(e).splitlines()[0]} ({self._diagnosis()})",
+                                     wiki=self.dbname) from None
+        except (requests.ConnectionError, ConnectionError, requests.Timeout, pwbexc.SiteDefinitionError):
+            # SiteDefinitionError: pywikibot could not read the site's own description (an HTML page, say)
+            raise TransientWikiError("connection", self._diagnosis(), wiki=self.dbname) from None
         except TypeError as e:
             # CentralAuth's setglobalaccountstatus can answer with a list-shaped "error", which
             # pywikibot cannot read (it raises TypeError): report it, do not guess success.
@@ -313,6 +315,12 @@ class WikiClient:
                                if v and v != "+\\"})
         return True
 
+    def _diagnosis(self) -> str:
+        """What the wiki's API answers to one plain request now: refused, silent, an error page, HTML."""
+        from banbot.wiki.diagnose import why_unreachable
+
+        return why_unreachable(self._api) if self._api else f"{self.dbname} does not answer"
+
     def _ensure_session(self) -> None:
         """The bot's identity, in 1 request with live cookies and 3 without (see the module doc)."""
         if self._session:
@@ -356,10 +364,13 @@ class WikiClient:
             raise ConfigError(f"cannot log in to {self.dbname}: {str(e).splitlines()[0]}") from None
         except pwbexc.APIError as e:
             raise ConfigError(f"cannot log in to {self.dbname}: {e.code}: {e.info}") from None
-        except pwbexc.ServerError as e:
-            raise TransientWikiError("http-5xx", str(e), wiki=self.dbname) from None
-        except (pwbexc.MaxlagTimeoutError, pwbexc.ApiTimeoutError, ConnectionError) as e:
-            raise TransientWikiError("connection", f"{type(e).__name__}: {e}", wiki=self.dbname) from None
+        except FileNotFoundError as e:
+            raise ConfigError(f"cannot log in to {self.dbname}: {e}; create user-password.py next to user-config.py "
+                              "(see user-config.py.sample)") from None
+        except pwbexc.ServerError:
+            raise TransientWikiError("http-5xx", self._diagnosis(), wiki=self.dbname) from None
+        except (pwbexc.MaxlagTimeoutError, pwbexc.ApiTimeoutError, ConnectionError):
+            raise TransientWikiError("connection", self._diagnosis(), wiki=self.dbname) from None
         site._username = manager.username
         site.tokens._tokens = {}
         self._session = True

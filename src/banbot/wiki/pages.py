@@ -23,7 +23,7 @@ def read_ban_page(client: WikiClient, title: str) -> tuple[str, ListSource]:
     """The page's current wikitext and what later stages need to trust it, in one request."""
     data = client.call({"action": "query", "prop": "revisions|info", "titles": title,
                         "rvprop": "content|ids|user|timestamp", "rvslots": "main", "inprop": "protection",
-                        "curtimestamp": 1})
+                        "curtimestamp": 1}, public=True)
     query = data.get("query", {})
     back = {n["to"]: n["from"] for n in query.get("normalized", [])}
     by_title = {back.get(p["title"], p["title"]): p for p in query.get("pages", [])}
@@ -138,7 +138,7 @@ def post_notice(client: WikiClient, *, title: str, section_title: str, text: str
 def rendered_html(client: WikiClient, revid: int) -> str:
     """The HTML a reader sees for one revision (``action=parse&oldid``)."""
     data = client.call({"action": "parse", "oldid": revid, "prop": "text", "disablelimitreport": 1,
-                        "disableeditsection": 1})
+                        "disableeditsection": 1}, public=True)
     return str(data["parse"]["text"])
 
 
@@ -168,7 +168,7 @@ def resolve_names(client: WikiClient, names: list[str]) -> dict[str, str | None]
 @tolerant
 def latest_revisions(client: WikiClient, titles: list[str]) -> dict[str, int | None]:
     """The latest revision id of each page (None: missing), all in one request: what `banbot watch` polls."""
-    data = client.call({"action": "query", "prop": "info", "titles": "|".join(titles)})
+    data = client.call({"action": "query", "prop": "info", "titles": "|".join(titles)}, public=True)
     query = data.get("query", {})
     back = {n["to"]: n["from"] for n in query.get("normalized", [])}
     out: dict[str, int | None] = {t: None for t in titles}

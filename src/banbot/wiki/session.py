@@ -100,14 +100,25 @@ def _import_pywikibot(config: Config) -> Any:
             raise RuntimeError(f"pywikibot was imported with base dir {loaded} before open_farm() could point it at "
                                f"{config.pywikibot_dir}: import banbot.wiki modules only after open_farm()")
     if config.pywikibot_dir:
+        if not config.pywikibot_dir.is_dir():
+            raise ConfigError(f"farm.pywikibot_dir = {config.pywikibot_dir} does not exist; create it with "
+                              "user-config.py and user-password.py (see user-config.py.sample)")
         if not (config.pywikibot_dir / "user-config.py").exists():
             raise ConfigError(f"farm.pywikibot_dir = {config.pywikibot_dir} has no user-config.py; "
                               "see user-config.py.sample")
         os.environ["PYWIKIBOT_DIR"] = str(config.pywikibot_dir)
     else:
         os.environ.setdefault("PYWIKIBOT_NO_USER_CONFIG", "2")
-    import pywikibot
-    import pywikibot.logging
+    try:
+        import pywikibot
+        import pywikibot.logging
+    except SyntaxError as e:
+        raise ConfigError(f"{e.filename or 'user-config.py'} line {e.lineno}: {e.msg}; fix the file (it is Python, "
+                          "read by pywikibot)") from None
+    except Exception as e:  # pywikibot reading its own files: whatever it raises, one line naming them
+        where = config.pywikibot_dir or "pywikibot's default folder"
+        raise ConfigError(f"pywikibot cannot start with the files in {where}: {type(e).__name__}: "
+                          f"{str(e).splitlines()[0] if str(e) else ''}") from None
 
     from banbot.logs import adopt_pywikibot
 
