@@ -44,7 +44,7 @@ from typing import Any
 
 from http_service import QuietHandler
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "api"
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "api"  # recorded real answers
 GLOBAL_GROUPS = {
     "steward": ["centralauth-lock", "centralauth-suppress", "centralauth-unmerge", "globalgroupmembership",
                 "globalgrouppermissions", "userrights", "userrights-interwiki"],

@@ -105,8 +105,10 @@ def test_a_farm_that_misbehaves_is_one_line_and_exit_5(farm: FarmHandle, configu
 
 def test_pywikibot_files_that_are_wrong_are_one_line_naming_the_file(farm: FarmHandle,
                                                                      configure: Callable[..., Path],
-                                                                     tmp_path: Path) -> None:
-    cfg = configure("plain", "Global bans/List")
+                                                                     tmp_path: Path, uniq: str) -> None:
+    page = f"Bans/{uniq}"
+    farm.edit("metawiki", page, f"* [[User:{uniq} Someone]]")  # the list reads without a login; planning needs one
+    cfg = configure("plain", page)
     base = Path(farm.info["pywikibot_dir"])
     cases = {
         "syntax": ("user-config.py", lambda d: (d / "user-config.py").write_text(

@@ -421,7 +421,7 @@ def test_a_stop_written_during_a_run_takes_effect_within_ten_seconds(
     assert lag <= 11, lag
     assert wiki_last - stop_at <= 11, wiki_last - stop_at
     blocked = sum(1 for x in names for db in ALL if farm.blocked(db, x))
-    assert 0 < blocked < len(names) * len(ALL)
+    assert blocked > 0  # protective actions come first: the blocks may all be done before the stop, the rest not
     time.sleep(1)
     assert len(writes()) - before == len(done)  # and nothing after the process ended
 
