@@ -7,17 +7,21 @@ makes when it opens a site (served from responses recorded from the real farm, t
 API modules banbot uses, in the shapes recorded from MediaWiki 1.39 and CentralAuth (tests/fixtures/api/):
 ``prop=revisions|info``, ``list=users``, ``meta=globaluserinfo``, ``list=globalusers``, ``action=
 setglobalaccountstatus``, ``globaluserrights``, ``userrights`` (``Name@dbname`` from the central wiki),
-``block`` and ``edit``. State is generated from a seed: accounts with home wikis drawn from a Zipf-like
-distribution, local groups, global groups, talk pages. Every request can be delayed (``--latency-ms``), and
-is counted by wiki and module. Control: GET /_sim/counters, POST /_sim/reset, POST /_sim/grow?n=5.
+``block``, ``edit`` and ``parse`` (the list, rendered). State is generated from a seed: accounts with home
+wikis drawn from a Zipf-like distribution, local groups, global groups, talk pages. Every request can be
+delayed (``--latency-ms``), and is counted by wiki and module. Control: GET /_sim/counters, POST /_sim/reset,
+POST /_sim/grow?n=5. ``--no-globalusers`` answers as CentralAuth REL1_39 (no batch lock-state read).
 Standard library only.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import html
 import json
 import random
+import re
 import sys
 import threading
 import time
@@ -44,7 +48,9 @@ def now() -> str:
 
 
 class Sim:
-    def __init__(self, wikis: int, accounts: int, seed: int, latency: float, port: int) -> None:
+    def __init__(self, wikis: int, accounts: int, seed: int, latency: float, port: int,
+                 globalusers: bool = True) -> None:
+        self.globalusers = globalusers  # False: CentralAuth before list=globalusers (REL1_39): no batch read
         self.rng = random.Random(seed)
         self.port = port
         self.latency = latency
@@ -53,6 +59,7 @@ class Sim:
         self.weights = [0.5] + [1 / (i ** 1.1) for i in range(1, wikis)]
         self.accounts: dict[str, dict[str, Any]] = {}
         self.pages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.history: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.next_rev = 1
         self.counters: Counter[str] = Counter()
         self.writes = 0
@@ -60,7 +67,7 @@ class Sim:
         self.users_local: dict[tuple[str, str], dict[str, Any]] = {("metawiki", "Admin"): {"groups": ["sysop"]}}
         for i in range(accounts):
             self._new_account(f"Banned User {i:05d}")
-        self._save("metawiki", "Project:Banbot/Run", "run", "Admin")
+        self._save("metawiki", "Project:Banbot/Run", "run", "Admin", protected=True)
         self._publish()
 
     # --- generated state ------------------------------------------------------------------------
@@ -97,10 +104,12 @@ class Sim:
     def _save(self, db: str, title: str, text: str, user: str, protected: bool = False) -> dict[str, Any]:
         old = self.pages.get((db, title))
         page = {"text": text, "revid": self.next_rev, "timestamp": now(), "user": user,
-                "pageid": old["pageid"] if old else self.next_rev,
+                "pageid": old["pageid"] if old else self.next_rev, "parentid": old["revid"] if old else 0,
+                "sha1": hashlib.sha1(text.encode()).hexdigest(),
                 "protected": protected or bool(old and old["protected"])}
         self.next_rev += 1
         self.pages[(db, title)] = page
+        self.history.setdefault((db, title), []).append(page)  # the page's revisions, oldest first
         return page
 
     # --- reads --------------------------------------------------------------------------------------
@@ -114,11 +123,27 @@ class Sim:
                                  "protection": [{"type": "edit", "level": "sysop", "expiry": "infinity"}]
                                  if page["protected"] else [], "restrictiontypes": ["edit", "move"]}
         if "revisions" in params.get("prop", ""):
-            entry["revisions"] = [{"revid": page["revid"], "parentid": page["revid"] - 1, "user": page["user"],
-                                   "timestamp": page["timestamp"], "slots": {"main": {
-                                       "contentmodel": "wikitext", "contentformat": "text/x-wiki",
-                                       "content": page["text"]}}}]
+            if params.get("revids"):  # these revisions of this page
+                wanted = {int(r) for r in params["revids"].split("|")}
+                revs = [r for r in self.history[(db, title)] if r["revid"] in wanted]
+            elif params.get("rvstartid") or params.get("rvlimit"):  # history, newest first (no continuation)
+                start = int(params.get("rvstartid") or page["revid"])
+                end = int(params.get("rvendid") or 0)
+                limit = 500 if params.get("rvlimit", "1") == "max" else int(params.get("rvlimit", "1"))
+                revs = [r for r in reversed(self.history[(db, title)]) if end <= r["revid"] <= start][:limit]
+            else:
+                revs = [page]
+            props = set(params.get("rvprop", "ids|timestamp|user|content").split("|"))
+            entry["revisions"] = [self.revision(r, props) for r in revs]
         return entry
+
+    def revision(self, r: dict[str, Any], props: set[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"revid": r["revid"], "parentid": r["parentid"], "user": r["user"],
+                               "timestamp": r["timestamp"], "sha1": r["sha1"], "comment": ""}
+        if "content" in props:
+            out["slots"] = {"main": {"contentmodel": "wikitext", "contentformat": "text/x-wiki",
+                                     "content": r["text"]}}
+        return out
 
     def users_row(self, db: str, name: str, props: set[str]) -> dict[str, Any]:
         acc = self.accounts.get(name)
@@ -168,6 +193,8 @@ class Sim:
             return self.query(db, params, logged_in), []
         if action == "paraminfo":
             return self.paraminfo(params), []
+        if action == "parse":
+            return self.parse(db, params), []
         if action == "login":
             return rec("login-success"), [("Set-Cookie", f"simfarm_{db}=1; path=/")]
         writes = {"setglobalaccountstatus": self.w_lock, "globaluserrights": self.w_globalrights,
@@ -177,6 +204,25 @@ class Sim:
                 self.writes += 1
                 return writes[action](db, params), []
         return {"error": {"code": "badvalue", "info": f"Unrecognized value for parameter \"action\": {action}."}}, []
+
+    def parse(self, db: str, params: dict[str, str]) -> dict[str, Any]:
+        """``action=parse&oldid``: the list rendered as MediaWiki would (links as anchors to index.php/Title)."""
+        rev = int(params.get("oldid", 0))
+        page = next((p for (w, _), h in self.history.items() if w == db for p in h if p["revid"] == rev), None)
+        if page is None:
+            return self._err("nosuchrevid", f"There is no revision with ID {rev}.")
+
+        def link(m: re.Match[str]) -> str:
+            target = m.group(1).split(":", 1)[1] if m.group(1).startswith("m:") else m.group(1)
+            href = f"http://127.0.0.1:{self.port}/{db}/index.php/{urllib.parse.quote(target.replace(' ', '_'))}"
+            return f'<a href="{html.escape(href)}">{html.escape(m.group(2) or target)}</a>'
+
+        lines = []
+        for line in page["text"].splitlines():
+            if line.startswith("*"):
+                lines.append("<li>" + re.sub(r"\[\[([^|\]]+)(?:\|([^\]]*))?\]\]", link, line[1:].strip()) + "</li>")
+        body = '<div class="mw-parser-output"><ul>\n' + "\n".join(lines) + "\n</ul></div>"
+        return {"parse": {"title": "Global bans/List", "pageid": page["pageid"], "revid": rev, "text": body}}
 
     def paraminfo(self, params: dict[str, str]) -> dict[str, Any]:
         modules = params.get("modules", "").split("|")
@@ -190,7 +236,8 @@ class Sim:
         body["paraminfo"]["modules"] = [m for m in body["paraminfo"]["modules"] if m.get("name") in modules]
         for m in body["paraminfo"]["modules"]:
             for p in m.get("parameters", []):
-                if m["name"] == "query" and p["name"] == "list" and isinstance(p["type"], list):
+                if (self.globalusers and m["name"] == "query" and p["name"] == "list"
+                        and isinstance(p["type"], list)):
                     p["type"] = sorted(set(p["type"]) | {"globalusers"})
         return body
 
@@ -222,6 +269,8 @@ class Sim:
             props = set(params.get("guiprop", "").split("|"))
             q["globaluserinfo"] = self.globaluserinfo(params.get("guiuser", ""), props)
         if "globalusers" in lists:
+            if not self.globalusers:
+                return self._err("badvalue", "Unrecognized value for parameter \"list\": globalusers.")
             rows = []
             for n in params.get("gususers", "").split("|"):
                 acc = self.accounts.get(n)
@@ -233,8 +282,8 @@ class Sim:
             q["users"] = [self.users_row(db, n, props) for n in params.get("ususers", "").split("|") if n]
         if params.get("titles") or params.get("revids"):
             if params.get("revids"):
-                rev = int(params["revids"])
-                titles = [t for (w, t), p in self.pages.items() if w == db and p["revid"] == rev]
+                revs = {int(r) for r in params["revids"].split("|")}
+                titles = [t for (w, t), h in self.history.items() if w == db and any(p["revid"] in revs for p in h)]
             else:
                 titles = params["titles"].split("|")
             q["pages"] = [self.page_entry(db, t, params) for t in titles]
@@ -358,8 +407,10 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--latency-ms", type=float, default=0.0)
+    ap.add_argument("--no-globalusers", action="store_true",
+                    help="answer as CentralAuth REL1_39 does: no list=globalusers (one globaluserinfo per account)")
     args = ap.parse_args()
-    sim = Sim(args.wikis, args.accounts, args.seed, args.latency_ms / 1000, args.port)
+    sim = Sim(args.wikis, args.accounts, args.seed, args.latency_ms / 1000, args.port, not args.no_globalusers)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(sim))
     server.daemon_threads = True
     print("ready", flush=True)
