@@ -7,9 +7,10 @@ makes when it opens a site (served from responses recorded from the real farm, t
 API modules banbot uses, in the shapes recorded from MediaWiki 1.39 and CentralAuth (tests/fixtures/api/):
 ``prop=revisions|info``, ``list=users``, ``meta=globaluserinfo``, ``list=globalusers``, ``action=
 setglobalaccountstatus``, ``globaluserrights``, ``userrights`` (``Name@dbname`` from the central wiki),
-``block`` and ``edit``. State is generated from a seed: accounts with home wikis drawn from a Zipf-like
-distribution, local groups, global groups, talk pages. Every request can be delayed (``--latency-ms``), and
-is counted by wiki and module. Control: GET /_sim/counters, POST /_sim/reset, POST /_sim/grow?n=5.
+``block``, ``edit`` and ``parse`` (the list, rendered). State is generated from a seed: accounts with home
+wikis drawn from a Zipf-like distribution, local groups, global groups, talk pages. Every request can be
+delayed (``--latency-ms``), and is counted by wiki and module. Control: GET /_sim/counters, POST /_sim/reset,
+POST /_sim/grow?n=5. ``--no-globalusers`` answers as CentralAuth REL1_39 (no batch lock-state read).
 Standard library only.
 """
 
@@ -52,7 +53,9 @@ def now() -> str:
 
 
 class Sim:
-    def __init__(self, wikis: int, accounts: int, seed: int, latency: float, port: int) -> None:
+    def __init__(self, wikis: int, accounts: int, seed: int, latency: float, port: int,
+                 globalusers: bool = True) -> None:
+        self.globalusers = globalusers  # False: CentralAuth before list=globalusers (REL1_39): no batch read
         self.rng = random.Random(seed)
         self.port = port
         self.latency = latency
@@ -106,7 +109,8 @@ class Sim:
     def _save(self, db: str, title: str, text: str, user: str, protected: bool = False) -> dict[str, Any]:
         old = self.pages.get((db, title))
         page = {"text": text, "revid": self.next_rev, "timestamp": now(), "user": user,
-                "pageid": old["pageid"] if old else self.next_rev,
+                "pageid": old["pageid"] if old else self.next_rev, "parentid": old["revid"] if old else 0,
+                "sha1": hashlib.sha1(text.encode()).hexdigest(),
                 "protected": protected or bool(old and old["protected"])}
         page["parentid"] = old["revid"] if old else 0
         self.next_rev += 1
@@ -141,6 +145,14 @@ class Sim:
                                        "contentmodel": "wikitext", "contentformat": "text/x-wiki",
                                        "content": r["text"]}}} for r in revs]
         return entry
+
+    def revision(self, r: dict[str, Any], props: set[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"revid": r["revid"], "parentid": r["parentid"], "user": r["user"],
+                               "timestamp": r["timestamp"], "sha1": r["sha1"], "comment": ""}
+        if "content" in props:
+            out["slots"] = {"main": {"contentmodel": "wikitext", "contentformat": "text/x-wiki",
+                                     "content": r["text"]}}
+        return out
 
     def users_row(self, db: str, name: str, props: set[str]) -> dict[str, Any]:
         acc = self.accounts.get(name)
@@ -231,7 +243,8 @@ class Sim:
         body["paraminfo"]["modules"] = [m for m in body["paraminfo"]["modules"] if m.get("name") in modules]
         for m in body["paraminfo"]["modules"]:
             for p in m.get("parameters", []):
-                if m["name"] == "query" and p["name"] == "list" and isinstance(p["type"], list):
+                if (self.globalusers and m["name"] == "query" and p["name"] == "list"
+                        and isinstance(p["type"], list)):
                     p["type"] = sorted(set(p["type"]) | {"globalusers"})
         return body
 
@@ -263,6 +276,8 @@ class Sim:
             props = set(params.get("guiprop", "").split("|"))
             q["globaluserinfo"] = self.globaluserinfo(params.get("guiuser", ""), props)
         if "globalusers" in lists:
+            if not self.globalusers:
+                return self._err("badvalue", "Unrecognized value for parameter \"list\": globalusers.")
             rows = []
             for n in params.get("gususers", "").split("|"):
                 acc = self.accounts.get(n)
@@ -399,8 +414,10 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--latency-ms", type=float, default=0.0)
+    ap.add_argument("--no-globalusers", action="store_true",
+                    help="answer as CentralAuth REL1_39 does: no list=globalusers (one globaluserinfo per account)")
     args = ap.parse_args()
-    sim = Sim(args.wikis, args.accounts, args.seed, args.latency_ms / 1000, args.port)
+    sim = Sim(args.wikis, args.accounts, args.seed, args.latency_ms / 1000, args.port, not args.no_globalusers)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(sim))
     server.daemon_threads = True
     print("ready", flush=True)

@@ -92,7 +92,7 @@ def sim(tmp_path: Path) -> Iterator[Sim]:
         sys.path.insert(0, str(ROOT / "scripts"))
         bench: dict[str, Any] = {"__file__": str(ROOT / "scripts" / "bench"), "__name__": "bench"}
         exec(compile((ROOT / "scripts" / "bench").read_text(), "bench", "exec"), bench)
-        bench["write_config"](tmp_path, port, ["metawiki", "wiki0001", "wiki0002"], True)
+        bench["sim_config"](tmp_path, port, ["metawiki", "wiki0001", "wiki0002"], True)
         wrong = (tmp_path / "banbot.toml").read_text().replace("/wiki0002/api.php", "/wiki0001/api.php")
         (tmp_path / "wrong.toml").write_text(wrong)
         yield Sim(port, tmp_path)
