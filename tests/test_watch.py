@@ -29,8 +29,8 @@ class Script:
             raise answer
         return {"List": int(answer), "Switch": 1}  # type: ignore[call-overload]
 
-    def run_pass(self) -> int:
-        self.passes.append(len(self.answers))
+    def run_pass(self, verify: bool) -> int:
+        self.passes.append(verify)
         return 0
 
 
@@ -63,6 +63,7 @@ def test_verification_runs_a_pass_when_due_even_without_a_new_revision() -> None
 
     stats = watch(script.peek, script.run_pass, stop, poll_s=0, verify_every_s=15, clock=clock)
     assert stats.passes == 2  # at the start (t=10), then when 15 s had passed since (t=40), none at t=30
+    assert script.passes == [False, True]  # the second one re-reads every account
 
 
 def test_a_stop_ends_the_wait_at_once() -> None:
@@ -70,5 +71,5 @@ def test_a_stop_ends_the_wait_at_once() -> None:
     polls = []
     threading.Timer(0.2, stop.set).start()
     started = time.monotonic()
-    watch(lambda: polls.append(1) or {"List": 1}, lambda: 0, stop, poll_s=30)
+    watch(lambda: polls.append(1) or {"List": 1}, lambda verify: 0, stop, poll_s=30)
     assert time.monotonic() - started < 1.0 and polls == [1]

@@ -85,8 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("watch", "a long-running job: wait cheaply for a new list or kill switch revision, then run", listopts)
     p.add_argument("--poll", type=float, default=30.0, metavar="SECONDS",
                    help="how often to look for a new revision (one request each; default 30)")
-    p.add_argument("--verify-every", type=float, default=24.0, metavar="HOURS",
-                   help="also run a full pass this often, to find drift (default 24; 0: never)")
+    p.add_argument("--verify-every", type=float, metavar="HOURS",
+                   help="also run a full pass this often, to find drift (default: run.verify_every_hours; 0: never)")
     p.add_argument("--format", choices=["table", "json"], default="table", help="each pass's summary line or report")
     p.add_argument("--init-journal", action="store_true", help=INIT_HELP)
 

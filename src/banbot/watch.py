@@ -27,11 +27,12 @@ class WatchStats:
     exit_codes: list[int] = field(default_factory=list)
 
 
-def watch(peek: Callable[[], dict[str, int | None]], run_pass: Callable[[], int], stop: threading.Event, *,
+def watch(peek: Callable[[], dict[str, int | None]], run_pass: Callable[[bool], int], stop: threading.Event, *,
           poll_s: float, verify_every_s: float | None = None, max_backoff_s: float = 600.0,
           clock: Callable[[], float] = time.monotonic) -> WatchStats:
     """Poll with ``peek`` every ``poll_s`` seconds; call ``run_pass`` when what it returns changes (and at the
-    start, and every ``verify_every_s``); return when ``stop`` is set."""
+    start), or with ``True`` (re-read every account) when ``verify_every_s`` has passed; return when ``stop``
+    is set."""
     stats = WatchStats()
     seen: dict[str, int | None] | None = None
     last_pass = -float("inf")
@@ -54,7 +55,7 @@ def watch(peek: Callable[[], dict[str, int | None]], run_pass: Callable[[], int]
         if now != seen or due:
             why = "start" if seen is None else "verification due" if now == seen else f"new revision {now}"
             log.info("watch: %s: running a pass", why)
-            code = run_pass()
+            code = run_pass(now == seen)
             stats.passes += 1
             stats.exit_codes.append(code)
             last_pass = clock()

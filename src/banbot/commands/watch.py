@@ -37,8 +37,13 @@ def run(args: argparse.Namespace) -> int:
         def peek() -> dict[str, int | None]:
             return latest_revisions(peeker, pages)
 
-    stats = watch(peek, lambda: guarded_pass(cfg, args, stop), stop, poll_s=args.poll,
-                  verify_every_s=args.verify_every * 3600 if args.verify_every else None)
+    hours = cfg.verify_every_hours if args.verify_every is None else args.verify_every
+
+    def run_pass(verify: bool) -> int:
+        args.verify = verify  # a verification falling due re-reads every account; a new revision is a run
+        return guarded_pass(cfg, args, stop)
+
+    stats = watch(peek, run_pass, stop, poll_s=args.poll, verify_every_s=hours * 3600 if hours else None)
     print(f"watch: stopped after {stats.polls} polls ({peeker.counter.total()} requests) and {stats.passes} passes",
           flush=True)
     return int(Exit.OK)
