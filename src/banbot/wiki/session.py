@@ -80,8 +80,6 @@ class Farm:
     clients: Mapping[str, WikiClient]
     counter: Counter[str] = field(default_factory=Counter)  # banbot's own requests, by "dbname:module"
     sessions: Counter[str] = field(default_factory=Counter)  # session set-up (siteinfo, login, tokens), apart
-    # pages read alongside others in one request, by (dbname, title): (monotonic time read, text or None)
-    prefetched: dict[tuple[str, str], tuple[float, str | None]] = field(default_factory=dict)
 
     @property
     def central(self) -> WikiClient:
