@@ -151,3 +151,28 @@ def test_no_response_makes_banbot_act_on_an_account_that_is_not_listed(answers: 
     plan = make_plan(BANS, states, s)
     event(f"actions planned: {bool(plan.actions)}")
     assert {a.user for a in plan.actions} <= set(LISTED)
+
+
+def test_a_bug_outside_the_reader_is_not_reported_as_a_malformed_response() -> None:
+    """The reader's catch is for bodies of an unexpected shape, raised where the adapter reads them: an error
+    raised deeper (banbot's core, pywikibot) surfaces as itself, never as 'malformed-response'."""
+    import pytest
+
+    from banbot.wiki import pages
+
+    class Answers:
+        dbname = "enwiki"
+
+        def __init__(self, body: dict) -> None:  # type: ignore[type-arg]
+            self.body = body
+
+        def call(self, params: object, **kw: object) -> dict:  # type: ignore[type-arg]
+            return self.body
+
+    with pytest.raises(WikiError) as caught:  # a page without lastrevid: the body's shape is wrong
+        pages.latest_revisions(Answers({"query": {"pages": [{"title": "L"}]}}), ["L"])  # type: ignore[arg-type]
+    assert caught.value.code == "malformed-response"
+    talk = {"query": {"pages": [{"title": "User talk:V", "revisions": [
+        {"revid": 1, "slots": {"main": {"content": "{{bots|deny=Somebot}}"}}}]}]}}
+    with pytest.raises(AttributeError):  # the core's bug (a bot name that is no string), not the wiki's answer
+        pages.read_talk_pages(Answers(talk), ["V"], 42)  # type: ignore[arg-type]

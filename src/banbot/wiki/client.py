@@ -45,14 +45,30 @@ _writes_done = 0
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_WIKI_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _raised_reading(e: BaseException) -> bool:
+    """Whether the error was raised by the adapter's own reading of a response (the innermost frame is in
+    banbot.wiki), not by a bug further in — the pure core, or pywikibot."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == _WIKI_PACKAGE
+
+
 def tolerant(fn: F) -> F:
-    """Read a response defensively: a body of an unexpected shape is a WikiError, never a crash."""
+    """Read a response defensively: a body of an unexpected shape is a WikiError, never a crash. Only errors
+    raised while the adapter reads the body count as a malformed response; banbot's own bugs elsewhere (in the
+    core, in pywikibot) surface as what they are."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+            if not _raised_reading(e):
+                raise
             client = args[0] if args else None
             raise WikiError.from_code("malformed-response", f"{fn.__name__}: {type(e).__name__}: {e}",
                                       wiki=getattr(client, "dbname", "")) from None
