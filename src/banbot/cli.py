@@ -126,6 +126,15 @@ def _fail(args: argparse.Namespace, code: Exit, message: str, kind: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # the reader went away (`banbot plan | head`): nothing more to say, and nobody to say it to
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(Exit.OK)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     logs.setup(args.verbose - args.quiet, args.log_format)
     command = importlib.import_module(f"banbot.commands.{args.module}")
@@ -135,10 +144,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, Exit(e.exit_code), str(e), type(e).__name__)
     except KeyboardInterrupt:
         return _fail(args, Exit.INTERRUPTED, "interrupted; the journal records what was done", "Interrupted")
-    except BrokenPipeError:
-        # the reader went away (`banbot plan | head`): nothing more to say, and nobody to say it to
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return int(Exit.OK)
 
 
 if __name__ == "__main__":
