@@ -181,7 +181,8 @@ class WikiClient:
             self._confirm()  # a write, or a query that cannot carry it: its own request
         elif confirm:  # just logged in: who we are and the tokens ride along with this query
             metas = [m for m in str(full.get("meta") or "").split("|") if m]
-            uiprop = {p for p in str(full.get("uiprop") or "").split("|") if p} | {"groups", "rights"}
+            # ratelimits: pywikibot reads them from this userinfo when the wiki answers "ratelimited"
+            uiprop = {p for p in str(full.get("uiprop") or "").split("|") if p} | {"groups", "rights", "ratelimits"}
             full.update(meta="|".join([*metas, "userinfo", "tokens"] if "userinfo" not in metas else
                                       [*metas, "tokens"]),
                         type="|".join(self._token_kinds()), uiprop="|".join(sorted(uiprop)))
@@ -349,7 +350,8 @@ class WikiClient:
         si = self._siteinfo_params()
         meta = "userinfo|tokens" + ("|siteinfo" if si else "")
         data = self._send({"action": "query", "meta": meta, "type": "|".join(["login", *self._token_kinds()]),
-                           "uiprop": "blockinfo|hasmsg|groups|rights", **si, "formatversion": 2}, False, session=True)
+                           "uiprop": "blockinfo|hasmsg|groups|rights|ratelimits", **si, "formatversion": 2},
+                          False, session=True)
         query = data.get("query", {})
         if si.get("siprop") == "general":
             self._verify_live(query.get("general", {}))
@@ -401,7 +403,8 @@ class WikiClient:
             return
         if query is None:
             data = self._send({"action": "query", "meta": "userinfo|tokens", "type": "|".join(self._token_kinds()),
-                               "uiprop": "blockinfo|hasmsg|groups|rights", "formatversion": 2}, False, session=True)
+                               "uiprop": "blockinfo|hasmsg|groups|rights|ratelimits", "formatversion": 2},
+                              False, session=True)
             query = data.get("query", {})
         if not self._take(query):
             name = (query.get("userinfo") or {}).get("name")
