@@ -9,6 +9,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "banbot"
 PURE = ["banbot.names", "banbot.dates", "banbot.banlist", "banbot.plan", "banbot.state", "banbot.config",
+        "banbot.actions", "banbot.crosscheck", "banbot.safety", "banbot.notices", "banbot.review", "banbot.exits",
         "banbot.journal", "banbot.enforce", "banbot.render", "banbot.wiki.gateway", "banbot.observe"]
 
 

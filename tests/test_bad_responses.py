@@ -96,15 +96,15 @@ class GeneratedClient:
 
 
 def readers() -> list[Callable[[Any], Any]]:
-    from banbot.wiki import centralauth, pages, users
+    from banbot.wiki import centralauth, pages, trust, users
 
     wikis = {"metawiki", "enwiki"}
     return [
         lambda c: pages.read_ban_page(c, "Global bans/List"),
         lambda c: pages.read_talk_pages(c, ["Alice", "Listed One"], "BanBot"),
-        lambda c: pages.page_text(c, "Project:Banbot/Run"),
+        lambda c: trust.read_switch(c, "Project:Banbot/Run"),
         lambda c: users.local_accounts(c, ["Alice", "Listed One"]),
-        lambda c: users.user_groups(c, "Alice"),
+        lambda c: trust.trusted_editors(c, c, ["Alice"], ("sysop",)),
         lambda c: users.remove_groups(c, "Alice", ("sysop",), "r"),
         lambda c: users.block(c, "Alice", "r", noemail=True, reblock=False),
         lambda c: centralauth.has_globalusers(c),

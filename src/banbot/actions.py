@@ -76,10 +76,9 @@ class Lock(Action):
 
 
 @dataclass(frozen=True)
-class RemoveGlobalGroups(Action):
-    kind: ClassVar[ActionKind] = ActionKind.REMOVE_GLOBAL_GROUPS
-    label: ClassVar[str] = "global groups removed"
-    scope: ClassVar[Scope] = Scope.GLOBAL
+class _GroupRemoval(Action):
+    """Groups taken away: the groups are part of the action's identity (a later list may ask for others)."""
+
     groups: tuple[str, ...] = ()
 
     def fields(self) -> dict[str, Any]:
@@ -89,24 +88,26 @@ class RemoveGlobalGroups(Action):
     def key(self) -> str:
         return f"{super().key}|{','.join(self.groups)}"
 
+
+@dataclass(frozen=True)
+class RemoveGlobalGroups(_GroupRemoval):
+    kind: ClassVar[ActionKind] = ActionKind.REMOVE_GLOBAL_GROUPS
+    label: ClassVar[str] = "global groups removed"
+    scope: ClassVar[Scope] = Scope.GLOBAL
+
     def describe(self) -> str:
         return f"remove global groups {', '.join(self.groups)} from {self.user}"
 
 
 @dataclass(frozen=True)
-class RemoveLocalGroups(Action):
+class RemoveLocalGroups(_GroupRemoval):
     kind: ClassVar[ActionKind] = ActionKind.REMOVE_LOCAL_GROUPS
     label: ClassVar[str] = "local groups removed"
     scope: ClassVar[Scope] = Scope.LOCAL
-    groups: tuple[str, ...] = ()
     via_central: bool = False  # CentralAuth farms: userrights user=Name@dbname on the central wiki
 
     def fields(self) -> dict[str, Any]:
-        return {"groups": list(self.groups), "via_central": self.via_central}
-
-    @property
-    def key(self) -> str:
-        return f"{super().key}|{','.join(self.groups)}"
+        return {**super().fields(), "via_central": self.via_central}
 
     def describe(self) -> str:
         return f"remove local groups {', '.join(self.groups)} from {self.user} on {self.wiki}"

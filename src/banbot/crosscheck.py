@@ -16,13 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from banbot.banlist import BanEntry, BanList, Problem, account_in_title
+from banbot.banlist import STRIKE_TAGS, BanEntry, BanList, Problem, account_in_title
 from banbot.names import normalize, shown
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])"
                            r"|opacity\s*:\s*0(?![.\d]*[1-9])", re.IGNORECASE)
 _STRUCK_STYLE = re.compile(r"line-through", re.IGNORECASE)
-_STRIKE_TAGS = frozenset({"s", "del", "strike"})
 _BREAKS = frozenset({"td", "th", "tr", "li", "p", "div", "br", "dd", "dt", "table", "ul", "ol", "pre"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                    "wbr"})
@@ -71,7 +70,7 @@ class _Reader(HTMLParser):
         hidden, struck = self._state()
         style = a.get("style", "")
         hidden = hidden or "hidden" in a or bool(_HIDDEN_STYLE.search(style))
-        struck = struck or tag in _STRIKE_TAGS or bool(_STRUCK_STYLE.search(style))
+        struck = struck or tag in STRIKE_TAGS or bool(_STRUCK_STYLE.search(style))
         if tag == "a" and a.get("href"):
             title = _title_of(a["href"])
             raw = account_in_title(title) if title else None

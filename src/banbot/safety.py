@@ -9,13 +9,12 @@ unprotected or last edited by someone untrusted counts as "stop".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from banbot.actions import Plan
-from banbot.banlist import BanList, Protection
+from banbot.banlist import BanList, Protection, blank_comments
 from banbot.config import SafetyConfig
 from banbot.names import shown
 
@@ -200,12 +199,9 @@ def kill_switch_blocker(cfg: SafetyConfig, page: SwitchPage | None, *, trusted: 
     if cfg.trusted_groups and (page.user is None or page.user not in trusted):
         return stop(f"was last edited by {shown(page.user or '(hidden)')}, who is not in safety.trusted_groups")
     if switch_word(page.text) != cfg.kill_switch_word.casefold():
-        return stop(f"says {_COMMENT.sub('', page.text).strip()[:40]!r}, not {cfg.kill_switch_word!r}")
+        return stop(f"says {blank_comments(page.text).strip()[:40]!r}, not {cfg.kill_switch_word!r}")
     return None
 
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-
-
 def switch_word(text: str) -> str:
-    return _COMMENT.sub("", text).strip().casefold()
+    return blank_comments(text).strip().casefold()

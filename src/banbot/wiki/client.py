@@ -443,9 +443,3 @@ class WikiClient:
             return None
         return str(user) if user else None
 
-    def has_extension(self, name: str) -> bool:
-        """Whether the wiki runs an extension (siteinfo's extensions, which pywikibot caches)."""
-        try:
-            return bool(self.site.has_extension(name))
-        except Exception as e:  # pywikibot's own errors and transport errors alike
-            raise WikiError.from_code("siteinfo", f"{type(e).__name__}: {e}", wiki=self.dbname) from None

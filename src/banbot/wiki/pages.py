@@ -67,16 +67,6 @@ def read_talk_pages(client: WikiClient, users: list[str], bot_name: str | None) 
     return out
 
 
-@tolerant
-def page_text(client: WikiClient, title: str) -> str | None:
-    """The current wikitext of a page, or None when it does not exist."""
-    data = client.call({"action": "query", "prop": "revisions", "titles": title, "rvprop": "content",
-                        "rvslots": "main"})
-    pages = data.get("query", {}).get("pages", [])
-    if not pages or pages[0].get("missing") or pages[0].get("invalid"):
-        return None
-    return _content(pages[0])
-
 
 @tolerant
 def revision_text(client: WikiClient, revid: int) -> str:

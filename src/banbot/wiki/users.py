@@ -38,15 +38,6 @@ def from_users_row(wiki: str, row: dict[str, Any]) -> LocalAccount:
     )
 
 
-@tolerant
-def user_groups(client: WikiClient, name: str) -> list[str] | None:
-    """Effective groups of one account (None for an IP editor or a missing account)."""
-    data = client.call({"action": "query", "list": "users", "ususers": name, "usprop": "groups"})
-    rows = data.get("query", {}).get("users", [])
-    if not rows or rows[0].get("missing") or rows[0].get("invalid"):
-        return None
-    return list(rows[0].get("groups", []))
-
 
 @tolerant
 def remove_groups(client: WikiClient, user: str, groups: tuple[str, ...], reason: str) -> list[str]:
