@@ -42,6 +42,7 @@ class FakeFarm:
         self.sent: list[str] = []
         self.calls: list[str] = []
         self.fail: dict[str, WikiError] = {}
+        self.doubts: dict[str, str] = {}  # entries whose rows untrusted editors wrote (banbot.vetting's answer)
 
     def perform(self, action: Action) -> Status:  # the gateway
         self.calls.append("send")
@@ -86,6 +87,9 @@ class FakeApp(app.App):
         if last is None or last[0] == bans.source.revid:
             return ListHistory(None, trusted=frozenset(self.fake.trusted))
         return ListHistory(last[0], "old", (), frozenset(self.fake.trusted))
+
+    def doubts(self, bans: BanList) -> dict[str, str]:
+        return {e.user: self.fake.doubts[e.user] for e in bans.active if e.user in self.fake.doubts}
 
     def kill_switch(self, max_age_s: float = 10.0) -> Blocker | None:
         return kill_switch_blocker(self.config.safety, self.fake.switch, trusted=self.fake.trusted)

@@ -184,6 +184,7 @@ class Why(StrEnum):
     PROTECTED = "protected"  # the talk page
     NOT_WIKITEXT = "not-wikitext"  # the talk page is a redirect or of another content model
     FOREIGN_MARKER = "foreign-marker"  # banbot's marker on a talk page, not written by banbot
+    UNTRUSTED_ORIGIN = "untrusted-origin"  # the entry's row was not written by trusted editors only
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from banbot.actions import Action, Plan, plan_from_json
-from banbot.banlist import BanEntry, BanList, ListSource, blank_comments, parse
+from banbot.banlist import BanEntry, BanList, ListSource, parse
 from banbot.config import Config, FarmMode
 from banbot.crosscheck import demote, objections, read_rendered
 from banbot.enforce import Gateway, Report, apply_plan
@@ -137,6 +137,7 @@ class App:
         self._switch: tuple[float, SwitchPage] | None = None  # the last reading and when (monotonic)
         self._trusted: dict[str, bool] = {}  # editors checked against safety.trusted_groups in this run
         self._mode_checked = False
+        self._doubts: dict[tuple[str, str | None, int | None, str | None], dict[str, str]] = {}
 
     # --- the list --------------------------------------------------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
@@ -227,11 +228,27 @@ class App:
 
     def plan(self, bans: BanList, only: Sequence[str] | None = None, s: PlanSettings | None = None) -> Plan:
         s = s or self.settings()
-        names = [e.user for e in bans.active if only is None or e.user in only]
+        doubts = self.doubts(bans)
+        names = [e.user for e in bans.active if (only is None or e.user in only) and e.user not in doubts]
         observed = self.observe(names, s)
         completed = self.journal.completed() if self.journal else {}
         pending = [r.key for r in self.journal.pending()] if self.journal else []
-        return make_plan(bans, observed, s, only=only, completed=completed, pending=pending)
+        return make_plan(bans, observed, s, only=only, completed=completed, pending=pending, doubts=doubts)
+
+    def doubts(self, bans: BanList) -> dict[str, str]:
+        """Why each active entry whose row is not all trusted editors' work may not be acted on
+        (:mod:`banbot.vetting`); once per list revision and run."""
+        from banbot import vetting
+
+        src = bans.source
+        key = (src.location, src.title, src.revid, bans.section)
+        if key not in self._doubts:
+            if src.kind != "wiki" or not self.config.safety.trusted_groups:
+                self._doubts[key] = {}
+            else:
+                self._doubts[key] = vetting.origins(bans, self.farm[src.location], self.journal,
+                                                    lambda names: self.trusted(names, src.location))
+        return self._doubts[key]
 
     def listed_only(self, bans: BanList, raw_names: Sequence[str] | None) -> list[str] | None:
         only = canonical_names(raw_names)
@@ -287,24 +304,26 @@ class App:
         return frozenset(n for n in names if self._trusted.get(n))
 
     def list_history(self, bans: BanList) -> ListHistory:
-        """Every revision since the last applied one, who made it, and what the untrusted ones added."""
-        from banbot.wiki.trust import revision_texts, revisions_after, row_origins
+        """Every revision since the last applied one, who made it, what the untrusted ones added, and the
+        entries new since then whose rows trusted editors did not write."""
+        from banbot.wiki.trust import revision_texts, revisions_after
 
         src = bans.source
         last = self._last_applied(bans)
         since = last[0] if last else None
         client = self.farm[src.location]
-        if since is None or src.revid is None or since >= src.revid:
+        if since is not None and since == src.revid:
+            return ListHistory(since)  # the baseline itself: vetted (or overridden after review) when applied
+        if since is None or src.revid is None or since > src.revid:
             editors = [src.user] if src.user else []
             return ListHistory(None, trusted=self.trusted(editors, src.location) if editors else frozenset())
         revs, since_sha1 = revisions_after(client, str(src.title), since, src.revid)
         history = ListHistory(since, since_sha1, tuple(revs))
         before = set(last[1]) if last else set()
-        new = {e.user: e.text.strip() for e in bans.active if e.user not in before and e.text.strip()}
-        origins = row_origins(client, str(src.title), src.revid, new, _comparable) if new else {}
-        editors = sorted({r.user for r in history.changed() if r.user} |
-                         {r.user for r in origins.values() if r is not None and r.user})
-        history = dataclasses.replace(history, trusted=self.trusted(editors, src.location), origins=origins)
+        doubts = self.doubts(bans)
+        editors = sorted({r.user for r in history.changed() if r.user})
+        history = dataclasses.replace(history, trusted=self.trusted(editors, src.location),
+                                      doubts={n: d for n, d in doubts.items() if n not in before})
         suspect = history.untrusted()
         if not suspect:
             return history
@@ -348,11 +367,6 @@ class App:
         return WikiGateway(self.farm)
 
 
-def _comparable(text: str) -> str:
-    """A revision's text as the parser saw the list's rows: one kind of newline, comments blanked."""
-    return blank_comments(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def refuse_if_unsafe(blockers: Sequence[Blocker], policy: Policy) -> None:
     """Refuse unless every rule that holds the plan back is overridden: ``force`` overrides the overridable
     ones; a reviewed plan lifts the first-run rule; nothing overrides the kill switch."""
@@ -393,13 +407,15 @@ def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList
             if stopping is not None:
                 app.stopping = stopping
             bans, plan = prepare(app)
-            # the rails read the wiki (revisions, editors, the switch): only when there is something to guard
-            blockers = tuple(app.rails(bans, plan)) if plan.actions else ()
+            unchanged = bool(bans.active) and not plan.users  # a revision vetted and applied before: see unchanged()
+            # every revision is vetted, whether or not its plan has actions today: a revision that fails a rail is
+            # never recorded as applied, so a row harmless now (an account not registered yet) is never let through
+            blockers = () if unchanged else tuple(app.rails(bans, plan))
             ui.show(bans, plan, blockers)
             refuse_if_unsafe(blockers, policy)
             if policy.confirm and plan.actions and not ui.confirm(plan):
                 raise PlanRejected("not applied: the operator declined")
-            if bans.active and not plan.users and not journal.pending():
+            if unchanged and not journal.pending():
                 report = Report(plan.digest, ())  # unchanged: nothing was read afresh, nothing to settle or record
             else:
                 report = app.apply(bans, plan, policy, ui.progress)  # also with nothing to do: settles crashed rows

@@ -21,6 +21,7 @@ from typing import Any
 from banbot.actions import Action
 from banbot.config import default_journal
 from banbot.errors import JournalError
+from banbot.provenance import Origin
 
 # Each migration takes the journal from the version before it (PRAGMA user_version) to its own number.
 # Version 1 is the schema journals had before versioning (their user_version is 0; its statements are
@@ -59,6 +60,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE applied_lists ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE applied_lists ADD COLUMN verified TEXT;
+    """,
+    # 4: who wrote each active entry's row (banbot.provenance), per list and section, with the revision it was
+    # vetted at: a row that stood unchanged since is not traced again
+    """
+    CREATE TABLE IF NOT EXISTS provenance (
+        list_location TEXT NOT NULL, list_title TEXT NOT NULL, section TEXT NOT NULL, name TEXT NOT NULL,
+        row TEXT NOT NULL, origin TEXT NOT NULL, origin_revid INTEGER, author TEXT, doubt TEXT,
+        vetted_revid INTEGER NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (list_location, list_title, section, name)
+    );
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -113,6 +124,16 @@ class JournalRow:
     info: str | None
     intended: str
     finished: str | None
+
+
+@dataclass(frozen=True)
+class Vetted:
+    """An entry's row as vetted: who wrote it, why it may not be acted on (None: trusted), at which revision."""
+
+    row: str
+    origin: Origin
+    doubt: str | None
+    revid: int
 
 
 class Journal:
@@ -313,3 +334,26 @@ class Journal:
         """The last applied revision of this list page and its active entries (None: none yet)."""
         row = self._last_row(location, title)
         return (row[1], json.loads(row[2])) if row else None
+
+    # --- provenance of each entry ---------------------------------------------------------------
+    def origins(self, location: str, title: str, section: str | None) -> dict[str, Vetted]:
+        try:
+            cur = self.db.execute("SELECT name, row, origin, doubt, vetted_revid FROM provenance WHERE "
+                                  "list_location = ? AND list_title = ? AND section = ?",
+                                  (location, title, section or ""))
+            return {r[0]: Vetted(r[1], Origin.from_data(r[0], r[1], json.loads(r[2])), r[3], int(r[4])) for r in cur}
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    def record_origins(self, location: str, title: str, section: str | None, vetted: dict[str, Vetted]) -> None:
+        """The provenance of every active entry now; entries no longer active are forgotten (a row that comes
+        back is traced afresh)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM provenance WHERE list_location = ? AND list_title = ? AND section = ?",
+                       (location, title, section or ""))
+            db.executemany(
+                "INSERT INTO provenance (list_location, list_title, section, name, row, origin, origin_revid, author, "
+                "doubt, vetted_revid, at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(location, title, section or "", name, v.row, json.dumps(v.origin.data(), ensure_ascii=False),
+                  v.origin.revid, v.origin.chain[-1].user if v.origin.chain else None, v.doubt, v.revid, now())
+                 for name, v in vetted.items()])

@@ -256,12 +256,13 @@ def _notice_hold(page: TalkPage, s: PlanSettings, ours_posted: bool) -> tuple[Wh
 
 def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettings,
               only: Iterable[str] | None = None, completed: Mapping[str, str] | None = None,
-              pending: Collection[str] = ()) -> Plan:
+              pending: Collection[str] = (), doubts: Mapping[str, str] | None = None) -> Plan:
     """The plan for every active entry (or only the named accounts) of ``bans``.
 
     ``completed`` maps journal keys to when the wikis confirmed them: such an action is never planned
     again; if the wiki shows it undone, a human reversed it, and the plan holds it for review instead.
-    ``pending`` holds the keys of actions a crashed run left unsettled.
+    ``pending`` holds the keys of actions a crashed run left unsettled. ``doubts`` maps each entry whose row
+    trusted editors did not write (:mod:`banbot.vetting`) to why: such an entry is held, never acted on.
     """
     completed = completed or {}
     ours = set(completed) | set(pending)
@@ -273,6 +274,12 @@ def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettin
         if wanted is not None and entry.user not in wanted:
             continue
         users.append(entry.user)
+        doubt = (doubts or {}).get(entry.user)
+        if doubt:
+            holds.append(Hold(entry.user, f"its row is not all trusted editors' work: {doubt}; a trusted editor who "
+                                          "checked it edits the row itself, or a steward enforces it with `banbot "
+                                          "enforce`", why=Why.UNTRUSTED_ORIGIN))
+            continue
         state = observed.get(entry.user) or AccountState(entry.user, exists=False)
         a, h = plan_account(state, bans.source, s, entry.since, ours)
         for action in a:

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     with app.reading(cfg, login=True) as a:
         bans = a.read_list(args.page, args.section)
         plan = a.plan(bans)
-        blockers = a.rails(bans, plan) if plan.actions else []
+        blockers = a.rails(bans, plan)
     if args.format == "json":
         terminal.show_plan(plan, args.format, blockers)
     else:
