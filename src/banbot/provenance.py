@@ -124,9 +124,10 @@ def trace(name: str, row: str, history: Sequence[Version], *, complete: bool) ->
     """The writers of ``row`` in ``history`` (newest first, each revision's parent next; ``history[0]`` holds
     the row). ``complete``: the history reaches the page's first revision.
 
-    A revision whose text is hidden cannot be read, so every revision that may have written the row across it
-    joins the chain: the one just after it (it may have put the row back), and the hidden ones themselves
-    unless the row stood before them."""
+    A restore to an identical older text (a rollback, a manual revert) goes on from that revision. An undo
+    (tagged, text not identical) may have taken the row from any older copy, so every older revision that wrote
+    a copy of it joins the chain. A revision whose text is hidden cannot be read: the revision just after it
+    (it may have put the row back) and the hidden ones themselves (unless the row stood before them) join."""
     framed = [None if v.text is None else lines_of(v.text) for v in history]
     n = len(history)
     partial = not (complete or (n > 0 and history[-1].parentid == 0))  # more history lies beyond what was read
@@ -151,31 +152,45 @@ def trace(name: str, row: str, history: Sequence[Version], *, complete: bool) ->
             return _end(name, row, chain, k == n and partial, history)
         if partial and j + 1 == n:
             return Origin(name, row, tuple(chain), Gap.HISTORY_ENDS, top.revid)
-        if not _restores(top, history[j + 1:]):  # a fresh write
+        same = _identical(history, j)
+        if same is not None:  # a rollback or manual revert: the row is that revision's
+            chain.append(Writer(top.revid, top.user, Role.RESTORED, top.timestamp))
+            i = same
+            continue
+        if not REVERT_TAGS & set(top.tags):  # a fresh write
             chain.append(Writer(top.revid, top.user, Role.WROTE, top.timestamp))
             return Origin(name, row, tuple(chain))
-        m = j + 1
-        while m < n and (framed[m] is None or not holds_row(framed[m] or "", row)):
-            m += 1
-        passed = [Writer(h.revid, h.user, Role.HIDDEN, h.timestamp) for h in history[j + 1:m] if h.text is None]
-        if m == n and not passed and not partial:  # restored text never seen before: the restorer wrote it
+        older = _every_copy(row, history, framed, j + 1)
+        if not older and not partial:  # restored text never seen before: the restorer wrote it
             chain.append(Writer(top.revid, top.user, Role.WROTE, top.timestamp))  # (an undo whose form was edited)
             return Origin(name, row, tuple(chain))
-        chain += [Writer(top.revid, top.user, Role.RESTORED, top.timestamp), *passed]
-        if m == n:
-            return _end(name, row, chain, partial, history)
-        i = m
+        chain += [Writer(top.revid, top.user, Role.RESTORED, top.timestamp), *older]
+        return _end(name, row, chain, partial, history)  # every copy counts: all of the history is needed
+
+
+def _identical(history: Sequence[Version], j: int) -> int | None:
+    """The newest revision older than ``history[j]`` with the very same text (by sha1), if any."""
+    sha1 = history[j].sha1
+    if sha1 is None:
+        return None
+    return next((m for m in range(j + 1, len(history)) if history[m].sha1 == sha1), None)
+
+
+def _every_copy(row: str, history: Sequence[Version], framed: Sequence[str | None], start: int) -> list[Writer]:
+    """Every revision from ``start`` on that introduced a copy of ``row``, and every hidden one (either may be
+    where an undo took it from)."""
+    out = []
+    for m in range(start, len(history)):
+        v = history[m]
+        if framed[m] is None:
+            out.append(Writer(v.revid, v.user, Role.HIDDEN, v.timestamp))
+        elif holds_row(framed[m] or "", row) and (m + 1 == len(history) or framed[m + 1] is None or
+                                                  not holds_row(framed[m + 1] or "", row)):
+            out.append(Writer(v.revid, v.user, Role.WROTE, v.timestamp))
+    return out
 
 
 def _end(name: str, row: str, chain: list[Writer], ends: bool, history: Sequence[Version]) -> Origin:
     if ends:
         return Origin(name, row, tuple(chain), Gap.HISTORY_ENDS, history[-1].revid)
     return Origin(name, row, tuple(chain))
-
-
-def _restores(v: Version, older: Sequence[Version]) -> bool:
-    if not older:
-        return False
-    if REVERT_TAGS & set(v.tags):
-        return True
-    return v.sha1 is not None and any(o.sha1 == v.sha1 for o in older)
