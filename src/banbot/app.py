@@ -347,6 +347,13 @@ class App:
 
         return WikiGateway(self.farm)
 
+    def save_page(self, title: str, text: str, summary: str) -> int | None:
+        """Write one page on the central wiki (the results table): its new revision, None when unchanged."""
+        from banbot.wiki.pages import save_page
+
+        revid = save_page(self.farm.central, title, text, summary).get("newrevid")
+        return revid if isinstance(revid, int) else None
+
 
 def _comparable(text: str) -> str:
     """A revision's text as the parser saw the list's rows: one kind of newline, comments blanked."""
