@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Protocol
 
 from banbot.actions import Action, Plan, plan_from_json
-from banbot.banlist import BanEntry, BanList, ListSource, parse
+from banbot.banlist import BanEntry, BanList, ListSource, link_prefixes, parse
 from banbot.config import Config, FarmMode
-from banbot.crosscheck import demote, objections, read_rendered
+from banbot.crosscheck import demote, host, interwiki_map, objections, read_rendered
 from banbot.enforce import Gateway, Report, apply_plan
 from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
 from banbot.journal import Journal
@@ -155,7 +155,7 @@ class App:
     def _objections(self, bans: BanList) -> dict[str, str]:
         """The cross-check of one list revision (1 + ⌈N/50⌉ requests), kept in the journal per revision so a
         steady-state run pays nothing for it."""
-        from banbot.wiki.pages import rendered_html, resolve_names
+        from banbot.wiki.pages import interwiki_rows, rendered_html, resolve_names
 
         src = bans.source
         if src.revid is None:
@@ -165,8 +165,12 @@ class App:
             return known
         client = self.farm[src.location]
         names = [e.user for e in bans.active]
-        rendered = read_rendered(rendered_html(client, src.revid))
-        found = objections(bans, rendered, resolve_names(client, names) if names else {})
+        own = [host(w.api) for w in self.config.wikis.values()]
+        rendered = read_rendered(rendered_html(client, src.revid), own)
+        # where a link's prefix leads: one more request, only when a row links an account through a prefix
+        prefixed = any(link_prefixes(t)[1] for e in bans.active for t in e.links)
+        iw = interwiki_map(interwiki_rows(client), own) if prefixed else None
+        found = objections(bans, rendered, resolve_names(client, names) if names else {}, iw)
         if self.journal is not None:
             self.journal.record_list_check(src.location, src.title, src.revid, bans.section, found)
         if found:
@@ -365,6 +369,13 @@ class App:
         from banbot.wiki.gateway import WikiGateway
 
         return WikiGateway(self.farm)
+
+    def save_page(self, title: str, text: str, summary: str) -> int | None:
+        """Write one page on the central wiki (the results table): its new revision, None when unchanged."""
+        from banbot.wiki.pages import save_page
+
+        revid = save_page(self.farm.central, title, text, summary).get("newrevid")
+        return revid if isinstance(revid, int) else None
 
 
 def refuse_if_unsafe(blockers: Sequence[Blocker], policy: Policy) -> None:

@@ -108,7 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json"])
 
     p = add("report", "a results table of what banbot did, per account and wiki")
-    p.add_argument("--publish", action="store_true", help="write it to report.page on the central wiki")
+    p.add_argument("--publish", action="store_true",
+                   help="write it as wikitext to report.page on the central wiki (hidden accounts only counted)")
+    p.add_argument("--format", choices=["table", "json", "wikitext"],
+                   help="what to print: table, json, or the wikitext --publish writes")
     p.add_argument("--limit", type=int, default=500, help="the last N actions (default 500)")
     return ap
 

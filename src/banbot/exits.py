@@ -13,6 +13,7 @@ class Exit(IntEnum):
     PARTIAL = 4
     ERROR = 5
     LOCKED = 6
+    STORAGE = 7
     INTERRUPTED = 130
 
 
@@ -24,6 +25,8 @@ MEANING = {
     Exit.PARTIAL: "applied, but some actions failed (see the report and the journal)",
     Exit.ERROR: "the farm could not be read or written at all (down, refused, read-only, logged out)",
     Exit.LOCKED: "another banbot run holds the lock (this run did nothing)",
+    Exit.STORAGE: "the journal could not be written: its disk is full or failing (free space or fix the disk, then run "
+                  "again; the journal is intact)",
     Exit.INTERRUPTED: "interrupted by Ctrl-C or SIGTERM (the journal records what was done)",
 }
 

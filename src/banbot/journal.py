@@ -8,11 +8,13 @@ settled against a fresh observation of the wiki before anything else is sent.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Any
 
 from banbot.actions import Action
 from banbot.config import default_journal
-from banbot.errors import JournalError
+from banbot.errors import JournalError, JournalUnwritable
 from banbot.provenance import Origin
 
 # Each migration takes the journal from the version before it (PRAGMA user_version) to its own number.
@@ -136,12 +138,52 @@ class Vetted:
     revid: int
 
 
+# SQLite's primary result codes (the low byte of an extended code)
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 10, 11, 13, 26
+_DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def unwritable(path: Path, what: str) -> JournalUnwritable:
+    return JournalUnwritable(
+        f"the journal {path} could not be written: {what}; free space on that disk (or fix it) and run again. The "
+        "journal itself is intact: keep it where it is; an action sent but not yet recorded is settled against the "
+        "wiki by the next run")
+
+
+def journal_error(path: Path, e: sqlite3.Error) -> JournalError:
+    """What an SQLite error means for the operator: a full or failing disk, a lock held elsewhere, or a damaged
+    journal (only then is moving it aside the advice)."""
+    code = getattr(e, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    msg = str(e)
+    if primary == _SQLITE_FULL:
+        return unwritable(path, f"the disk is full ({msg})")
+    if primary == _SQLITE_IOERR:
+        return unwritable(path, f"the disk reported an I/O error ({msg}): it may be full, failing or gone")
+    if "locked" in msg or "busy" in msg:
+        return JournalError(f"the journal {path} is locked by another process ({msg}); wait for it to finish "
+                            "or stop it; no wiki was written")
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return JournalError(f"the journal {path} is unreadable ({msg}); move it aside and restore it from a "
+                            "backup; no wiki was written")
+    return JournalError(f"the journal {path} could not be used ({msg}); check journal.path, the folder's "
+                        "permissions and the disk")
+
+
 class Journal:
-    def __init__(self, path: Path | str, *, timeout: float = 5.0) -> None:
+    """The journal at ``path``. ``staged``: a journal being created (``--init-journal``) is built in a file of
+    its own beside ``path`` and becomes ``path`` with the first run it records; closed before that (the run was
+    refused), it leaves nothing behind."""
+
+    def __init__(self, path: Path | str, *, timeout: float = 5.0, staged: bool = False) -> None:
         self.path = Path(path)
+        self._timeout = timeout
+        self._staging = self.path.with_name(f".{self.path.name}.new-{os.getpid()}") if staged else None
         try:
             ensure_folder(self.path.parent, "journal.path")
-            self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
+            if self._staging is not None:
+                self._staging.unlink(missing_ok=True)
+            self.db = self._connect(self._staging or self.path)
             check = self.db.execute("PRAGMA quick_check").fetchone()
             if not check or check[0] != "ok":
                 raise JournalError(f"the journal {self.path} failed its integrity check ({check}); move it aside and "
@@ -150,7 +192,27 @@ class Journal:
         except sqlite3.DatabaseError as e:
             raise self._error(e) from None
         except OSError as e:
+            if e.errno in _DISK_FULL_ERRNOS:
+                raise unwritable(self.path, f"the disk is full ({e.strerror})") from None
             raise JournalError(f"cannot open the journal {self.path}: {e.strerror}; check journal.path") from None
+
+    def _connect(self, file: Path) -> sqlite3.Connection:
+        return sqlite3.connect(str(file), timeout=self._timeout, isolation_level=None)
+
+    def _adopt(self) -> None:
+        """A staged journal becomes the journal: the first run is about to be recorded."""
+        if self._staging is None:
+            return
+        self.db.close()
+        try:
+            if self.path.exists():
+                raise JournalError(f"{self.path} appeared while this run created the journal; nothing was written: "
+                                   "run again (without --init-journal if that journal is banbot's)")
+            self._staging.rename(self.path)
+            self._staging = None
+            self.db = self._connect(self.path)
+        except OSError as e:
+            raise JournalError(f"cannot create the journal {self.path}: {e.strerror}; check journal.path") from None
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
@@ -173,7 +235,10 @@ class Journal:
             raise JournalError(f"there is no journal at {p}. If this is banbot's first run with this config, pass "
                                "--init-journal; if the journal was lost, restore it from a backup first (without it "
                                "banbot would redo what humans have reversed)")
-        journal = cls(p)
+        if not p.exists() and p.parent.is_dir():  # called under the run lock: no other run is making one
+            for stale in p.parent.glob(f".{p.name}.new-*"):  # left by a run killed before its first record
+                stale.unlink(missing_ok=True)
+        journal = cls(p, staged=not p.exists())
         if init:
             if journal.recall("initialized") is None:
                 journal.remember("initialized", now())
@@ -191,12 +256,7 @@ class Journal:
         return not runs and self.recall("initialized") is None
 
     def _error(self, e: sqlite3.Error) -> JournalError:
-        msg = str(e)
-        if "locked" in msg or "busy" in msg:
-            return JournalError(f"the journal {self.path} is locked by another process ({msg}); wait for it to finish "
-                                "or stop it; no wiki was written")
-        return JournalError(f"the journal {self.path} is unreadable ({msg}); move it aside and restore it from a "
-                            "backup; no wiki was written")
+        return journal_error(self.path, e)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -206,15 +266,20 @@ class Journal:
             self.db.execute("COMMIT")
         except sqlite3.Error as e:
             if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
+                with suppress(sqlite3.Error):  # on a full or failing disk the rollback may fail too: SQLite recovers
+                    self.db.execute("ROLLBACK")  # the hot journal at the next open
             raise self._error(e) from None
 
     def close(self) -> None:
         self.db.close()
+        if self._staging is not None:  # never became the journal: the run was refused before recording anything
+            for leftover in (self._staging, self._staging.with_name(self._staging.name + "-journal")):
+                leftover.unlink(missing_ok=True)
 
     # --- runs ------------------------------------------------------------------------------
     def start_run(self, command: str, *, digest: str = "", location: str | None = None, title: str | None = None,
                   revid: int | None = None, requested_by: str | None = None, why: str | None = None) -> int:
+        self._adopt()
         with self._tx() as db:
             cur = db.execute("INSERT INTO runs (started, command, requested_by, why, list_location, list_title, "
                              "list_revid, digest) VALUES (?,?,?,?,?,?,?,?)",

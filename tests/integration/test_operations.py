@@ -231,8 +231,10 @@ def test_report_publishes_a_results_table(farm: FarmHandle, configure: Callable[
     status = "User:BanBot/Status/plain"  # report.page in the farm's config
     cfg = str(publish(farm, uniq, names, configure))
     assert banbot("run", "--config", cfg)[0] == 0
-    code, out, _ = banbot("report", "--config", cfg)
+    code, out, _ = banbot("report", "--config", cfg, "--format", "wikitext")
     assert code == 0 and out.count(names[0]) >= 3 and "{| class=\"wikitable sortable\"" in out
+    code, out, _ = banbot("report", "--config", cfg)  # piped: JSON, like every command
+    assert code == 0 and out["exit_code"] == 0 and {r["user"] for r in out["rows"]} >= {names[0]}
     code, out, err = banbot("report", "--config", cfg, "--publish")
     assert code == 0, err
     text = farm.text("metawiki", status)
