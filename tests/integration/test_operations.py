@@ -106,7 +106,10 @@ def test_the_kill_switch_stops_every_write_and_cannot_be_forced(farm: FarmHandle
                                                                 uniq: str) -> None:
     names = accounts(farm, uniq, 1)
     switch = f"Project:Banbot/Run/{uniq}"
+    farm.edit("metawiki", switch, "run")  # running for the operator's baseline run...
+    farm.protect("metawiki", switch)
     cfg = str(publish(farm, uniq, names, configure, extra=f'[safety]\nkill_switch = "{switch}"\n'))
+    assert "delete" in farm.post("metawiki", action="delete", title=switch, reason="test")  # ...then gone
     code, _, err = banbot("run", "--config", cfg)
     assert code == 3 and "does not exist" in err
     farm.edit("metawiki", switch, "stop <!-- vandalism, investigating -->")
