@@ -48,3 +48,24 @@ def test_a_struck_entry_stays_in_view_until_dismissed_or_lifted_by_a_human(
     assert shown(cfg) == {}
     assert blocked_anywhere(farm, kept) and farm.blocked("enwiki", listed)  # banbot lifted nothing
     assert banbot("run", "--config", cfg)[0] == 0 and not blocked_anywhere(farm, unblocked)
+
+
+def test_a_lock_stays_in_view_until_a_steward_unlocks(farm: FarmHandle, configure: Callable[..., Path],
+                                                      uniq: str) -> None:
+    from integration.conftest import LISTED, baseline
+
+    name = f"{uniq} Locked"
+    farm.make_users("metawiki", [{"name": name, "groups": []}])
+    page = f"Bans/{uniq}"
+    cfg = str(configure("centralauth", page))
+    baseline(farm, cfg, page)
+    farm.edit("metawiki", page, f"* [[User:{name}]], since {LISTED}")
+    assert banbot("run", "--config", cfg)[0] == 0
+    assert farm.global_info(name).get("locked")
+    farm.edit("metawiki", page, f"* <s>[[User:{name}]]</s>, since {LISTED}")
+    for _ in range(3):
+        assert banbot("run", "--config", cfg)[0] == 0
+    assert shown(cfg)[name]["state"] == "locked"
+    farm.set_global({name: {"locked": False}})  # a steward unlocks by hand
+    assert not farm.global_info(name).get("locked")
+    assert shown(cfg) == {}

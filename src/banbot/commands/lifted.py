@@ -26,7 +26,8 @@ def run(args: argparse.Namespace) -> int:
         sanctions = a.journal.sanctions()
         dismissed = a.journal.dismissals()
         active = {e.user for e in bans.active}
-        gone = list(dict.fromkeys(s.user for s in sanctions if s.user not in active))
+        last = {s.user: s.at for s in sanctions}  # oldest first: each account's latest sanction
+        gone = [u for u, at in last.items() if u not in active and not (u in dismissed and dismissed[u].at >= at)]
         rows = lifted_rows(sanctions, bans, a.observe(gone) if gone else {}, dismissed)
     if terminal.output(args) == "json":
         print(render.to_json({"current_revid": bans.source.revid, "lifted": rows}))
