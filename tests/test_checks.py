@@ -113,3 +113,8 @@ def test_check_is_a_command_with_the_documented_exit_codes(tmp_path: Path, capsy
     monkeypatch.setattr(check, "gather", lambda c: [Check("journal", "/j", False, "does not exist", "init it")])
     assert main(["check", "--config", str(cfg.path), "--format", "json"]) == 1
     assert '"problems": [\n    "journal (/j): does not exist; init it"' in capsys.readouterr().out
+
+
+def test_a_wiki_that_does_not_answer_is_not_blamed_on_the_password() -> None:
+    row = login_check("enwiki", "BanBot", None, "connection on enwiki: connection refused", fix="")
+    assert not row.ok and row.problem() == "login (enwiki): connection on enwiki: connection refused"

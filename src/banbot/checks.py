@@ -53,10 +53,15 @@ def needed_rights(cfg: Config) -> dict[str, dict[str, str]]:
     return out
 
 
-def login_check(db: str, bot: str | None, user: Mapping[str, Any] | None, error: str | None) -> Check:
+KEY_FIX = ("fix the login in user-password.py (a new BotPassword at Special:BotPasswords), then run `banbot check` "
+           "again")
+
+
+def login_check(db: str, bot: str | None, user: Mapping[str, Any] | None, error: str | None,
+                fix: str = KEY_FIX) -> Check:
+    """The login's row; ``error``: why there is none (``fix``: what to do, when the error does not say it)."""
     if error is not None:
-        return Check("login", db, False, error, "fix the login in user-password.py (a new BotPassword at "
-                     "Special:BotPasswords), then run `banbot check` again")
+        return Check("login", db, False, error, fix)
     assert user is not None
     if not user.get("id"):
         return Check("login", db, False, "the wiki answers as an anonymous user", "check usernames in user-config.py "

@@ -98,8 +98,8 @@ def logins(cfg: Config, bot: app.App) -> list[Check]:
             out.append(checks.login_check(db, name, None, str(e) + (
                 f" (the {others} other wikis were not tried: they use the same key)" if others else "")))
             break
-        except BanbotError as e:
-            out.append(checks.login_check(db, name, None, str(e)))
+        except BanbotError as e:  # the wiki: down, refusing, answering garbage (the message says which)
+            out.append(checks.login_check(db, name, None, str(e), fix=""))
             continue
         login = checks.login_check(db, name, user, None)
         out.append(login)
@@ -123,7 +123,10 @@ def kill_switch(cfg: Config, reader: app.App) -> Check:
     blocker = reader.kill_switch()
     page = cfg.safety.kill_switch
     if blocker is not None:
-        return Check("kill-switch", page, False, blocker.message.removesuffix("; nothing is written"),
+        message = blocker.message.removesuffix("; nothing is written")
+        if "could not be read" in message or "does not exist" in message:  # the message says what to do
+            return Check("kill-switch", page, False, message)
+        return Check("kill-switch", page, False, message,
                      f"protect it at {cfg.safety.require_protection or 'any level'}, and have a trusted editor "
                      f"(safety.trusted_groups) write {cfg.safety.kill_switch_word!r} on it")
     return Check("kill-switch", page, True, f"says {cfg.safety.kill_switch_word!r}, protected, last changed by a "
