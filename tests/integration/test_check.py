@@ -78,8 +78,19 @@ def test_a_dead_password_is_one_failing_login(farm: FarmHandle, configure: Calla
         "('BanBot', BotPassword('readonly', 'not-the-password-at-all-0123456789'))\n")
     code, out, err = banbot("check", "--config", str(cfg), "--format", "json")
     assert code == 1 and "Traceback" not in err
-    assert [p.split(":")[0] for p in out["problems"]] == ["login (metawiki)"]
-    assert "Special:BotPasswords" in out["problems"][0]
+    assert len(out["problems"]) == 1 and out["problems"][0].startswith("password (")
+    assert "metawiki refuses the password in user-password.py for BanBot@readonly" in out["problems"][0]
+    assert "Special:BotPasswords" in out["problems"][0] and not rows(out, "login")
+
+
+def test_a_dead_password_is_found_while_saved_cookies_still_make_a_session(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str, tmp_path: Path) -> None:
+    cfg = farm.with_readonly_login(healthy(farm, configure, uniq, "plain"), tmp_path)
+    assert banbot("check", "--config", str(cfg), "--format", "json")[1]["ok"] is False  # logs in: saves cookies
+    (tmp_path / "readonly-pywikibot" / "user-password.py").write_text(
+        "('BanBot', BotPassword('readonly', 'not-the-password-at-all-0123456789'))\n")
+    code, out, _ = banbot("check", "--config", str(cfg), "--format", "json")
+    assert code == 1 and rows(out, "password")[0]["ok"] is False
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -56,7 +56,7 @@ def gather(cfg: Config) -> list[Check]:
         found.append(Check("pywikibot", str(cfg.pywikibot_dir or "(default)"), False, str(e),
                            ""))
         return found + [journal(cfg)]
-    found += _guarded("password", cfg.central, "see user-config.py.sample", lambda: password(bot))
+    found += _guarded("password", cfg.central, "see user-config.py.sample", lambda: password(cfg, bot))
     if found[-1].ok:
         found += logins(cfg, bot)
     found += _guarded("list", f"{cfg.list_wiki}:{cfg.list_page}", "",
@@ -74,14 +74,21 @@ def gather(cfg: Config) -> list[Check]:
     return found
 
 
-def password(bot: app.App) -> Check:
-    from banbot.wiki.identity import password_problem
+def password(cfg: Config, bot: app.App) -> Check:
+    """The key itself, tried in a login of its own: saved cookies that still make a session hide neither a
+    deleted user-password.py nor a password the wiki no longer accepts."""
+    from banbot.wiki.identity import oauth, refused_password
 
-    why = password_problem(bot.farm.central)
-    folder = str(bot.config.pywikibot_dir or "pywikibot's folder")
+    folder = str(cfg.pywikibot_dir or "pywikibot's folder")
+    central = bot.farm.central
+    api = cfg.wikis[cfg.central].api
+    if oauth(api):
+        return Check("password", folder, True, "an OAuth consumer signs the requests (user-config.py authenticate)")
+    why = refused_password(central, api, cfg.user_agent)
     if why:
-        return Check("password", folder, False, why)
-    return Check("password", folder, True, f"user-password.py has a password for {bot.farm.central.username()}")
+        return Check("password", folder, False, why, checks.KEY_FIX if " refuses " in why else "")
+    return Check("password", folder, True, f"{cfg.central} accepts the password user-password.py has for "
+                 f"{central.username()}")
 
 
 def logins(cfg: Config, bot: app.App) -> list[Check]:

@@ -20,15 +20,14 @@ def whoami(client: WikiClient) -> dict[str, Any]:
             "groups": list(user.get("groups") or [])}
 
 
-def password_problem(client: WikiClient) -> str | None:
-    """Why pywikibot has no password for the bot on this wiki (None: it has one). Local: no request; so a
-    deleted user-password.py is found even while saved cookies still make a session."""
+def _manager(client: WikiClient) -> Any:
+    """pywikibot's login manager for the bot on this wiki (it reads user-password.py), or why there is none."""
     from pywikibot import exceptions as pwbexc
     from pywikibot import login as pwblogin
 
     site = client.site
     if not site.username():
-        return ("no bot name for this wiki: add it to usernames in user-config.py (see user-config.py.sample)")
+        return "no bot name for this wiki: add it to usernames in user-config.py (see user-config.py.sample)"
     try:
         manager = pwblogin.ClientLoginManager(site=site, user=site.username())
     except FileNotFoundError:
@@ -42,7 +41,47 @@ def password_problem(client: WikiClient) -> str | None:
         return f"user-password.py line {e.lineno}: {e.msg}; fix the file (it is Python, read by pywikibot)"
     if not manager.password:
         return f"no password for {site.username()} in user-password.py; add its BotPassword line"
-    return None
+    return manager
+
+
+def oauth(api: str) -> bool:
+    """Whether pywikibot signs requests to this API with an OAuth consumer (user-config.py ``authenticate``)."""
+    from pywikibot.comms.http import get_authentication
+
+    return bool(get_authentication(api))
+
+
+def password_problem(client: WikiClient) -> str | None:
+    """Why pywikibot has no password for the bot on this wiki (None: it has one). Local: no request; so a
+    deleted user-password.py is found even while saved cookies still make a session."""
+    got = _manager(client)
+    return got if isinstance(got, str) else None
+
+
+def refused_password(client: WikiClient, api: str, user_agent: str) -> str | None:
+    """Why the wiki refuses the password in user-password.py (None: it accepts it). A login of its own, in a
+    session of its own (``action=login``, 2 requests), so saved cookies that still make a session cannot hide
+    a password that no longer works; the bot's saved session is left as it is."""
+    import requests
+
+    manager = _manager(client)
+    if isinstance(manager, str):
+        return manager
+    s = requests.Session()
+    s.headers["User-Agent"] = user_agent or "banbot-check"
+    try:
+        params: dict[str, str | int] = {"action": "query", "meta": "tokens", "type": "login", "format": "json",
+                                        "formatversion": 2}
+        tok = s.get(api, params=params, timeout=30).json()["query"]["tokens"]["logintoken"]
+        answer = s.post(api, data={"action": "login", "lgname": manager.login_name, "lgpassword": manager.password,
+                                   "lgtoken": tok, "format": "json", "formatversion": 2}, timeout=30).json()
+    except (requests.RequestException, ValueError, KeyError, TypeError) as e:
+        return f"could not try the password at {api}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    result = answer.get("login", {}) if isinstance(answer, dict) else {}
+    if result.get("result") == "Success":
+        return None
+    reason = result.get("reason") or result.get("result") or (answer.get("error") or {}).get("info") or "no reason"
+    return f"{client.dbname} refuses the password in user-password.py for {manager.login_name}: {reason}"
 
 
 @tolerant
