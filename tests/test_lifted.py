@@ -104,6 +104,14 @@ def test_the_journal_lists_confirmed_sanctions_and_keeps_dismissals(tmp_path: Pa
     j.close()
 
 
+def test_lifted_without_a_journal_has_nothing_to_show_in_either_format(cfg: str,  # noqa: F811
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert banbot(capsys, "lifted", "--config", cfg, "--format", "json")[:2] == (0, {"current_revid": None,
+                                                                                    "lifted": []})
+    code, out, _ = banbot(capsys, "lifted", "--config", cfg, "--format", "table")
+    assert code == 0 and "banbot has sanctioned nothing" in out
+
+
 def test_lifted_keeps_a_struck_entry_after_runs_until_dismissed(fake: FakeFarm, cfg: str, tmp_path: Path,  # noqa: F811
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     first_run(capsys, cfg, tmp_path)

@@ -20,7 +20,10 @@ def run(args: argparse.Namespace) -> int:
         return dismiss(args)
     with app.reading(cfg, login=False) as a:
         if a.journal is None:
-            print(f"lifted: no journal at {cfg.journal}: banbot has sanctioned nothing with this config")
+            if terminal.output(args) == "json":
+                print(render.to_json({"current_revid": None, "lifted": []}))
+            else:
+                print(f"lifted: no journal at {cfg.journal}: banbot has sanctioned nothing with this config")
             return int(Exit.OK)
         bans = a.read_list(args.page, args.section)
         sanctions = a.journal.sanctions()
