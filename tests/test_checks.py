@@ -118,3 +118,31 @@ def test_check_is_a_command_with_the_documented_exit_codes(tmp_path: Path, capsy
 def test_a_wiki_that_does_not_answer_is_not_blamed_on_the_password() -> None:
     row = login_check("enwiki", "BanBot", None, "connection on enwiki: connection refused", fix="")
     assert not row.ok and row.problem() == "login (enwiki): connection on enwiki: connection refused"
+
+
+def test_a_failing_password_skips_the_logins_and_an_error_is_a_row_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from banbot import app
+    from banbot.commands import check
+    from banbot.errors import SourceUnreadable
+
+    cfg = config(tmp_path, extra='[report]\npage = "User:BanBot/Status"\n')
+    monkeypatch.setattr(app, "connect", lambda *a, **k: object())
+    logged: list[str] = []
+
+    def unreadable(*_: object) -> Check:
+        raise SourceUnreadable("the page 'Global bans/List' does not exist on metawiki")
+
+    monkeypatch.setattr(check, "password", lambda c, b: Check("password", "p", False, "no user-password.py"))
+    monkeypatch.setattr(check, "logins", lambda c, b: logged.append("login") or [])
+    monkeypatch.setattr(check, "ban_list", unreadable)
+    monkeypatch.setattr(check, "kill_switch", lambda c, r: Check("kill-switch", "K", True, "says 'run'"))
+    monkeypatch.setattr(check, "report_page", lambda c, b, p: Check("report-page", p, True, "editable"))
+    found = check.gather(cfg)
+    assert logged == [] and [c.check for c in found] == ["password", "list", "kill-switch", "journal"]
+    assert found[1] == Check("list", "metawiki:Global bans/List", False,
+                             "the page 'Global bans/List' does not exist on metawiki")
+    monkeypatch.setattr(check, "password", lambda c, b: Check("password", "p", True, "accepted"))
+    monkeypatch.setattr(check, "logins", lambda c, b: [Check("login", "metawiki", True, "logged in as BanBot")])
+    assert [c.check for c in check.gather(cfg)] == ["password", "login", "list", "kill-switch", "report-page",
+                                                    "journal"]
