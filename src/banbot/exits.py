@@ -19,7 +19,8 @@ class Exit(IntEnum):
 
 MEANING = {
     Exit.OK: "nothing to do, or everything done",
-    Exit.PENDING: "a preview has pending actions, the list has problem rows, or an audit found something amiss",
+    Exit.PENDING: "a preview has pending actions, the list has problem rows, an audit found something amiss, "
+                  "`check` found a problem, or `lifted` has accounts to review",
     Exit.USAGE: "usage, input, config or journal error (nothing was written)",
     Exit.UNSAFE: "a safety rail or the kill switch held the run back (nothing was written)",
     Exit.PARTIAL: "applied, but some actions failed (see the report and the journal)",

@@ -73,6 +73,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (list_location, list_title, section, name)
     );
     """,
+    # 5: a human's word that a sanction banbot placed on an account no longer listed was reviewed and stays
+    # (`banbot lifted --dismiss`): the account leaves `lifted` until banbot sanctions it again
+    """
+    CREATE TABLE IF NOT EXISTS dismissals (
+        id INTEGER PRIMARY KEY, user TEXT NOT NULL, by TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS dismissals_user ON dismissals(user);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -136,6 +144,32 @@ class Vetted:
     origin: Origin
     doubt: str | None
     revid: int
+
+
+SANCTION_KINDS = ("lock", "block", "remove-global-groups", "remove-local-groups")
+
+
+@dataclass(frozen=True)
+class Sanction:
+    """A lock, block or group removal the wikis confirmed, as the journal recorded it."""
+
+    user: str
+    wiki: str
+    kind: str
+    groups: tuple[str, ...]  # group removals: the groups removed
+    at: str
+    command: str  # the run that placed it: apply, run, enforce
+    requested_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    """A human's word that a sanction on an account no longer listed was reviewed and stays."""
+
+    user: str
+    by: str
+    reason: str
+    at: str
 
 
 # SQLite's primary result codes (the low byte of an extended code)
@@ -399,6 +433,32 @@ class Journal:
         """The last applied revision of this list page and its active entries (None: none yet)."""
         row = self._last_row(location, title)
         return (row[1], json.loads(row[2])) if row else None
+
+    # --- sanctions and their review (`banbot lifted`) -------------------------------------------------
+    def sanctions(self) -> list[Sanction]:
+        """Every lock, block and group removal the wikis confirmed, oldest first, with the run that did it."""
+        kinds = ",".join(f"'{k}'" for k in SANCTION_KINDS)
+        try:
+            cur = self.db.execute(
+                "SELECT a.user, a.wiki, a.kind, a.data, COALESCE(a.finished, a.intended), r.command, r.requested_by "
+                f"FROM actions a JOIN runs r ON r.id = a.run_id WHERE a.kind IN ({kinds}) AND a.status IN "
+                f"{_CONFIRMED_SQL} ORDER BY a.id")
+            return [Sanction(r[0], r[1], r[2], tuple(json.loads(r[3]).get("groups") or ()), r[4], r[5], r[6])
+                    for r in cur]
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    def dismiss(self, user: str, by: str, reason: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO dismissals (user, by, reason, at) VALUES (?,?,?,?)", (user, by, reason, now()))
+
+    def dismissals(self) -> dict[str, Dismissal]:
+        """The latest dismissal of each account."""
+        try:
+            cur = self.db.execute("SELECT user, by, reason, at FROM dismissals ORDER BY id")
+            return {r[0]: Dismissal(r[0], r[1], r[2], r[3]) for r in cur}
+        except sqlite3.Error as e:
+            raise self._error(e) from None
 
     # --- provenance of each entry ---------------------------------------------------------------
     def origins(self, location: str, title: str, section: str | None) -> dict[str, Vetted]:
