@@ -3,7 +3,7 @@
  * banbot's farm helper: create accounts and set their explicit groups in ONE process.
  *
  * createAndPromote.php starts MediaWiki once per account (~0.3 s); tests and the demo need dozens of
- * accounts, so this reads a JSON list [{"name", "password"?, "groups": [...]}] and, for each entry,
+ * accounts, so this reads a JSON list [{"name", "password"?, "email"?, "groups": [...]}] and, for each entry,
  * creates the account if missing (through AuthManager, as createAndPromote.php does) and makes its
  * explicit groups exactly the given list. Run through scripts/wikifarm: `wikifarm users WIKI SPEC.json`.
  *
@@ -60,6 +60,11 @@ class BanbotFarmUsers extends Maintenance {
 				if ( !$status->isGood() ) {
 					$this->fatalError( $status->getMessage( false, false, 'en' )->text() );
 				}
+			}
+			if ( isset( $entry['email'] ) ) {  // a confirmed address: the account may be mailed (banbot's alerts)
+				$user->setEmail( $entry['email'] );
+				$user->confirmEmail();
+				$user->saveSettings();
 			}
 			$want = $entry['groups'] ?? [];
 			$unknown = array_diff( $want, $allGroups );

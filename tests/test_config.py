@@ -231,7 +231,8 @@ NON_DEFAULT = {
     "enforce.notices": {"de": "Gesperrt."}, "safety.require_protection": "", "safety.trusted_groups": [],
     "safety.max_new_entries": -1, "safety.max_actions": 5, "safety.kill_switch": "", "safety.kill_switch_word": "go",
     "safety.lock_file": "x.lock", "report.page": "User:BanBot/Status", "journal.path": "other.sqlite",
-    "run.verify_every_hours": 6, "farm.ignore_centralauth": True,
+    "run.verify_every_hours": 6, "farm.ignore_centralauth": True, "alerts.page": "User:BanBot/Alerts",
+    "alerts.email": ["Alice"], "alerts.unusable_after_minutes": 5,
 }
 TWO_WIKIS = config(wikis={"metawiki": {"api": "http://h/api.php"}, "enwiki": {"api": "http://e/api.php"}})
 

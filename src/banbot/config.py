@@ -49,7 +49,7 @@ TABLE: Final = "a table"
 # [wikis] itself holds one table per wiki, [enforce.notices] one string per language code).
 SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
     "": {"list": TABLE, "farm": TABLE, "wikis": TABLE, "enforce": TABLE, "safety": TABLE, "report": TABLE,
-         "journal": TABLE, "run": TABLE},
+         "journal": TABLE, "run": TABLE, "alerts": TABLE},
     "list": {"wiki": STRING, "page": STRING, "section": STRING, "link_prefix": STRING, "user_column": STRING},
     "farm": {"mode": STRING, "central": STRING, "pywikibot_dir": STRING, "user_agent": STRING,
              "ignore_centralauth": BOOL},
@@ -62,6 +62,7 @@ SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
     "report": {"page": STRING},
     "journal": {"path": STRING},
     "run": {"verify_every_hours": INTEGER},
+    "alerts": {"page": STRING, "email": STRINGS, "unusable_after_minutes": INTEGER},
 }
 _LANGUAGE_CODE = re.compile(r"[A-Za-z-]+")
 
@@ -112,6 +113,20 @@ class SafetyConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    """Where `run` and `watch` tell a human what holds them back (:mod:`banbot.alerts`): a page on the central
+    wiki and/or operator accounts mailed through the wiki (``action=emailuser``)."""
+
+    page: str | None = None
+    email: tuple[str, ...] = ()
+    unusable_after_minutes: int = 60  # the farm or the key unusable this long before it is an alert
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.page or self.email)
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     list_wiki: str
@@ -132,6 +147,7 @@ class Config:
     # every account anyway, to find drift (a group re-added by hand, a new wiki). 0: every run is a full pass.
     verify_every_hours: int = 24
     ignore_centralauth: bool = False  # plain mode on a farm that runs CentralAuth, on purpose
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
     @property
     def lock_file(self) -> Path:
@@ -238,7 +254,7 @@ def _check_table(table: Mapping[str, Any], where: str, schema: str) -> None:
 
 def _check_shape(data: Mapping[str, Any]) -> None:
     _check_table(data, "", "")
-    for table in ("list", "farm", "enforce", "safety", "report", "journal", "run"):
+    for table in ("list", "farm", "enforce", "safety", "report", "journal", "run", "alerts"):
         _check_table(data.get(table, {}), table, table)
     for db, w in data.get("wikis", {}).items():
         if not isinstance(w, dict):
@@ -431,6 +447,12 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     if verify_every < 0:
         raise ConfigError(f"run.verify_every_hours = {verify_every}: use a number of hours, or 0 for a full pass on "
                           "every run")
+    alt = _table(data, "alerts")
+    unusable = _get(alt, "unusable_after_minutes", "alerts", AlertsConfig.unusable_after_minutes)
+    if unusable < 0:
+        raise ConfigError(f"alerts.unusable_after_minutes = {unusable}: use a number of minutes (0: at once)")
+    alerts = AlertsConfig(page=_get(alt, "page", "alerts", "") or None, email=_strings(alt, "email", ()),
+                          unusable_after_minutes=unusable)
     return Config(
         path=path,
         list_wiki=list_wiki,
@@ -449,6 +471,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         user_column=_get(lst, "user_column", "list", "") or None,
         verify_every_hours=verify_every,
         ignore_centralauth=_get(farm, "ignore_centralauth", "farm", False),
+        alerts=alerts,
     )
 
 

@@ -81,6 +81,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS dismissals_user ON dismissals(user);
     """,
+    # 6: the alerts `run` and `watch` have open (banbot.alerts: one per condition until it clears), and each line
+    # to publish, once per channel (the alert page, each operator mailed): sent stays NULL until it went out
+    """
+    CREATE TABLE IF NOT EXISTS alerts (key TEXT PRIMARY KEY, text TEXT NOT NULL, opened TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS alert_outbox (
+        id INTEGER PRIMARY KEY, line TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL, sent TEXT
+    );
+    CREATE INDEX IF NOT EXISTS alert_outbox_unsent ON alert_outbox(channel) WHERE sent IS NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -459,6 +468,40 @@ class Journal:
             return {r[0]: Dismissal(r[0], r[1], r[2], r[3]) for r in cur}
         except sqlite3.Error as e:
             raise self._error(e) from None
+
+    # --- alerts (banbot.alerts) ----------------------------------------------------------------------
+    def open_alerts(self) -> dict[str, str]:
+        """key → the text each open alert was sent with."""
+        try:
+            return {r[0]: r[1] for r in self.db.execute("SELECT key, text FROM alerts ORDER BY key")}
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    def record_alerts(self, opened: list[tuple[str, str]], closed: list[str], lines: list[str],
+                      channels: list[str]) -> None:
+        """Open and close alerts and queue their lines on every channel, in one transaction."""
+        at = now()
+        with self._tx() as db:
+            db.executemany("INSERT OR REPLACE INTO alerts (key, text, opened) VALUES (?,?,?)",
+                           [(k, t, at) for k, t in opened])
+            db.executemany("DELETE FROM alerts WHERE key = ?", [(k,) for k in closed])
+            db.executemany("INSERT INTO alert_outbox (line, channel, at) VALUES (?,?,?)",
+                           [(line, ch, at) for line in lines for ch in channels])
+
+    def unsent_alerts(self) -> dict[str, list[tuple[int, str]]]:
+        """channel → the lines not sent on it yet (id, line), oldest first."""
+        out: dict[str, list[tuple[int, str]]] = {}
+        try:
+            for i, line, ch in self.db.execute("SELECT id, line, channel FROM alert_outbox WHERE sent IS NULL "
+                                               "ORDER BY id"):
+                out.setdefault(ch, []).append((i, line))
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        return out
+
+    def alerts_sent(self, ids: list[int]) -> None:
+        with self._tx() as db:
+            db.executemany("UPDATE alert_outbox SET sent = ? WHERE id = ?", [(now(), i) for i in ids])
 
     # --- provenance of each entry ---------------------------------------------------------------
     def origins(self, location: str, title: str, section: str | None) -> dict[str, Vetted]:

@@ -7,7 +7,7 @@ import argparse
 import threading
 from collections.abc import Sequence
 
-from banbot import app, render, terminal
+from banbot import alerting, app, render, terminal
 from banbot.actions import Action, Plan
 from banbot.banlist import BanList
 from banbot.config import Config
@@ -26,9 +26,10 @@ class _Cron(app.Quiet):
     """No operator: remember what was planned, for the one summary line."""
 
     seen: tuple[BanList, Plan] | None = None
+    blockers: Sequence[Blocker] = ()
 
     def show(self, bans: BanList, plan: Plan, blockers: Sequence[Blocker]) -> None:
-        self.seen = (bans, plan)
+        self.seen, self.blockers = (bans, plan), blockers
 
     def progress(self, done: int, total: int, action: Action) -> None:
         return None
@@ -50,9 +51,14 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
     try:
         done = app.write(cfg, app.Policy(app.Command.RUN, init_journal=args.init_journal), prepare, ui, stopping)
     except UnsafeRun as e:
+        alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, error=e))
         if ui.seen:
             print(_line(*ui.seen, str(e)), flush=True)
         raise
+    except BanbotError as e:
+        alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, error=e))
+        raise
+    alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, done.report, unchanged=bool(quiet_since)))
     if quiet_since and args.format != "json":
         print(_line(done.bans, done.plan, f"unchanged since the full pass of {quiet_since[0]} (run --verify "
                                           "re-reads every account); nothing to do"), flush=True)
