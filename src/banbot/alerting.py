@@ -40,7 +40,8 @@ def outcome(seen: tuple[BanList, Plan] | None, blockers: Sequence[Blocker], repo
     """What a pass found, and which families it can speak for; None: nothing to say (another run held the
     lock, or the pass was interrupted)."""
     bans, plan = seen if seen else (None, None)
-    if isinstance(error, (RunInProgress, JournalError)) or (report is not None and report.exit_code == Exit.INTERRUPTED):
+    interrupted = report is not None and report.exit_code == Exit.INTERRUPTED
+    if isinstance(error, (RunInProgress, JournalError)) or interrupted:
         return None
     if error is None:  # the pass ran to the end; an unchanged one read neither the rails nor the kill switch
         looked = set(Family) - ({Family.KILL_SWITCH} if unchanged else set())
@@ -55,6 +56,11 @@ def outcome(seen: tuple[BanList, Plan] | None, blockers: Sequence[Blocker], repo
         text = f"{type(error).__name__} (see the bot's log)"  # a journal or lock error may name the host's files
     return PassOutcome(bans, plan, error=text, error_kind=type(error).__name__, unreachable=unreachable,
                        looked_at=frozenset({Family.ERROR}))
+
+
+def idle() -> PassOutcome:
+    """A poll of `watch` that ran no pass: it speaks only for the farm answering and the hourly login check."""
+    return PassOutcome()
 
 
 def login_problems(cfg: Config) -> dict[str, str]:
@@ -77,12 +83,16 @@ def _failing(cfg: Config, j: Journal, o: PassOutcome, clock: float,
     """The farm and key conditions due now; remembers since when each has been failing."""
     before: dict[str, list[object]] = json.loads(j.recall(FAILING) or "{}")
     failing = {"unusable:farm": f"the farm does not answer: {o.error}"} if o.unreachable else {}
-    last = float(j.recall(LOGIN_CHECKED) or 0)
-    if clock - last >= LOGIN_EVERY_S:
+    last = j.recall(LOGIN_CHECKED)
+    if last is None or not 0 <= clock - float(last) < LOGIN_EVERY_S:  # never tried, an hour ago, or the clock moved
         refused = check_login(cfg)
         j.remember(LOGIN_CHECKED, repr(clock))
         for why in refused.values():
             log.warning("alerts: login check: %s", why)
+        unanswered = [db for db, why in refused.items() if why.startswith("could not try the password")]
+        if unanswered and not o.unreachable:  # the wiki did not answer: the farm, not the key
+            failing["unusable:farm"] = f"the farm does not answer ({', '.join(unanswered)})"
+        refused = {db: why for db, why in refused.items() if db not in unanswered}
         # the reason may name files on the bot's host: the alert says only where, and where to look
         failing |= {f"key:{db}": f"the bot's password for {db} is refused or missing (`banbot check` on the bot's "
                                  "host says why)" for db in refused}

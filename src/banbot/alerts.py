@@ -145,8 +145,11 @@ def unusable_conditions(failing: Mapping[str, str], since: Mapping[str, float], 
     """``failing``: key → text of what is unusable now. A condition once it has been failing ``after_s``
     seconds; ``since`` is carried over for keys still failing and dropped for keys that recovered."""
     kept = {k: since.get(k, now) for k in failing}
-    due = tuple(Condition(k, f"{t} (for {int((now - kept[k]) // 60)} minutes)") for k, t in sorted(failing.items())
-                if now - kept[k] >= after_s)
+    def text(k: str, t: str) -> str:
+        minutes = int((now - kept[k]) // 60)
+        return f"{t} (for {minutes} minutes)" if minutes else t
+
+    due = tuple(Condition(k, text(k, t)) for k, t in sorted(failing.items()) if now - kept[k] >= after_s)
     return Unusable(due, kept)
 
 

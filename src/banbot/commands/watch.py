@@ -6,14 +6,18 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
+import time
 from types import FrameType
 
-from banbot import terminal
+from banbot import alerting, terminal
 from banbot.commands.run import guarded_pass
+from banbot.errors import WikiError
 from banbot.exits import Exit
 from banbot.watch import watch
 from banbot.wiki.pages import latest_revisions
 from banbot.wiki.session import open_farm
+
+IDLE_ALERTS_S = 300.0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,12 +42,27 @@ def run(args: argparse.Namespace) -> int:
             return latest_revisions(peeker, pages)
 
     hours = cfg.verify_every_hours if args.verify_every is None else args.verify_every
+    ticked = [-float("inf")]
+
+    def peek_and_alert() -> dict[str, int | None]:
+        """A poll; between passes, alerts learn of the farm failing or answering again and the hourly login
+        check falls due (every few minutes at most; no request unless the check is due)."""
+        try:
+            got = peek()
+        except WikiError as e:
+            alerting.after_pass(cfg, alerting.outcome(None, (), error=e))
+            ticked[0] = -float("inf")  # the first poll that answers again says so at once
+            raise
+        if time.monotonic() - ticked[0] >= IDLE_ALERTS_S:
+            ticked[0] = time.monotonic()
+            alerting.after_pass(cfg, alerting.idle())
+        return got
 
     def run_pass(verify: bool) -> int:
         args.verify = verify  # a verification falling due re-reads every account; a new revision is a run
         return guarded_pass(cfg, args, stop)
 
-    stats = watch(peek, run_pass, stop, poll_s=args.poll, verify_every_s=hours * 3600 if hours else None)
+    stats = watch(peek_and_alert, run_pass, stop, poll_s=args.poll, verify_every_s=hours * 3600 if hours else None)
     print(f"watch: stopped after {stats.polls} polls ({peeker.counter.total()} requests) and {stats.passes} passes",
           flush=True)
     return int(Exit.OK)
