@@ -66,7 +66,11 @@ class BanbotFarmUsers extends Maintenance {
 				$user->confirmEmail();
 				$user->saveSettings();
 			}
-			$want = $entry['groups'] ?? [];
+			if ( !array_key_exists( 'groups', $entry ) ) {  // an address only: the groups stay as they are
+				$this->output( "{$entry['name']}: e-mail set\n" );
+				continue;
+			}
+			$want = $entry['groups'];
 			$unknown = array_diff( $want, $allGroups );
 			if ( $unknown ) {
 				$this->fatalError( "unknown groups for {$entry['name']}: " . implode( ', ', $unknown ) );

@@ -37,7 +37,7 @@ def held(revid: int = 42) -> PassOutcome:
 def test_a_held_pass_is_one_condition_naming_the_list_the_rule_and_the_editor() -> None:
     [c] = pass_conditions(held())
     assert c.family == "held"
-    assert "metawiki:Global bans revision 42" in c.text and "rule editor" in c.text and "by Vandal" in c.text
+    assert "metawiki:Global bans revision 42" in c.text and "[editor]" in c.text and "by Vandal" in c.text
 
 
 def test_the_same_vandal_edit_keeps_its_key_when_a_later_revision_is_also_held() -> None:

@@ -98,15 +98,20 @@ def pass_conditions(o: PassOutcome) -> list[Condition]:
     hidden = hidden_names(o.plan)
     out: list[Condition] = []
     where = _where(o.bans)
+    rails = []
     for b in o.blockers:
         text = redact(b.message, hidden)
         if b.rule == Rule.KILL_SWITCH:
             out.append(Condition("kill-switch", f"banbot is stopped by the kill switch: {text}"))
-            continue
-        # an editor rule names the revision or row it is about: one alert each; the other rules, one per list
-        detail = f":{hashlib.sha1(b.message.encode()).hexdigest()[:12]}" if b.rule == Rule.EDITOR else ""
-        out.append(Condition(f"held:{_list_key(o.bans)}:{b.rule}{detail}",
-                             f"banbot is held back on {where} by the rule {b.rule}: {text}"))
+        else:
+            rails.append((b, text))
+    if rails:
+        # one alert for what holds the list back: the same rules (and, for the editor rule, the same revisions
+        # and rows: its messages name them) keep the key; a count that grows does not make a new alert
+        same = sorted({f"{b.rule}:{b.message if b.rule == Rule.EDITOR else ''}" for b, _ in rails})
+        digest = hashlib.sha1("\n".join(same).encode()).hexdigest()[:12]
+        why = "; ".join(f"[{b.rule}] {text}" for b, text in rails)
+        out.append(Condition(f"held:{_list_key(o.bans)}:{digest}", f"banbot is held back on {where}: {why}"))
     if o.report is not None:
         for res in o.report.failed:
             a = res.action
@@ -171,6 +176,6 @@ def diff(open_alerts: Mapping[str, str], current: Sequence[Condition], looked_at
 
 def line(kind: str, c: Condition, at: str) -> str:
     """One published line: ``kind`` is "alert" or "resolved"."""
-    if kind == "resolved":
-        return f"{at} resolved [{c.ref}]: {c.text}"
+    if kind == "resolved":  # the alert it closes said it all: its start is enough to recognise it
+        return f"{at} resolved [{c.ref}]: {c.text if len(c.text) <= 100 else c.text[:99] + '…'}"
     return f"{at} alert [{c.ref}]: {c.text}"
