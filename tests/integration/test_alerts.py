@@ -109,3 +109,59 @@ def test_a_held_vandal_edit_alerts_once_on_the_page_and_by_mail_and_resolves_onc
     code, _, err = banbot("run", "--config", cfg)
     assert code == 0 and len(alert_lines(farm, alerts_page)) == 2 and len(inbox.to(op_mail)) == 2
     print("\n".join(["alert page:", *lines, "mail:", str(inbox.to(op_mail)[0])]))
+
+
+def own_pywikibot(farm: FarmHandle, config: Path, tmp: Path) -> Path:
+    """The config's own copy of the farm's pywikibot folder (its password file and saved cookies)."""
+    src = Path(farm.info["pywikibot_dir"])
+    pwb = tmp / "own-pywikibot"
+    pwb.mkdir(exist_ok=True)
+    for name in ("user-config.py", "user-password.py"):
+        (pwb / name).write_text((src / name).read_text())
+        (pwb / name).chmod(0o600)
+    config.write_text(config.read_text().replace(f'pywikibot_dir = "{src}"', f'pywikibot_dir = "{pwb}"'))
+    return pwb / "user-password.py"
+
+
+def an_hour_passes(cfg: str) -> None:
+    """The journal's memory of the last login check, moved an hour back (what an hour of cron runs sees)."""
+    import sqlite3
+    import time
+
+    with sqlite3.connect(Path(cfg).with_name("journal.sqlite")) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'alerts:login-checked'", (repr(time.time() - 3601),))
+
+
+def test_a_dead_password_on_an_unchanged_list_alerts_within_the_hour_and_resolves_when_fixed(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str, tmp_path: Path) -> None:
+    alerts_page = f"User:BanBot/Alerts/{uniq}"
+    page = f"Bans/{uniq}"
+    config = configure("plain", page, f'[alerts]\npage = "{alerts_page}"\nunusable_after_minutes = 0\n')
+    password = own_pywikibot(farm, config, tmp_path)
+    from integration.conftest import baseline
+
+    baseline(farm, config, page)  # the first run: the login is checked and works
+    cfg = str(config)
+    code, _, err = banbot("run", "--config", cfg)
+    assert code == 0 and alert_lines(farm, alerts_page) == [], err
+    good = password.read_text()
+    password.write_text("('BanBot', BotPassword('farm', 'not-the-password-at-all-0123456789'))\n")
+    code, out, err = banbot("run", "--config", cfg)  # within the hour: no extra request, nothing known yet
+    assert code == 0 and "unchanged" in out and alert_lines(farm, alerts_page) == [], err
+    an_hour_passes(cfg)
+    code, out, err = banbot("run", "--config", cfg)  # still the one list read, and the hourly login check
+    assert code == 0 and "unchanged" in out, err
+    lines = alert_lines(farm, alerts_page)  # posted with the saved session, which still works
+    assert len(lines) == 3 and all("password for" in ln and "refused or missing" in ln for ln in lines), lines
+    assert all("user-password.py" not in ln and "not-the-password" not in ln for ln in lines)
+    for _ in range(3):
+        assert banbot("run", "--config", cfg)[0] == 0
+    an_hour_passes(cfg)
+    assert banbot("run", "--config", cfg)[0] == 0  # checked again, still dead: no repeat
+    assert len(alert_lines(farm, alerts_page)) == 3
+    password.write_text(good)
+    an_hour_passes(cfg)
+    assert banbot("run", "--config", cfg)[0] == 0
+    lines = alert_lines(farm, alerts_page)
+    assert len(lines) == 6 and all(" resolved [" in ln for ln in lines[3:]), lines
+    print("\n".join(["alert page:", *lines]))
