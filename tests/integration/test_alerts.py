@@ -72,8 +72,9 @@ def alert_lines(farm: FarmHandle, title: str) -> list[str]:
     return [ln for ln in (farm.text("metawiki", title) or "").splitlines() if ln.startswith("* ")]
 
 
+@pytest.mark.parametrize("mode", ["plain", "centralauth"])
 def test_a_held_vandal_edit_alerts_once_on_the_page_and_by_mail_and_resolves_once_after_the_revert(
-        farm: FarmHandle, configure: Callable[..., Path], uniq: str, inbox: Inbox) -> None:
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str, inbox: Inbox, mode: str) -> None:
     legit, innocent, op = f"{uniq} Legit", f"{uniq} Innocent", f"{uniq} Operator"
     op_mail = f"operator-{uniq.lower()}@alerts.test"
     make(farm, [legit, innocent], ["rollbacker"])
@@ -81,7 +82,7 @@ def test_a_held_vandal_edit_alerts_once_on_the_page_and_by_mail_and_resolves_onc
     vandal = f"{uniq} Vandal"
     session = vandal_session(farm, vandal)
     alerts_page = f"User:BanBot/Alerts/{uniq}"
-    cfg, page = start(farm, configure, uniq, "plain",
+    cfg, page = start(farm, configure, uniq, mode,
                       AC + f'\n[alerts]\npage = "{alerts_page}"\nemail = ["{op}"]\n')
     farm.edit("metawiki", page, listed([legit]))
     farm.protect("metawiki", page, level="autoconfirmed")
