@@ -166,3 +166,49 @@ def test_a_dead_password_on_an_unchanged_list_alerts_within_the_hour_and_resolve
     lines = alert_lines(farm, alerts_page)
     assert len(lines) == 6 and all(" resolved [" in ln for ln in lines[3:]), lines
     print("\n".join(["alert page:", *lines]))
+
+
+def test_watch_alerts_a_held_vandal_edit_once_over_its_polls_and_resolves_it_after_the_revert(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str, inbox: Inbox) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    legit, innocent, op = f"{uniq} Legit", f"{uniq} Innocent", f"{uniq} Operator"
+    op_mail = f"operator-{uniq.lower()}@alerts.test"
+    make(farm, [legit, innocent], ["rollbacker"])
+    farm.make_users("metawiki", [{"name": op, "email": op_mail, "groups": []}])
+    session = vandal_session(farm, f"{uniq} Vandal")
+    alerts_page = f"User:BanBot/Alerts/{uniq}"
+    cfg, page = start(farm, configure, uniq, "plain",
+                      AC + f'\n[alerts]\npage = "{alerts_page}"\nemail = ["{op}"]\n')
+    farm.edit("metawiki", page, listed([legit]))
+    farm.protect("metawiki", page, level="autoconfirmed")
+    proc = subprocess.Popen([sys.executable, "-m", "banbot", "watch", "--config", cfg, "--poll", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+    def wait_for(lines: int) -> list[str]:
+        t0 = time.monotonic()
+        while len(alert_lines(farm, alerts_page)) < lines and time.monotonic() - t0 < 60 and proc.poll() is None:
+            time.sleep(0.5)
+        return alert_lines(farm, alerts_page)
+
+    try:
+        wait_for(0)
+        time.sleep(8)  # the first pass enforces the legit entry
+        farm.edit_as(session, "metawiki", page, listed([legit, innocent]))
+        assert len(wait_for(1)) == 1
+        time.sleep(12)  # a dozen polls: the hold is not alerted again
+        assert len(alert_lines(farm, alerts_page)) == 1 and len(inbox.to(op_mail)) == 1
+        farm.edit("metawiki", page, listed([legit]))
+        lines = wait_for(2)
+        assert len(lines) == 2 and " resolved [" in lines[1], lines
+        time.sleep(2)
+        assert len(inbox.to(op_mail)) == 2
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        out, _ = proc.communicate(timeout=20)
+    assert "Traceback" not in out and "polls" in out, out
