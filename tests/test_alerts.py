@@ -174,3 +174,32 @@ def test_no_channel_means_no_alerts_and_an_unsafe_run_looks_at_the_rails_only(tm
     assert o is not None and Family.FAILED not in o.looked_at and Family.HELD in o.looked_at
     bad = alerting.outcome(None, (), error=ConfigError("list.page is missing"))
     assert bad is not None and [x.key for x in pass_conditions(bad)] == ["error:ConfigError"]
+
+
+def test_a_sanction_whose_entry_was_struck_alerts_once_and_resolves_when_dismissed(tmp_path: Path) -> None:
+    c, send = cfg(tmp_path), Sender()
+    j = Journal(c.journal)
+    run = j.start_run("run")
+    j.record(j.intend(run, Block("Struck", "metawiki", "r")), Status.DONE)
+    j.record(j.intend(run, Block("Secret", "metawiki", "r", hidden=True)), Status.DONE)
+    j.close()
+    passed = alerting.outcome((bans("Someone else"), Plan(SRC, ())), (), Report("d", ()))
+    for _ in range(3):
+        alerting.after_pass(c, passed, check_login=lambda _c: {}, send=send)
+    page = [line for ch, line in send.sent if ch == "page"]
+    assert len(page) == 2 and any("Struck, whom banbot sanctioned" in ln for ln in page)
+    assert not any("Secret" in ln for ln in page) and any("a hidden account, whom" in ln for ln in page)
+    j = Journal(c.journal)
+    j.dismiss("Struck", "Steward", "stays")
+    j.close()
+    alerting.after_pass(c, passed, check_login=lambda _c: {}, send=send)
+    page = [line for ch, line in send.sent if ch == "page"]
+    assert len(page) == 3 and " resolved [" in page[2] and "Struck" in page[2]
+
+
+def test_alerts_config_wants_a_count_of_minutes(tmp_path: Path) -> None:
+    import pytest
+
+    with pytest.raises(ConfigError, match="unusable_after_minutes"):
+        cfg(tmp_path, unusable_after_minutes=-5)
+    assert cfg(tmp_path).alerts.unusable_after_minutes == 60

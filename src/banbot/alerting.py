@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -114,11 +115,14 @@ def _lifted(j: Journal, o: PassOutcome) -> list[Condition]:
     return alerts.lifted_conditions(last, {e.user for e in o.bans.active}, dismissed, hidden)
 
 
-def after_pass(cfg: Config, o: PassOutcome | None, *, clock: Callable[[], float] = time.time,
+def after_pass(cfg: Config, o: PassOutcome | None, stopping: threading.Event | None = None, *,
+               clock: Callable[[], float] = time.time,
                check_login: Callable[[Config], dict[str, str]] = login_problems,
                send: Sender | None = None) -> None:
     """Record what this pass found, open and close alerts, and send what is unsent. Never raises."""
     try:
+        if stopping is not None and stopping.is_set():
+            return  # SIGTERM: stop now; what this pass found is found again by the next one
         if o is None or not cfg.alerts.enabled or not cfg.journal.exists():
             return  # no channel: nobody to tell (the pass's own line and exit code still say it)
         with RunLock(cfg.lock_file):  # another run holds it: it alerts, or this process does next pass

@@ -51,14 +51,15 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
     try:
         done = app.write(cfg, app.Policy(app.Command.RUN, init_journal=args.init_journal), prepare, ui, stopping)
     except UnsafeRun as e:
-        alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, error=e))
+        alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, error=e), stopping)
         if ui.seen:
             print(_line(*ui.seen, str(e)), flush=True)
         raise
     except BanbotError as e:
-        alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, error=e))
+        alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, error=e), stopping)
         raise
-    alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, done.report, unchanged=bool(quiet_since)))
+    alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, done.report, unchanged=bool(quiet_since)),
+                        stopping)
     if quiet_since and args.format != "json":
         print(_line(done.bans, done.plan, f"unchanged since the full pass of {quiet_since[0]} (run --verify "
                                           "re-reads every account); nothing to do"), flush=True)

@@ -50,12 +50,12 @@ def run(args: argparse.Namespace) -> int:
         try:
             got = peek()
         except WikiError as e:
-            alerting.after_pass(cfg, alerting.outcome(None, (), error=e))
+            alerting.after_pass(cfg, alerting.outcome(None, (), error=e), stop)
             ticked[0] = -float("inf")  # the first poll that answers again says so at once
             raise
         if time.monotonic() - ticked[0] >= IDLE_ALERTS_S:
             ticked[0] = time.monotonic()
-            alerting.after_pass(cfg, alerting.idle())
+            alerting.after_pass(cfg, alerting.idle(), stop)
         return got
 
     def run_pass(verify: bool) -> int:
