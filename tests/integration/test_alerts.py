@@ -84,6 +84,10 @@ def test_a_held_vandal_edit_alerts_once_on_the_page_and_by_mail_and_resolves_onc
     alerts_page = f"User:BanBot/Alerts/{uniq}"
     cfg, page = start(farm, configure, uniq, mode,
                       AC + f'\n[alerts]\npage = "{alerts_page}"\nemail = ["{op}"]\n')
+    code, out, err = banbot("check", "--config", cfg, "--format", "json")  # the alert page and addresses
+    rows = {(c["check"], c["target"]): c["ok"] for c in out["checks"] if c["check"].startswith("alert-")}
+    assert rows == {("alert-page", f"metawiki:{alerts_page}"): True, ("alert-email", f"metawiki:User:{op}"): True,
+                    ("alert-email", "metawiki:User:BanBot"): True}, (rows, err)
     farm.edit("metawiki", page, listed([legit]))
     farm.protect("metawiki", page, level="autoconfirmed")
     farm.edit_as(session, "metawiki", page, listed([legit, innocent]))
