@@ -31,7 +31,7 @@ VANDAL = Blocker(Rule.EDITOR, "revision 42 (2026-12-02T05:00:00Z) by Vandal, who
 
 def held(revid: int = 42) -> PassOutcome:
     return PassOutcome(bans("Innocent", revid=revid), Plan(SRC, ()), (VANDAL,),
-                       looked_at=frozenset({Family.HELD, Family.KILL_SWITCH, Family.LIFTED, Family.ERROR}))
+                       looked_at=frozenset({Family.HELD, Family.KILL_SWITCH, Family.ERROR}))
 
 
 def test_a_held_pass_is_one_condition_naming_the_list_the_rule_and_the_editor() -> None:
@@ -161,7 +161,7 @@ def test_the_farm_down_past_the_threshold_alerts_and_a_pass_that_answers_resolve
     for _ in range(4):
         alerting.after_pass(c, down, clock=lambda: clock[0], check_login=lambda _c: {}, send=send)
         clock[0] += 600
-    assert [line for ch, line in send.sent if ch == "page"][0].count("does not answer") == 1
+    assert [line for ch, line in send.sent if ch == "page"][0].count("cannot be used") == 1
     alerting.after_pass(c, alerting.idle(), clock=lambda: clock[0], check_login=lambda _c: {}, send=send)
     assert "resolved" in [line for ch, line in send.sent if ch == "page"][-1]
 

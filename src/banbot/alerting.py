@@ -49,7 +49,7 @@ def outcome(seen: tuple[BanList, Plan] | None, blockers: Sequence[Blocker], repo
         return PassOutcome(bans, plan, tuple(blockers), report, looked_at=frozenset(looked))
     if isinstance(error, UnsafeRun):
         return PassOutcome(bans, plan, tuple(blockers), looked_at=frozenset(
-            {Family.HELD, Family.KILL_SWITCH, Family.LIFTED, Family.ERROR}))
+            {Family.HELD, Family.KILL_SWITCH, Family.ERROR}))  # an unvetted revision says nothing of lifted bans
     unreachable = isinstance(error, WikiError)
     text = f"{error.code} on {error.wiki}" if isinstance(error, WikiError) and error.wiki else (
         error.code if isinstance(error, WikiError) else str(error).splitlines()[0] if str(error) else "")
@@ -83,7 +83,7 @@ def _failing(cfg: Config, j: Journal, o: PassOutcome, clock: float,
              check_login: Callable[[Config], dict[str, str]]) -> list[Condition]:
     """The farm and key conditions due now; remembers since when each has been failing."""
     before: dict[str, list[object]] = json.loads(j.recall(FAILING) or "{}")
-    failing = {"unusable:farm": f"the farm does not answer: {o.error}"} if o.unreachable else {}
+    failing = {"unusable:farm": f"the farm cannot be used: {o.error}"} if o.unreachable else {}
     last = j.recall(LOGIN_CHECKED)
     if last is None or not 0 <= clock - float(last) < LOGIN_EVERY_S:  # never tried, an hour ago, or the clock moved
         refused = check_login(cfg)
