@@ -393,9 +393,10 @@ class App:
         if age >= hours * 3600:
             return None
         before = set(base[1])
-        rows = {n: v.row for n, v in self.journal.origins(src.location, str(src.title), bans.section).items()}
-        changed = [e.user for e in bans.active
-                   if e.user not in before or rows.get(e.user) != lines_of(e.text).strip("\n")]
+        known = self.journal.origins(src.location, str(src.title), bans.section)
+        changed = [e.user for e in bans.active  # held for their origin: shown again, at no cost (never read)
+                   if e.user not in before or e.user not in known or known[e.user].doubt
+                   or known[e.user].row != lines_of(e.text).strip("\n")]
         self._changes_only = (changed, base[2])
         return changed
 
