@@ -28,11 +28,12 @@ from banbot.actions import Action, Plan, plan_from_json
 from banbot.banlist import BanEntry, BanList, ListSource, link_prefixes, parse
 from banbot.config import Config, FarmMode
 from banbot.crosscheck import demote, host, interwiki_map, objections, read_rendered
-from banbot.enforce import Gateway, Report, apply_plan
+from banbot.enforce import KILL_SWITCH, Gateway, Report, apply_plan
 from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
-from banbot.journal import Journal
+from banbot.journal import Journal, Status
 from banbot.names import InvalidName, normalize
 from banbot.plan import PlanSettings, make_plan
+from banbot.provenance import lines_of
 from banbot.runlock import RunLock
 from banbot.safety import Blocker, ListHistory, SwitchPage, kill_switch_blocker, trust_blockers
 from banbot.state import AccountState
@@ -138,6 +139,8 @@ class App:
         self._trusted: dict[str, bool] = {}  # editors checked against safety.trusted_groups in this run
         self._mode_checked = False
         self._doubts: dict[tuple[str, str | None, int | None, str | None], dict[str, str]] = {}
+        self.quiet_since: str | None = None  # unchanged(): this revision was applied and settled, read then
+        self._changes_only: tuple[list[str], str] | None = None  # changes_only(): the entries, the last full read
 
     # --- the list --------------------------------------------------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
@@ -189,7 +192,8 @@ class App:
         if verified is None:
             return None
         age = time.time() - calendar.timegm(time.strptime(verified, "%Y-%m-%dT%H:%M:%SZ"))
-        return verified if age < hours * 3600 else None
+        self.quiet_since = verified if age < hours * 3600 else None
+        return self.quiet_since
 
     def request(self, name: str, requested_by: str) -> BanList:
         """A steward's request for one account, standing in for the list (``banbot enforce``)."""
@@ -360,10 +364,41 @@ class App:
             blocker = self.kill_switch()
             return blocker.message if blocker else None
 
-        return apply_plan(plan, self.gateway(), self.journal, command=str(policy.command),
-                          requested_by=policy.requested_by, why=policy.why, progress=progress,
-                          record_list=bans.source.kind == "wiki" and set(plan.users) == {e.user for e in bans.active},
-                          guard=guard if plan.actions else None, stopping=self.stopping.is_set)
+        active = [e.user for e in bans.active]
+        partial = self._changes_only is not None and set(plan.users) == set(self._changes_only[0])
+        report = apply_plan(plan, self.gateway(), self.journal, command=str(policy.command),
+                            requested_by=policy.requested_by, why=policy.why, progress=progress, record_list=False,
+                            guard=guard if plan.actions else None, stopping=self.stopping.is_set)
+        whole = set(plan.users) == set(active)
+        if bans.source.kind == "wiki" and (whole or partial) and not report.stopped and \
+                not any(o.code == KILL_SWITCH for o in report.outcomes):
+            settled = not report.failed and not any(o.status == Status.SKIPPED for o in report.outcomes)
+            verified = self._changes_only[1] if partial and not whole and self._changes_only else None
+            self.journal.record_applied(bans.source.location, bans.source.title, bans.source.revid, active,
+                                        settled=settled, verified=verified)
+        return report
+
+    def changes_only(self, bans: BanList) -> list[str] | None:
+        """The entries a new list revision added or whose rows it changed, when every other entry was read and
+        found settled less than ``run.verify_every_hours`` ago: only those need reading now (the rails and the
+        provenance of every entry are checked all the same). None: a full pass is needed."""
+        hours = self.config.verify_every_hours
+        src = bans.source
+        if self.journal is None or hours <= 0 or src.kind != "wiki":
+            return None
+        base = self.journal.settled_base(src.location, src.title)
+        if base is None or base[0] == src.revid:
+            return None
+        age = time.time() - calendar.timegm(time.strptime(base[2], "%Y-%m-%dT%H:%M:%SZ"))
+        if age >= hours * 3600:
+            return None
+        before = set(base[1])
+        known = self.journal.origins(src.location, str(src.title), bans.section)
+        changed = [e.user for e in bans.active  # held for their origin: shown again, at no cost (never read)
+                   if e.user not in before or e.user not in known or known[e.user].doubt
+                   or known[e.user].row != lines_of(e.text).strip("\n")]
+        self._changes_only = (changed, base[2])
+        return changed
 
     def gateway(self) -> Gateway:
         from banbot.wiki.gateway import WikiGateway
@@ -418,7 +453,7 @@ def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList
             if stopping is not None:
                 app.stopping = stopping
             bans, plan = prepare(app)
-            unchanged = bool(bans.active) and not plan.users  # a revision vetted and applied before: see unchanged()
+            unchanged = app.quiet_since is not None and not plan.users  # vetted and applied before: see unchanged()
             # every revision is vetted, whether or not its plan has actions today: a revision that fails a rail is
             # never recorded as applied, so a row harmless now (an account not registered yet) is never let through
             blockers = () if unchanged else tuple(app.rails(bans, plan))

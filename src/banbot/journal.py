@@ -408,18 +408,29 @@ class Journal:
 
     # --- applied list revisions -------------------------------------------------------------
     def record_applied(self, location: str | None, title: str | None, revid: int | None, active: list[str],
-                       settled: bool = False) -> None:
+                       settled: bool = False, verified: str | None = None) -> None:
         """Remember the list revision whose every active entry was planned and applied: a new row when the
-        revision changed, else the same row marked verified now. ``settled``: nothing failed or was skipped."""
+        revision changed, else the same row marked verified now. ``settled``: nothing failed or was skipped.
+        ``verified``: when every account was last read, if not now (a pass that read only the changed entries
+        keeps the time of the last full read)."""
         last = self._last_row(location, title)
+        at = verified or now()
         with self._tx() as db:
             if last is not None and last[1] == revid and json.loads(last[2]) == active:
                 db.execute("UPDATE applied_lists SET settled = ?, verified = ? WHERE id = ?",
-                           (int(settled), now(), last[0]))
+                           (int(settled), at, last[0]))
                 return
             db.execute("INSERT INTO applied_lists (at, list_location, list_title, list_revid, active, settled, "
                        "verified) VALUES (?,?,?,?,?,?,?)",
-                       (now(), location, title, revid, json.dumps(active, ensure_ascii=False), int(settled), now()))
+                       (now(), location, title, revid, json.dumps(active, ensure_ascii=False), int(settled), at))
+
+    def settled_base(self, location: str | None, title: str | None) -> tuple[int | None, list[str], str] | None:
+        """The last applied revision, its active entries and when every account was last read, if that pass
+        left everything settled (None otherwise, or when a crashed run left a row unsettled)."""
+        last = self._last_row(location, title)
+        if last is None or not last[3] or not last[4] or self.pending():
+            return None
+        return last[1], json.loads(last[2]), str(last[4])
 
     def _last_row(self, location: str | None, title: str | None) -> tuple[Any, ...] | None:
         try:

@@ -281,3 +281,25 @@ def test_watch_never_takes_a_flooded_lists_vandal_revision_as_its_baseline(
         out, _ = proc.communicate(timeout=30)
     assert "not in safety.trusted_groups" in out, out
     enforced(farm, legit)
+
+
+# --- a new revision reads what changed ------------------------------------------------------------------------
+
+def test_a_new_revision_reads_only_the_entries_it_added_and_still_vets_every_row(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
+    """After a full pass left everything settled, a revision that adds one entry reads that one account (and
+    the rails and provenance of every row); a verification reads them all again."""
+    names = make(farm, [f"{uniq} Old {i}" for i in range(3)], ["rollbacker"])
+    new = make(farm, [f"{uniq} New"], ["rollbacker"])[0]
+    cfg, page = start(farm, configure, uniq)
+    farm.edit("metawiki", page, listed(names))
+    code, _, err = banbot("run", "--config", cfg, "--format", "json")
+    assert code == 0 and "observe: 3 accounts" in err, err
+    farm.edit("metawiki", page, listed([*names, new]))
+    code, out, err = banbot("run", "--config", cfg, "--format", "json")
+    assert code == 0 and "observe: 1 accounts" in err, err
+    enforced(farm, new)
+    code, out, err = banbot("run", "--config", cfg)  # the new revision is settled: one request
+    assert code == 0 and "unchanged since the full pass" in out, (out, err)
+    code, _, err = banbot("run", "--config", cfg, "--format", "json", "--verify")
+    assert code == 0 and "observe: 4 accounts" in err, err

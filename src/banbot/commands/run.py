@@ -46,7 +46,7 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
         if verified is not None:
             quiet_since.append(verified)
             return bans, Plan(bans.source, ())  # unchanged and settled: the list read was the only request
-        return bans, a.plan(bans)
+        return bans, a.plan(bans, a.changes_only(bans) if not getattr(args, "verify", False) else None)
 
     try:
         done = app.write(cfg, app.Policy(app.Command.RUN, init_journal=args.init_journal), prepare, ui, stopping)
