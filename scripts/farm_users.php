@@ -5,7 +5,7 @@
  * createAndPromote.php starts MediaWiki once per account (~0.3 s); tests and the demo need dozens of
  * accounts, so this reads a JSON list [{"name", "password"?, "email"?, "groups": [...]}] and, for each entry,
  * creates the account if missing (through AuthManager, as createAndPromote.php does) and makes its
- * explicit groups exactly the given list. Run through scripts/wikifarm: `wikifarm users WIKI SPEC.json`.
+ * explicit groups exactly the given list ("email": a confirmed address; no "groups" key: the groups stay). Run through scripts/wikifarm: `wikifarm users WIKI SPEC.json`.
  *
  * With the real CentralAuth loaded (BANBOT_CENTRALAUTH_DIR), a new local account joins the global account
  * of its name the way CentralAuth itself would (created on first sight, attached on later wikis), unless

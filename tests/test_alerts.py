@@ -203,3 +203,10 @@ def test_alerts_config_wants_a_count_of_minutes(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unusable_after_minutes"):
         cfg(tmp_path, unusable_after_minutes=-5)
     assert cfg(tmp_path).alerts.unusable_after_minutes == 60
+
+
+def test_a_mail_subject_is_cut_at_a_word_and_counts_the_other_lines() -> None:
+    long = "2026-12-02T05:00:00Z alert [abcd1234]: banbot is held back on metawiki:Bans/List revision 126: [editor] x"
+    got = alerting.subject([long, "2026-12-02T05:00:00Z resolved [0]: y"])
+    assert got.startswith("banbot: alert [abcd1234]: banbot is held back on metawiki:Bans/List") and "revision 1 " \
+        not in got and got.endswith(" … (+1 more)")

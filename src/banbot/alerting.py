@@ -157,6 +157,14 @@ def _after_pass(cfg: Config, o: PassOutcome, clock: Callable[[], float],
         j.close()
 
 
+def subject(lines: list[str]) -> str:
+    """The mail's subject: the first line without its time, cut at a word, and how many more follow."""
+    first = lines[0].split(" ", 1)[1]
+    if len(first) > 80:
+        first = first[:80].rsplit(" ", 1)[0] + " …"
+    return f"banbot: {first}" + (f" (+{len(lines) - 1} more)" if len(lines) > 1 else "")
+
+
 def deliver(cfg: Config, j: Journal, unsent: dict[str, list[tuple[int, str]]]) -> list[int]:
     """Append the page's lines in one edit and mail each operator theirs; the ids sent. A channel that fails
     is logged and left for the next pass. Journaled as a run of its own (command ``alerts``) that records
@@ -178,8 +186,7 @@ def deliver(cfg: Config, j: Journal, unsent: dict[str, list[tuple[int, str]]]) -
                              "watchlist": "nochange", "token": client.token("csrf")}, write=True)
             elif channel.startswith("mail:"):
                 client.call({"action": "emailuser", "target": channel.removeprefix("mail:"),
-                             "subject": f"banbot: {lines[0].split(' ', 1)[1][:80]}"
-                                        + (f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""),
+                             "subject": subject(lines),
                              "text": "\n".join(lines) + "\n\n-- banbot (alerts.email in its config)\n",
                              "token": client.token("csrf")}, write=True)
             else:
