@@ -86,6 +86,11 @@ def test_an_approval_kept_by_a_later_edit_stays_its_writers() -> None:
     assert [(v.user, v.revid) for v in attributed(p, DIGEST)] == [("Reviewer", 100)] and judge(p) == State.APPROVED
 
 
+def test_a_second_approval_line_after_an_expired_one_is_the_new_revisions() -> None:
+    p = page(("Reviewer", f"{{{{approve|{DIGEST}}}}}"), ("Admin", f"{{{{approve|{DIGEST}}}}} again"))
+    assert [(v.user, v.revid) for v in attributed(p, DIGEST)] == [("Reviewer", 100), ("Admin", 101)]
+
+
 def test_an_approval_expires() -> None:
     p = page(("Reviewer", f"{{{{approve|{DIGEST}}}}}"), ts="2026-12-01T10:00:00Z")
     assert judge(p) == State.EXPIRED
@@ -107,8 +112,8 @@ def test_an_unprotected_page_approves_nothing() -> None:
 
 
 def test_the_posted_instructions_and_comments_approve_nothing() -> None:
-    assert verdicts(BASE, DIGEST) == set() and posted(BASE, DIGEST)
-    assert verdicts(f"<!-- {{{{approve|{DIGEST}}}}} -->", DIGEST) == set()
+    assert not verdicts(BASE, DIGEST) and posted(BASE, DIGEST)
+    assert not verdicts(f"<!-- {{{{approve|{DIGEST}}}}} -->", DIGEST)
 
 
 @pytest.mark.parametrize(("kw", "want"), [

@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -112,20 +113,21 @@ def reasons(*, actions: int, above_actions: int, first_run: bool, first_of_list:
 _INERT = re.compile(r"<!--.*?(?:-->|$)|<(nowiki|pre|code)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
-def verdicts(text: str | None, digest: str) -> set[str]:
-    """The verdict words on ``text`` for ``digest`` ("approve", "reject"); a comment, ``<nowiki>``, ``<pre>``
-    or ``<code>`` (the instructions banbot posts) says nothing."""
-    found = set()
+def verdicts(text: str | None, digest: str) -> Counter[str]:
+    """How many verdict lines of each word ("approve", "reject") ``text`` holds for ``digest``; a comment,
+    ``<nowiki>``, ``<pre>`` or ``<code>`` (the instructions banbot posts) says nothing."""
+    found: Counter[str] = Counter()
     for m in _VERDICT.finditer(_INERT.sub("", text or "")):
         word, d = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         if d.lower() == digest:
-            found.add(word.lower())
+            found[word.lower()] += 1
     return found
 
 
 def attributed(page: ApprovalPage, digest: str) -> list[Verdict]:
-    """Each verdict line for ``digest`` with the revision that added it, oldest first. A line first present after
-    a hidden revision (its text or editor hidden) may be that revision's: it is attributed to no one."""
+    """Each verdict line for ``digest`` with the revision that added it, oldest first (a revision that adds a
+    line where there were fewer). A line first present after a hidden revision (its text or editor hidden) may
+    be that revision's: it is attributed to no one."""
     out: list[Verdict] = []
     before = verdicts(page.base_text, digest) if page.base_text is not None else None
     for r in page.revisions:
@@ -133,8 +135,8 @@ def attributed(page: ApprovalPage, digest: str) -> list[Verdict]:
             before = None  # what this revision added is unknown
             continue
         now = verdicts(r.text, digest)
-        new = now - (before or set()) if before is not None else now
-        for word in sorted(new):
+        new = now - before if before is not None else now
+        for word in sorted(new.elements()):
             out.append(Verdict(word, r.revid, r.user if before is not None else None, r.timestamp))
         before = now
     return out
