@@ -8,10 +8,13 @@ that nothing was touched while the plan waits and that it is enforced once a val
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -181,3 +184,42 @@ def test_enforce_of_an_unlisted_account_waits_and_the_proposer_cannot_approve_it
     assert code == 0, (out, err)
     enforced(farm, name, WIKIS)
     assert [(p, s, b) for _, p, s, b, _ in proposals(cfg)] == [(who, "applied", "Admin")]
+
+
+def done(farm: FarmHandle, names: list[str]) -> bool:
+    try:
+        for n in names:
+            enforced(farm, n, WIKIS)
+    except AssertionError:
+        return False
+    return True
+
+
+def test_watch_applies_a_plan_once_it_is_approved(farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
+    title = approval_page(farm, uniq)
+    cfg, page = start(farm, configure, uniq, extra=rule(uniq, "above_actions = 1\n"))
+    names = make(farm, [f"{uniq}A", f"{uniq}B"])
+    proc = subprocess.Popen([sys.executable, "-m", "banbot", "watch", "--config", cfg, "--poll", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        time.sleep(5)
+        farm.edit("metawiki", page, listed(names))
+        deadline = time.monotonic() + 30
+        while not posted(farm, title) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        [digest] = posted(farm, title)
+        time.sleep(3)
+        untouched(farm, names[0], [])
+        who, session = reviewer(farm, uniq)
+        say(farm, session, title, f"{{{{approve|{digest}}}}} ~~~~")  # no list edit: the approval starts the pass
+        deadline = time.monotonic() + 30
+        while not done(farm, names) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, _ = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    for n in names:
+        enforced(farm, n, WIKIS)
+    assert "[approval]" in out and posted(farm, title) == [digest], out
