@@ -71,10 +71,11 @@ def run(cfg: str) -> tuple[int, str]:
     return code, f"{out}\n{err}"
 
 
+@pytest.mark.parametrize("mode", ["plain", "centralauth"])
 def test_a_plan_above_the_threshold_waits_for_a_second_trusted_person(
-        farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str, mode: str) -> None:
     title = approval_page(farm, uniq)
-    cfg, page = start(farm, configure, uniq, extra=rule(uniq, "above_actions = 1\n"))
+    cfg, page = start(farm, configure, uniq, mode, rule(uniq, "above_actions = 1\n"))
     names = make(farm, [f"{uniq}A", f"{uniq}B"], groups=["sysop"])
     farm.edit("metawiki", page, listed(names))  # the Admin writes the entries
 
@@ -84,20 +85,20 @@ def test_a_plan_above_the_threshold_waits_for_a_second_trusted_person(
     text = farm.text("metawiki", title) or ""
     assert '{| class="wikitable sortable"' in text and f"{uniq}A" in text and "Proposed by:''' BanBot" in text
     for n in names:
-        untouched(farm, n, ["sysop"])
+        untouched(farm, n, ["sysop"], mode=mode)
 
     say(farm, farm.admin("metawiki"), title, f"{{{{approve|{digest}}}}} ~~~~")  # the entries' writer: refused
     code, out = run(cfg)
     assert code == 3 and "cannot be the second person" in out, out
     for n in names:
-        untouched(farm, n, ["sysop"])
+        untouched(farm, n, ["sysop"], mode=mode)
 
     who, session = reviewer(farm, uniq)
     say(farm, session, title, f"{{{{approve|{digest}}}}} ~~~~")
     code, out = run(cfg)
     assert code == 0, out
     for n in names:
-        enforced(farm, n, WIKIS)
+        enforced(farm, n, WIKIS, mode=mode)
     assert [(d, p, s, b) for d, p, s, b, _ in proposals(cfg)] == [(digest, "BanBot", "applied", who)]
     assert posted(farm, title) == [digest]  # applied: not posted again
 
@@ -161,10 +162,11 @@ def test_an_expired_approval_is_posted_again(farm: FarmHandle, configure: Callab
         enforced(farm, n, WIKIS)
 
 
+@pytest.mark.parametrize("mode", ["plain", "centralauth"])
 def test_enforce_of_an_unlisted_account_waits_and_the_proposer_cannot_approve_it(
-        farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str, mode: str) -> None:
     title = approval_page(farm, uniq)
-    cfg, _ = start(farm, configure, uniq, extra=rule(uniq, "enforce_unlisted = true\n"))
+    cfg, _ = start(farm, configure, uniq, mode, rule(uniq, "enforce_unlisted = true\n"))
     [name] = make(farm, [f"{uniq}U"])
     who, session = reviewer(farm, uniq)
     args = ("enforce", name, "--reason", "cross-wiki abuse, see ticket 42", "--by", who, "--yes", "--config", cfg)
@@ -172,17 +174,17 @@ def test_enforce_of_an_unlisted_account_waits_and_the_proposer_cannot_approve_it
     assert code == 3 and "[approval]" in f"{out}{err}" and "enforce-unlisted" in f"{out}{err}", (out, err)
     [digest] = posted(farm, title)
     assert f"Proposed by:''' {who}" in (farm.text("metawiki", title) or "")
-    untouched(farm, name, [])
+    untouched(farm, name, [], mode=mode)
 
     say(farm, session, title, f"{{{{approve|{digest}}}}} ~~~~")  # the steward who asked: refused
     code, out, err = banbot(*args)
     assert code == 3 and "cannot be the second person" in f"{out}{err}", (out, err)
-    untouched(farm, name, [])
+    untouched(farm, name, [], mode=mode)
 
     say(farm, farm.admin("metawiki"), title, f"{{{{approve|{digest}}}}} ~~~~")  # a second steward
     code, out, err = banbot(*args)
     assert code == 0, (out, err)
-    enforced(farm, name, WIKIS)
+    enforced(farm, name, WIKIS, mode=mode)
     assert [(p, s, b) for _, p, s, b, _ in proposals(cfg)] == [(who, "applied", "Admin")]
 
 
