@@ -189,8 +189,8 @@ def proposal_text(digest: str, table: str, why: Sequence[Reason], proposer: str,
         f"* '''Proposed by:''' {proposer} (from {source})",
         f"* '''Waits for:''' a second trusted person, because: {'; '.join(waits[r] for r in why)}",
         "* '''To approve''' (someone other than the proposer and the entries' writers), add on a line of its own: "
-        f"<code><nowiki>{{{{approve|{digest}}}}}</nowiki></code> ~~~~; to reject: "
-        f"<code><nowiki>{{{{reject|{digest}}}}}</nowiki></code> ~~~~",
+        f"<code><nowiki>{{{{approve|{digest}}}}} ~~~~</nowiki></code>; to reject: "
+        f"<code><nowiki>{{{{reject|{digest}}}}} ~~~~</nowiki></code>",
         "",
         table,
     ])
