@@ -411,7 +411,7 @@ class App:
         cfg, journal = self.config.approval, self.journal
         if not cfg.enabled or not plan.actions or journal is None or (policy.alone and cfg.allow_interactive):
             return None
-        listed = self.journal.last_applied(self.config.list_wiki, self.config.list_page) if self.journal else None
+        listed = journal.last_applied(self.config.list_wiki, self.config.list_page)
         why = approval.reasons(actions=len(plan.actions), above_actions=cfg.above_actions, first_run=cfg.first_run,
                                first_of_list=bans.source.kind == "wiki" and self._last_applied(bans) is None,
                                enforce_unlisted=cfg.enforce_unlisted,
@@ -522,7 +522,7 @@ def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList
             else:
                 report = app.apply(bans, plan, policy, ui.progress)  # also with nothing to do: settles crashed rows
             if approver is not None:
-                journal.record_decision(plan.digest, "applied", approver, None, applied=True)
+                journal.record_approved_applied(plan.digest)
         finally:
             journal.close()
     return Written(bans, plan, blockers, report)

@@ -510,17 +510,21 @@ class Journal:
 
     def record_proposal(self, digest: str, page: str, revid: int, proposed_by: str, command: str,
                         reasons: list[str]) -> None:
+        """A plan posted for approval (posted again after an expiry: the new revision replaces the old)."""
+        self._adopt()  # something was written on a wiki: a journal staged by --init-journal becomes the journal
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO approvals (digest, page, posted_revid, proposed_by, command, reasons, "
                        "proposed, state) VALUES (?,?,?,?,?,?,?,?)",
                        (digest, page, revid, proposed_by, command, json.dumps(reasons), now(), "waiting"))
 
-    def record_decision(self, digest: str, state: str, by: str | None, revid: int | None,
-                        applied: bool = False) -> None:
+    def record_decision(self, digest: str, state: str, by: str | None, revid: int | None) -> None:
         with self._tx() as db:
-            db.execute("UPDATE approvals SET state = ?, decided_by = ?, decided_revid = ?, decided = ?, "
-                       "applied = CASE WHEN ? THEN ? ELSE applied END WHERE digest = ?",
-                       (state, by, revid, now(), applied, now(), digest))
+            db.execute("UPDATE approvals SET state = ?, decided_by = ?, decided_revid = ?, decided = ? "
+                       "WHERE digest = ?", (state, by, revid, now(), digest))
+
+    def record_approved_applied(self, digest: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE approvals SET state = 'applied', applied = ? WHERE digest = ?", (now(), digest))
 
     # --- provenance of each entry ---------------------------------------------------------------
     def origins(self, location: str, title: str, section: str | None) -> dict[str, Vetted]:
