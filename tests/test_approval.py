@@ -135,3 +135,41 @@ def test_the_rule_needs_a_page() -> None:
         parse_config(base | {"approval": {"page": "", "above_actions": 3}})
     cfg = parse_config(base | {"approval": {"page": "P", "above_actions": 3, "enforce_unlisted": True}})
     assert cfg.approval.enabled and cfg.approval.allow_interactive and cfg.approval.expires_hours == 24
+
+
+class PageClient:
+    """Answers the two reads of the approval page with real API shapes (formatversion=2)."""
+
+    dbname = "metawiki"
+
+    def __init__(self, revisions: list[dict[str, object]]) -> None:
+        self.revisions = revisions
+
+    def call(self, params: dict[str, object], *, write: bool = False, public: bool = False) -> dict[str, object]:
+        if params["prop"] == "info":
+            return {"query": {"pages": [{"title": "P", "protection": [
+                {"type": "edit", "level": "sysop", "expiry": "infinity"}]}]}}
+        return {"query": {"pages": [{"title": "P", "revisions": self.revisions}]}}
+
+
+def test_the_page_read_keeps_hidden_editors_and_texts_hidden() -> None:
+    from banbot.wiki.approvals import read_approval_page
+
+    line = f"{{{{approve|{DIGEST}}}}}"
+    client = PageClient([
+        {"revid": 12, "user": "Reviewer", "timestamp": "2026-12-02T11:30:00Z",
+         "slots": {"main": {"content": f"{BASE}\n{line}\n{line}"}}},
+        {"revid": 11, "userhidden": True, "timestamp": "2026-12-02T11:20:00Z",
+         "slots": {"main": {"content": f"{BASE}\n{line}"}}},
+        {"revid": 10, "user": "BanBot", "timestamp": "2026-12-02T11:00:00Z", "slots": {"main": {"content": BASE}}},
+    ])
+    p = read_approval_page(client, "P", 10)  # type: ignore[arg-type]
+    assert p.base_text == BASE and [r.revid for r in p.revisions] == [11, 12] and p.revisions[0].user is None
+    assert [(v.user, v.revid) for v in attributed(p, DIGEST)] == [(None, 11), ("Reviewer", 12)]
+    assert judge(p) == State.APPROVED  # the reviewer's own line counts; the hidden editor's never does
+
+    client.revisions[1] = {"revid": 11, "user": "Admin", "timestamp": "2026-12-02T11:20:00Z",
+                           "slots": {"main": {"texthidden": True}}}
+    p = read_approval_page(client, "P", 10)  # type: ignore[arg-type]
+    assert p.revisions[0].text is None and [v.user for v in attributed(p, DIGEST)] == [None, None]
+    assert judge(p) == State.WAITING
