@@ -225,3 +225,17 @@ def test_watch_applies_a_plan_once_it_is_approved(farm: FarmHandle, configure: C
     for n in names:
         enforced(farm, n, WIKIS)
     assert "[approval]" in out and posted(farm, title) == [digest], out
+
+
+def test_enforce_of_a_listed_account_needs_no_second_person(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
+    title = approval_page(farm, uniq)
+    cfg, page = start(farm, configure, uniq, extra=rule(uniq, "enforce_unlisted = true\n"))
+    [name] = make(farm, [f"{uniq}L"])
+    farm.edit("metawiki", page, listed([name]))
+    assert run(cfg)[0] == 0  # the list applied: the account is listed now
+    farm.make_users("enwiki", [{"name": name, "groups": ["sysop"]}])  # a group given back by hand
+    code, out, err = banbot("enforce", name, "--reason", "groups given back by mistake", "--by", "Steward One",
+                            "--yes", "--config", cfg)
+    assert code == 0, (out, err)
+    assert farm.groups("enwiki", name) == [] and posted(farm, title) == []
