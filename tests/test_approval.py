@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import time
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,61 @@ def test_the_page_read_keeps_hidden_editors_and_texts_hidden() -> None:
     p = read_approval_page(client, "P", 10)  # type: ignore[arg-type]
     assert p.revisions[0].text is None and [v.user for v in attributed(p, DIGEST)] == [None, None]
     assert judge(p) == State.WAITING
+
+
+class PostingClient:
+    """The list's wiki as the approval step writes to it: records each proposal posted."""
+
+    dbname = "metawiki"
+
+    def __init__(self) -> None:
+        self.posted: list[dict[str, object]] = []
+
+    def username(self) -> str:
+        return "BanBot"
+
+    def token(self, kind: str) -> str:
+        return "+\\"
+
+    def call(self, params: dict[str, object], *, write: bool = False, public: bool = False) -> dict[str, object]:
+        assert write and params["action"] == "edit" and params["section"] == "new"
+        self.posted.append(params)
+        return {"edit": {"result": "Success", "newrevid": 500 + len(self.posted)}}
+
+
+class PostingFarm:
+    def __init__(self) -> None:
+        self.central = PostingClient()
+
+    def __getitem__(self, db: str) -> PostingClient:
+        return self.central
+
+
+@pytest.mark.parametrize(("allow", "alone", "waits"), [(True, True, False), (False, True, True), (True, False, True)])
+def test_a_steward_at_a_terminal_may_act_alone_only_when_the_config_allows_it(
+        tmp_path: Path, allow: bool, alone: bool, waits: bool) -> None:
+    from banbot import app
+    from banbot.actions import Block, Plan
+    from banbot.banlist import BanEntry, BanList, ListSource
+    from banbot.errors import AwaitingApproval
+    from banbot.journal import Journal
+
+    cfg = parse_config({"list": {"page": "L"}, "farm": {"mode": "plain"}, "wikis": {"metawiki": {"api": "http://x/api.php"}},
+                        "approval": {"enforce_unlisted": True, "allow_interactive": allow}})
+    source = ListSource("request", "Steward One", title="request by Steward One")
+    bans = BanList(source, None, (BanEntry("Someone", None, False, 0, "banbot enforce Someone"),), ())
+    plan = Plan(source, (Block("Someone", "metawiki", "r"),), users=("Someone",))
+    farm = PostingFarm()
+    journal = Journal(tmp_path / "j.sqlite")
+    a = app.App(cfg, farm, journal)  # type: ignore[arg-type]
+    policy = app.Policy(app.Command.ENFORCE, confirm=True, requested_by="Steward One", why="r", alone=alone)
+    if not waits:
+        assert a.second_person(bans, plan, policy) is None and not farm.central.posted
+        return
+    with pytest.raises(AwaitingApproval, match=r"\[approval\] plan .* posted to Project:Banbot/Approvals"):
+        a.second_person(bans, plan, policy)
+    [post] = farm.central.posted
+    assert f"banbot:approval {plan.digest}" in str(post["text"]) and "Proposed by:''' Steward One" in str(post["text"])
+    prop = journal.proposal(plan.digest)
+    assert prop is not None and prop.proposed_by == "Steward One" and prop.posted_revid == 501
+    assert prop.reasons == ("enforce-unlisted",)
