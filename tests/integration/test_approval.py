@@ -239,3 +239,25 @@ def test_enforce_of_a_listed_account_needs_no_second_person(
                             "--yes", "--config", cfg)
     assert code == 0, (out, err)
     assert farm.groups("enwiki", name) == [] and posted(farm, title) == []
+
+
+@pytest.mark.parametrize("hide", ["user", "content"])
+def test_an_approval_whose_editor_or_text_is_hidden_approves_nothing(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str, hide: str) -> None:
+    title = approval_page(farm, uniq)
+    cfg, page = start(farm, configure, uniq, extra=rule(uniq, "above_actions = 1\n"))
+    names = make(farm, [f"{uniq}A", f"{uniq}B"])
+    farm.edit("metawiki", page, listed(names))
+    assert run(cfg)[0] == 3
+    [digest] = posted(farm, title)
+    who, session = reviewer(farm, uniq)
+    say(farm, session, title, f"{{{{approve|{digest}}}}} ~~~~")
+    revid = farm.get("metawiki", action="query", prop="info", titles=title)["query"]["pages"][0]["lastrevid"]
+    say(farm, farm.admin("metawiki"), title, "noted")  # the current revision's text cannot be hidden: one on top
+    r = farm.post("metawiki", action="revisiondelete", type="revision", target=title, ids=str(revid), hide=hide,
+                  reason="hidden")
+    assert r.get("revisiondelete", {}).get("status") == "Success", r
+    code, out = run(cfg)
+    assert code == 3 and "is hidden" in out, out
+    for n in names:
+        untouched(farm, n, [])
