@@ -233,6 +233,8 @@ NON_DEFAULT = {
     "safety.lock_file": "x.lock", "report.page": "User:BanBot/Status", "journal.path": "other.sqlite",
     "run.verify_every_hours": 6, "farm.ignore_centralauth": True, "alerts.page": "User:BanBot/Alerts",
     "alerts.email": ["Alice"], "alerts.unusable_after_minutes": 5,
+    "approval.page": "Project:Other", "approval.above_actions": 3, "approval.first_run": True,
+    "approval.enforce_unlisted": True, "approval.expires_hours": 2, "approval.allow_interactive": False,
 }
 TWO_WIKIS = config(wikis={"metawiki": {"api": "http://h/api.php"}, "enwiki": {"api": "http://e/api.php"}})
 

@@ -61,6 +61,7 @@ class Policy:
     init_journal: bool = False  # --init-journal: a missing or empty journal may be created
     requested_by: str | None = None  # enforce: who asked
     why: str | None = None  # enforce: why
+    alone: bool = False  # a steward confirming at a terminal: approval.allow_interactive lets them act alone
 
 
 class Interaction(Protocol):
@@ -400,6 +401,61 @@ class App:
         self._changes_only = (changed, base[2])
         return changed
 
+    def second_person(self, bans: BanList, plan: Plan, policy: Policy) -> str | None:
+        """The two-person rule (:mod:`banbot.approval`): None when the plan needs no second person; the approver
+        when a trusted user other than the proposer and the entries' writers approved this very digest;
+        otherwise the plan is posted (once per digest, again after an approval expired) and held."""
+        from banbot import approval, render
+        from banbot.errors import AwaitingApproval
+        from banbot.wiki.approvals import post_proposal, read_approval_page
+
+        cfg, journal = self.config.approval, self.journal
+        if not cfg.enabled or not plan.actions or journal is None or (policy.alone and cfg.allow_interactive):
+            return None
+        listed = journal.last_applied(self.config.list_wiki, self.config.list_page)
+        why = approval.reasons(actions=len(plan.actions), above_actions=cfg.above_actions, first_run=cfg.first_run,
+                               first_of_list=bans.source.kind == "wiki" and self._last_applied(bans) is None,
+                               enforce_unlisted=cfg.enforce_unlisted,
+                               unlisted=policy.command == Command.ENFORCE and not set(plan.users) <= set(
+                                   listed[1] if listed else ()))
+        if not why:
+            return None
+        bot = self.farm.central.username() or "banbot"
+        proposer = policy.requested_by or bot
+        client = self.farm[self.config.list_wiki]
+        prop = journal.proposal(plan.digest)
+        short = f"[{AwaitingApproval.rule}] plan {plan.digest[:12]}"
+        if prop is not None and prop.state == approval.State.REJECTED:
+            raise AwaitingApproval(f"{short} was rejected by {prop.decided_by} on {prop.page}; not applied")
+        if prop is not None and prop.state != approval.State.EXPIRED:
+            page = read_approval_page(client, cfg.page, prop.posted_revid)
+            authors = sorted({v.user for v in approval.attributed(page, plan.digest) if v.user})
+            writers = {w.user for name, v in journal.origins(bans.source.location, str(bans.source.title),
+                                                             bans.section).items() if name in plan.users
+                       for w in v.origin.chain if w.user} if bans.source.kind == "wiki" else set()
+            excluded = writers | {proposer, prop.proposed_by, bot} | ({bans.source.user} if bans.source.user else set())
+            d = approval.decide(page, plan.digest, trusted=self.trusted(authors, self.config.list_wiki),
+                                excluded=excluded, require_protection=self.config.safety.require_protection,
+                                expires_hours=cfg.expires_hours)
+            log.info("approval: plan %s on %s: %s", plan.digest[:12], cfg.page, d.describe())
+            if d.state == approval.State.APPROVED:
+                journal.record_decision(plan.digest, str(d.state), d.by, d.revid)
+                return d.by
+            if d.state != approval.State.EXPIRED:
+                if d.state == approval.State.REJECTED:
+                    journal.record_decision(plan.digest, str(d.state), d.by, d.revid)
+                raise AwaitingApproval(f"{short} on {cfg.page} (revision {prop.posted_revid}, proposed by "
+                                       f"{prop.proposed_by}): {d.describe()}")
+            journal.record_decision(plan.digest, str(d.state), d.by, d.revid)
+        heading, body = approval.proposal_text(plan.digest, render.plan_wikitext(plan), why, proposer,
+                                               f"banbot {policy.command}")
+        revid = post_proposal(client, cfg.page, heading, body, f"banbot: plan {plan.digest[:12]} waits for approval")
+        journal.record_proposal(plan.digest, cfg.page, revid, proposer, str(policy.command), [str(r) for r in why])
+        log.warning("approval: plan %s posted to %s (revision %s), waiting for a second person", plan.digest[:12],
+                    cfg.page, revid)
+        raise AwaitingApproval(f"{short} posted to {cfg.page} (revision {revid}, proposed by {proposer}): waiting "
+                               f"for a second trusted person to approve it ({', '.join(why)})")
+
     def gateway(self) -> Gateway:
         from banbot.wiki.gateway import WikiGateway
 
@@ -459,12 +515,15 @@ def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList
             blockers = () if unchanged else tuple(app.rails(bans, plan))
             ui.show(bans, plan, blockers)
             refuse_if_unsafe(blockers, policy)
+            approver = app.second_person(bans, plan, policy)  # the two-person rule: raises while it waits
             if policy.confirm and plan.actions and not ui.confirm(plan):
                 raise PlanRejected("not applied: the operator declined")
             if unchanged and not journal.pending():
                 report = Report(plan.digest, ())  # unchanged: nothing was read afresh, nothing to settle or record
             else:
                 report = app.apply(bans, plan, policy, ui.progress)  # also with nothing to do: settles crashed rows
+            if approver is not None:
+                journal.record_approved_applied(plan.digest)
         finally:
             journal.close()
     return Written(bans, plan, blockers, report)

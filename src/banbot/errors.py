@@ -13,6 +13,7 @@
     ├── JournalError               the journal cannot be opened, is corrupt or is locked
     │   └── JournalUnwritable      its disk is full or failing: free space, run again (exit 7)
     ├── UnsafeRun                  a safety rail holds the run back (see the message for the rule)
+    │   └── AwaitingApproval       [approval]: the plan waits for a second trusted person on the approval page
     ├── RunInProgress              another run holds the lock next to the journal (exit 6)
     └── WikiError                  an API or transport error, carrying ``code`` and ``info``
         ├── TransientWikiError     maxlag, ratelimited, readonly, 5xx, connection reset: try again later
@@ -107,6 +108,12 @@ class JournalUnwritable(JournalError):
 
 class UnsafeRun(BanbotError):
     exit_code = Exit.UNSAFE
+
+
+class AwaitingApproval(UnsafeRun):
+    """The two-person rule holds the plan: posted, waiting, rejected or expired (rule ``approval``)."""
+
+    rule = "approval"
 
 
 class RunInProgress(BanbotError):

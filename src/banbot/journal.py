@@ -90,6 +90,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS alert_outbox_unsent ON alert_outbox(channel) WHERE sent IS NULL;
     """,
+    # 7: plans posted for a second person's approval (banbot.approval): who proposed, who approved or rejected
+    """
+    CREATE TABLE IF NOT EXISTS approvals (
+        digest TEXT PRIMARY KEY, page TEXT NOT NULL, posted_revid INTEGER NOT NULL, proposed_by TEXT NOT NULL,
+        command TEXT NOT NULL, reasons TEXT NOT NULL, proposed TEXT NOT NULL, state TEXT NOT NULL,
+        decided_by TEXT, decided_revid INTEGER, decided TEXT, applied TEXT
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -179,6 +187,24 @@ class Dismissal:
     by: str
     reason: str
     at: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A plan posted for approval, and what became of it."""
+
+    digest: str
+    page: str
+    posted_revid: int
+    proposed_by: str
+    command: str
+    reasons: tuple[str, ...]
+    proposed: str
+    state: str  # waiting, approved, rejected, expired
+    decided_by: str | None = None
+    decided_revid: int | None = None
+    decided: str | None = None
+    applied: str | None = None
 
 
 # SQLite's primary result codes (the low byte of an extended code)
@@ -513,6 +539,35 @@ class Journal:
     def alerts_sent(self, ids: list[int]) -> None:
         with self._tx() as db:
             db.executemany("UPDATE alert_outbox SET sent = ? WHERE id = ?", [(now(), i) for i in ids])
+
+    # --- the two-person rule ---------------------------------------------------------------------
+    def proposal(self, digest: str) -> Proposal | None:
+        try:
+            r = self.db.execute("SELECT digest, page, posted_revid, proposed_by, command, reasons, proposed, state, "
+                                "decided_by, decided_revid, decided, applied FROM approvals WHERE digest = ?",
+                                (digest,)).fetchone()
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        return None if r is None else Proposal(r[0], r[1], int(r[2]), r[3], r[4], tuple(json.loads(r[5])), r[6],
+                                               r[7], r[8], r[9], r[10], r[11])
+
+    def record_proposal(self, digest: str, page: str, revid: int, proposed_by: str, command: str,
+                        reasons: list[str]) -> None:
+        """A plan posted for approval (posted again after an expiry: the new revision replaces the old)."""
+        self._adopt()  # something was written on a wiki: a journal staged by --init-journal becomes the journal
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO approvals (digest, page, posted_revid, proposed_by, command, reasons, "
+                       "proposed, state) VALUES (?,?,?,?,?,?,?,?)",
+                       (digest, page, revid, proposed_by, command, json.dumps(reasons), now(), "waiting"))
+
+    def record_decision(self, digest: str, state: str, by: str | None, revid: int | None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE approvals SET state = ?, decided_by = ?, decided_revid = ?, decided = ? "
+                       "WHERE digest = ?", (state, by, revid, now(), digest))
+
+    def record_approved_applied(self, digest: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE approvals SET state = 'applied', applied = ? WHERE digest = ?", (now(), digest))
 
     # --- provenance of each entry ---------------------------------------------------------------
     def origins(self, location: str, title: str, section: str | None) -> dict[str, Vetted]:

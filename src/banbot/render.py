@@ -111,8 +111,8 @@ def plan_wikitext(plan: Plan) -> str:
     """A sortable wikitable to post on-wiki for review. Accounts CentralAuth hides (and those this key cannot
     see, which may be hidden) are counted under the table, never named."""
     rev = plan.source.revid
-    lines = [f"Plan {plan.digest[:12]} for [[{plan.source.title}]]" + (f" ([[Special:PermanentLink/{rev}|rev {rev}]])"
-                                                                        if rev else ""),
+    where = f"[[{plan.source.title}]]" if plan.source.kind == "wiki" else nowiki(str(plan.source.title))
+    lines = [f"Plan {plan.digest[:12]} for {where}" + (f" ([[Special:PermanentLink/{rev}|rev {rev}]])" if rev else ""),
              '{| class="wikitable sortable"', "! # !! User !! Wiki !! Action"]
     shown_actions = [a for a in plan.actions if not a.hidden]
     for i, a in enumerate(shown_actions):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from banbot import app, render, terminal
 from banbot.actions import Plan
@@ -31,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     is_reviewed = reviewed is not None or bool(args.digest)
     # a reviewed plan file or digest, or the operator answering the prompt after seeing the plan, is a review
     policy = app.Policy(app.Command.APPLY, force=args.force, reviewed=is_reviewed or not args.yes,
-                        confirm=not (args.yes or is_reviewed), init_journal=args.init_journal)
+                        confirm=not (args.yes or is_reviewed), init_journal=args.init_journal,
+                        alone=not (args.yes or is_reviewed) and sys.stdin.isatty())
     ui = terminal.Terminal(fmt, show=not is_reviewed)
     done = app.write(cfg, policy, prepare, ui)
     print(render.to_json(done.report.to_json()) if fmt == "json" else render.report_table(done.report))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 
 from banbot import app, render, terminal
 from banbot.actions import Plan
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         return bans, a.plan(bans, s=s)
 
     policy = app.Policy(app.Command.ENFORCE, confirm=not args.yes, init_journal=args.init_journal,
-                        requested_by=who, why=reason)
+                        requested_by=who, why=reason, alone=not args.yes and sys.stdin.isatty())
     done = app.write(cfg, policy, prepare, terminal.Terminal(fmt))
     held = [h for h in done.plan.holds if h.user == name]
     if fmt == "json":

@@ -29,14 +29,16 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    pages = [args.page or cfg.list_page] + ([cfg.safety.kill_switch] if cfg.safety.kill_switch else [])
+    # an approval on the approval page (on the list's wiki, the same request) starts a pass as a list edit does
+    on_list = [args.page or cfg.list_page] + ([cfg.approval.page] if cfg.approval.enabled else [])
+    pages = on_list + ([cfg.safety.kill_switch] if cfg.safety.kill_switch else [])
     # one long-lived, read-only session for the polls; each pass opens its own, logged in
     peeker = open_farm(cfg, login=False, simulate=True, only=[cfg.list_wiki])[cfg.list_wiki]
     if cfg.safety.kill_switch and cfg.central != cfg.list_wiki:
         switch_client = open_farm(cfg, login=False, simulate=True, only=[cfg.central])[cfg.central]
 
         def peek() -> dict[str, int | None]:
-            return latest_revisions(peeker, pages[:1]) | latest_revisions(switch_client, pages[1:])
+            return latest_revisions(peeker, on_list) | latest_revisions(switch_client, pages[len(on_list):])
     else:
         def peek() -> dict[str, int | None]:
             return latest_revisions(peeker, pages)
