@@ -14,7 +14,7 @@ from banbot.config import load_config
 from banbot.errors import ConfigError
 from banbot.wiki.session import Farm
 
-CA_PARAMS = {"globaluserinfo", "guiuser", "guiprop", "globalusers", "agu"}
+CA_PARAMS = {"globaluserinfo", "guiuser", "guiprop", "globalusers", "gususers", "gusprop"}
 
 
 class RecordingClient:
