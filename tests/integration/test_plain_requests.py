@@ -39,3 +39,19 @@ def test_plain_config_sends_no_centralauth_parameter(farm: FarmHandle, configure
     else:  # a plain farm: the plan runs, and nothing is warned about
         assert code in (0, 1), err
         assert "Unrecognized" not in err and "globaluserinfo" not in err, err
+
+
+def test_a_whole_plain_plan_sends_no_centralauth_parameter(farm: FarmHandle, configure: Callable[..., Path],
+                                                           uniq: str) -> None:
+    """The farm's plain config (with farm.ignore_centralauth on a CentralAuth farm): reading the list, its
+    history and editors, and every account on every wiki asks CentralAuth nothing."""
+    name = f"{uniq} Plain"
+    farm.make_users("metawiki", [{"name": name, "groups": []}])
+    page = f"Bans/{uniq}"
+    farm.edit("metawiki", page, f"* [[User:{name}]], since {LISTED}")
+    farm.protect("metawiki", page)
+    code, _, err = banbot("plan", "--config", str(configure("plain", page)), "--format", "json", "-v", "-v")
+    assert code == 1, err  # the block is pending
+    sent = api_lines(err)
+    assert any("list': 'users'" in line for line in sent), sent  # the accounts were read
+    assert not [line for line in sent if any(w in line for w in CA_WORDS)], sent
