@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import mwparserfromhell
-from mwparserfromhell.nodes import Node, Tag, Template, Wikilink
+from mwparserfromhell.nodes import Node, Tag, Template, Text, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
 from banbot.dates import find_date
@@ -367,7 +367,8 @@ def _node_refs(node: Node) -> list[tuple[str, Node]]:
 def _list_shaped(code: Wikicode) -> bool:
     """A ban-list bullet: an account link first, then at most a date (``, since 3 November 2015``)."""
     def solid(ns: list[Node]) -> list[Node]:
-        return [n for n in ns if str(n).strip()]
+        # only a text node can be blank: every other node's text includes its markup ([[, {{, <, '', *…)
+        return [n for n in ns if not isinstance(n, Text) or n.value.strip()]
 
     nodes = solid(code.nodes)
     if not nodes:
@@ -625,8 +626,9 @@ def _interpret(row: _Row) -> BanEntry | Problem:
                                            "cannot tell whether the ban is lifted")
     date_text = row.date_text
     if not row.plain_names_allowed and refs:
-        after = date_text.find(str(refs[0][1]))
-        date_text = date_text[after + len(str(refs[0][1])):] if after >= 0 else date_text
+        first = str(refs[0][1])
+        after = date_text.find(first)
+        date_text = date_text[after + len(first):] if after >= 0 else date_text
     links = tuple(str(node.title) for _, node in refs if isinstance(node, Wikilink)) if refs else tuple(
         t for t in _LINK_TITLE.findall(row.user_text) if account_in_title(t) is not None)
     return BanEntry(names[0], find_date(date_text), lifted, row.line, row.text, linked=bool(refs or linked),
