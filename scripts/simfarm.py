@@ -258,7 +258,9 @@ class Sim:
             g = site["general"]
             g.update(wikiid=db, sitename=f"Sim {db}", server=f"http://127.0.0.1:{self.port}", scriptpath=f"/{db}",
                      script=f"/{db}/index.php", articlepath=f"/{db}/index.php/$1",
-                     base=f"http://127.0.0.1:{self.port}/{db}/index.php/Main_Page")
+                     base=f"http://127.0.0.1:{self.port}/{db}/index.php/Main_Page",
+                     # as CentralAuth sets them wherever it is loaded (the recording is of a wiki without it)
+                     centralidlookupprovider="CentralAuth", allcentralidlookupproviders=["local", "CentralAuth"])
             for prop in params.get("siprop", "general").split("|"):
                 if prop in site:
                     q[prop] = site[prop]

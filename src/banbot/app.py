@@ -212,12 +212,18 @@ class App:
     def check_mode(self) -> None:
         """The farm must be what the config says: a CentralAuth config against a wiki without CentralAuth would
         call every account missing (a cron job green while enforcing nothing); a plain config on a CentralAuth
-        farm would treat global accounts as separate ones."""
-        from banbot.wiki.centralauth import runs_centralauth
+        farm would treat global accounts as separate ones.
+
+        Read from the central wiki's live siteinfo (core: no CentralAuth parameter, nothing a plain wiki warns
+        about, and no request when it rode along with this run's first query); only a CentralAuth config whose
+        wiki does not list CentralAuth there asks ``meta=globaluserinfo`` (a stand-in that answers it)."""
+        from banbot.wiki.centralauth import lists_centralauth, runs_centralauth
 
         if self._mode_checked or (self.config.mode == FarmMode.PLAIN and self.config.ignore_centralauth):
             return
-        has = runs_centralauth(self.farm.central)
+        has = lists_centralauth(self.farm.central)
+        if self.config.mode == FarmMode.CENTRALAUTH and not has:
+            has = runs_centralauth(self.farm.central)
         db = self.config.central
         if self.config.mode == FarmMode.CENTRALAUTH and not has:
             raise ConfigError(f"farm.mode = \"centralauth\", but {db}'s API does not answer CentralAuth "

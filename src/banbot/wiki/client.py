@@ -146,6 +146,7 @@ class WikiClient:
         self._unconfirmed = False  # logged in this run; the wiki has not yet said who we are
         self._si_known = False  # pywikibot's siteinfo filled (from the cache or the wiki)
         self._si_live = False  # this run has seen the wiki's own general siteinfo
+        self._general: dict[str, Any] | None = None  # that general siteinfo, as the wiki gave it this run
         cached = cache.get(api) if cache is not None and api else None
         if cached is not None:
             self._fill_siteinfo(cached)
@@ -278,6 +279,7 @@ class WikiClient:
         if self._cache is not None and self._api:
             self._cache.put(self._api, props)
         self._si_live = True
+        self._general = dict(props["general"])
         self._fill_siteinfo(props)
 
     def _siteinfo_params(self) -> dict[str, str]:
@@ -297,6 +299,7 @@ class WikiClient:
             self._ensure_siteinfo()
             return
         self._si_live = True
+        self._general = dict(general)
         if self._check is not None:
             self._check(dict(general))
 
@@ -434,6 +437,19 @@ class WikiClient:
             return dict(self.site.siteinfo["general"])
         except Exception as e:
             raise WikiError.from_code("siteinfo", f"{type(e).__name__}: {e}", wiki=self.dbname) from None
+
+    def live_general(self) -> dict[str, Any]:
+        """``general`` siteinfo as the wiki answers it this run, not from the cache kept across runs: the copy
+        that rode along with this run's first query (no request), else one public ``meta=siteinfo`` read."""
+        self._ensure_siteinfo()  # without a cached copy, this reads it live
+        if self._general is None:
+            data = self.call({"action": "query", "meta": "siteinfo", "siprop": "general"}, public=True)
+            general = data.get("query", {}).get("general")
+            if not isinstance(general, dict):
+                raise WikiError.from_code("siteinfo", "the answer has no general siteinfo", wiki=self.dbname)
+            self._verify_live(general)
+        assert self._general is not None
+        return dict(self._general)
 
     def username(self) -> str | None:
         """The bot's account name as configured (also for a read-only or anonymous session)."""
