@@ -12,7 +12,7 @@ from banbot.alerts import Condition, Family, PassOutcome, diff, lifted_condition
 from banbot.banlist import BanEntry, BanList, ListSource
 from banbot.config import Config, parse_config
 from banbot.enforce import Outcome, Report
-from banbot.errors import ConfigError, TransientWikiError, UnsafeRun
+from banbot.errors import AwaitingApproval, ConfigError, TransientWikiError, UnsafeRun
 from banbot.journal import Journal, Status
 from banbot.safety import Blocker, Rule
 
@@ -210,3 +210,16 @@ def test_a_mail_subject_is_cut_at_a_word_and_counts_the_other_lines() -> None:
     got = alerting.subject([long, "2026-12-02T05:00:00Z resolved [0]: y"])
     assert got.startswith("banbot: alert [abcd1234]: banbot is held back on metawiki:Bans/List") and "revision 1 " \
         not in got and got.endswith(" … (+1 more)")
+
+
+def test_a_plan_waiting_for_a_second_person_is_alerted_once_and_resolved_when_a_pass_goes_through() -> None:
+    waiting = alerting.outcome((bans("Listed"), Plan(SRC, ())), (), error=AwaitingApproval(
+        "[approval] plan 0123abcd waits for a second trusted person on Project:Banbot/Approvals\nmore"))
+    assert waiting is not None
+    [c] = pass_conditions(waiting)
+    assert c.family == Family.APPROVAL and "waits for a second person" in c.text and "\n" not in c.text
+    opened = diff({}, [c], waiting.looked_at)
+    assert opened.new == (c,) and diff({c.key: c.text}, [c], waiting.looked_at).new == ()
+    done = alerting.outcome((bans("Listed"), Plan(SRC, ())), (), Report("d", ()))
+    assert done is not None
+    assert diff({c.key: c.text}, pass_conditions(done), done.looked_at).resolved == (c,)

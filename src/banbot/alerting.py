@@ -22,7 +22,16 @@ from banbot.alerts import Condition, Family, PassOutcome
 from banbot.banlist import BanList
 from banbot.config import Config
 from banbot.enforce import Report
-from banbot.errors import BanbotError, ConfigError, InputError, JournalError, RunInProgress, UnsafeRun, WikiError
+from banbot.errors import (
+    AwaitingApproval,
+    BanbotError,
+    ConfigError,
+    InputError,
+    JournalError,
+    RunInProgress,
+    UnsafeRun,
+    WikiError,
+)
 from banbot.exits import Exit
 from banbot.journal import Journal, now
 from banbot.runlock import RunLock
@@ -48,8 +57,9 @@ def outcome(seen: tuple[BanList, Plan] | None, blockers: Sequence[Blocker], repo
         looked = set(Family) - ({Family.KILL_SWITCH} if unchanged else set())
         return PassOutcome(bans, plan, tuple(blockers), report, looked_at=frozenset(looked))
     if isinstance(error, UnsafeRun):
-        return PassOutcome(bans, plan, tuple(blockers), looked_at=frozenset(
-            {Family.HELD, Family.KILL_SWITCH, Family.ERROR}))  # an unvetted revision says nothing of lifted bans
+        waiting = str(error).splitlines()[0] if isinstance(error, AwaitingApproval) else None
+        return PassOutcome(bans, plan, tuple(blockers), waiting=waiting, looked_at=frozenset(
+            {Family.HELD, Family.KILL_SWITCH, Family.ERROR, Family.APPROVAL}))  # nothing of lifted bans
     unreachable = isinstance(error, WikiError)
     text = f"{error.code} on {error.wiki}" if isinstance(error, WikiError) and error.wiki else (
         error.code if isinstance(error, WikiError) else str(error).splitlines()[0] if str(error) else "")

@@ -38,6 +38,7 @@ class Family(StrEnum):
     KEY = "key"  # the hourly login check
     LIFTED = "lifted"  # sanctions on accounts no longer listed
     ERROR = "error"  # any other error that ended the pass
+    APPROVAL = "approval"  # a plan waiting for a second person (banbot.approval)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class PassOutcome:
     error_kind: str | None = None  # its class name (the key)
     unreachable: bool = False  # the error was the farm not answering (exit 5)
     looked_at: frozenset[Family] = frozenset()
+    waiting: str | None = None  # the two-person rule holds the plan: why (its first line)
 
 
 def hidden_names(plan: Plan | None) -> set[str]:
@@ -112,6 +114,10 @@ def pass_conditions(o: PassOutcome) -> list[Condition]:
         digest = hashlib.sha1("\n".join(same).encode()).hexdigest()[:12]
         why = "; ".join(f"[{b.rule}] {text}" for b, text in rails)
         out.append(Condition(f"held:{_list_key(o.bans)}:{digest}", f"banbot is held back on {where}: {why}"))
+    if o.waiting is not None:
+        digest = o.plan.digest[:12] if o.plan is not None else ""
+        out.append(Condition(f"approval:{_list_key(o.bans)}:{digest}",
+                             f"a plan for {where} waits for a second person: {redact(o.waiting, hidden)}"))
     if o.report is not None:
         for res in o.report.failed:
             a = res.action

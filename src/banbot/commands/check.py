@@ -73,6 +73,8 @@ def gather(cfg: Config) -> list[Check]:
     alert_page = cfg.alerts.page
     if alert_page and logged_in:
         found += _guarded("alert-page", alert_page, "", lambda: report_page(cfg, bot, alert_page, "alert-page"))
+    if cfg.approval.enabled and logged_in:
+        found += _guarded("approval-page", cfg.approval.page, "", lambda: approval_page(cfg, bot))
     if cfg.alerts.email and logged_in:
         found += _guarded("alert-email", ", ".join(cfg.alerts.email), "", lambda: operators(cfg, bot))
     found.append(journal(cfg))
@@ -155,6 +157,21 @@ def report_page(cfg: Config, bot: app.App, page: str, kind: str = "report-page")
                      "give the key the grant to edit pages (editpage; editprotected if the page is protected), or "
                      "unprotect the page")
     return Check(kind, where, True, "editable" if exists else "does not exist yet; the bot may create it")
+
+
+def approval_page(cfg: Config, bot: app.App) -> Check:
+    """The page plans wait on: the bot may post there, and an approval only counts on a page protected at
+    safety.require_protection (anyone could approve on an open page)."""
+    from banbot.wiki.approvals import page_protection
+
+    page, level = cfg.approval.page, cfg.safety.require_protection
+    posted = report_page(cfg, bot, page, "approval-page")
+    if not posted.ok or not level:
+        return posted
+    if protection_level(page_protection(bot.farm[cfg.list_wiki], page)) < PROTECTION_ORDER[level]:
+        return Check("approval-page", f"{cfg.list_wiki}:{page}", False, f"not edit-protected at {level}, so no "
+                     "approval written there counts", f"protect the page at {level} (edit)")
+    return Check("approval-page", f"{cfg.list_wiki}:{page}", True, f"{posted.detail}; protected at {level}")
 
 
 def operators(cfg: Config, bot: app.App) -> list[Check]:

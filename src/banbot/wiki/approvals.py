@@ -14,13 +14,18 @@ MAX_REVISIONS = 500  # revisions read after a proposal; more than this and the n
 
 
 @tolerant
-def read_approval_page(client: WikiClient, title: str, since: int) -> ApprovalPage:
-    """The page's protection, the text of revision ``since`` (the proposal) and every revision after it,
-    oldest first; a hidden text or editor is None."""
+def page_protection(client: WikiClient, title: str) -> tuple[Protection, ...]:
+    """A page's protection (one public request)."""
     info = client.call({"action": "query", "prop": "info", "titles": title, "inprop": "protection"}, public=True)
     pages = info.get("query", {}).get("pages", [])
     page = pages[0] if pages else {}
-    protection = tuple(Protection(p["type"], p["level"], p["expiry"]) for p in page.get("protection", []))
+    return tuple(Protection(p["type"], p["level"], p["expiry"]) for p in page.get("protection", []))
+
+
+def read_approval_page(client: WikiClient, title: str, since: int) -> ApprovalPage:
+    """The page's protection, the text of revision ``since`` (the proposal) and every revision after it,
+    oldest first; a hidden text or editor is None."""
+    protection = page_protection(client, title)
     params: dict[str, Any] = {"action": "query", "prop": "revisions", "titles": title, "rvendid": since,
                               "rvdir": "older", "rvlimit": 50, "rvslots": "main",
                               "rvprop": "ids|user|timestamp|content"}
