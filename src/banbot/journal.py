@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from banbot import __version__
 from banbot.actions import Action
 from banbot.config import default_journal
 from banbot.errors import JournalError
@@ -59,6 +60,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE applied_lists ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE applied_lists ADD COLUMN verified TEXT;
+    """,
+    # 4: which banbot made each run (the first line of every bug report)
+    """
+    ALTER TABLE runs ADD COLUMN banbot_version TEXT;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -196,8 +201,8 @@ class Journal:
                   revid: int | None = None, requested_by: str | None = None, why: str | None = None) -> int:
         with self._tx() as db:
             cur = db.execute("INSERT INTO runs (started, command, requested_by, why, list_location, list_title, "
-                             "list_revid, digest) VALUES (?,?,?,?,?,?,?,?)",
-                             (now(), command, requested_by, why, location, title, revid, digest))
+                             "list_revid, digest, banbot_version) VALUES (?,?,?,?,?,?,?,?,?)",
+                             (now(), command, requested_by, why, location, title, revid, digest, __version__))
             return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
