@@ -13,6 +13,7 @@ class Exit(IntEnum):
     PARTIAL = 4
     ERROR = 5
     LOCKED = 6
+    INTERNAL = 70  # sysexits' EX_SOFTWARE
     INTERRUPTED = 130
 
 
@@ -24,7 +25,8 @@ MEANING = {
     Exit.PARTIAL: "applied, but some actions failed (see the report and the journal)",
     Exit.ERROR: "the farm could not be read or written at all (down, refused, read-only, logged out)",
     Exit.LOCKED: "another banbot run holds the lock (this run did nothing)",
-    Exit.INTERRUPTED: "interrupted by Ctrl-C or SIGTERM (the journal records what was done)",
+    Exit.INTERNAL: "an internal error: a bug in banbot or pywikibot (one line; -v -v shows the traceback)",
+    Exit.INTERRUPTED: "interrupted by Ctrl-C or SIGTERM: what was done before is shown, the rest is left",
 }
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from banbot import render
+from banbot import __version__, render
 from banbot.actions import Action, Plan
 from banbot.banlist import BanList
 from banbot.config import Config, load_config
@@ -39,9 +41,21 @@ def requester(args: argparse.Namespace) -> str:
     return str(getattr(args, "by", None) or os.environ.get("SUDO_USER") or getpass.getuser())
 
 
-def show_plan(plan: Plan, fmt: str, blockers: Sequence[Blocker]) -> None:
+def document(data: Mapping[str, Any], code: int, *, line: bool = False) -> str:
+    """A command's one JSON document: its data, the banbot that made it, and the process's exit code.
+    ``line``: on one line (``watch`` prints JSON Lines, a document a pass)."""
+    doc = {**data, "banbot_version": __version__, "exit_code": int(code)}
+    return json.dumps(doc, ensure_ascii=False) if line else render.to_json(doc)
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON (also the plan file): what apply reads, and which banbot made it."""
+    return plan.to_json() | {"banbot_version": __version__}
+
+
+def show_plan(plan: Plan, fmt: str, blockers: Sequence[Blocker], code: int) -> None:
     if fmt == "json":
-        print(render.to_json(plan.to_json() | {"held_back_by": [b.data() for b in blockers]}))
+        print(document(plan_document(plan) | {"held_back_by": [b.data() for b in blockers]}, code))
         return
     print(render.plan_wikitext(plan) if fmt == "wikitext" else render.plan_table(plan))
     if blockers and plan.actions:
@@ -58,7 +72,7 @@ class Terminal:
 
     def show(self, bans: BanList, plan: Plan, blockers: Sequence[Blocker]) -> None:
         if self.showing:
-            show_plan(plan, "table", blockers)
+            show_plan(plan, "table", blockers, 0)  # a table carries no exit code
 
     def confirm(self, plan: Plan) -> bool:
         if not sys.stdin.isatty():

@@ -34,5 +34,6 @@ def run(args: argparse.Namespace) -> int:
                         confirm=not (args.yes or is_reviewed), init_journal=args.init_journal)
     ui = terminal.Terminal(fmt, show=not is_reviewed)
     done = app.write(cfg, policy, prepare, ui)
-    print(render.to_json(done.report.to_json()) if fmt == "json" else render.report_table(done.report))
+    print(terminal.document(done.report.to_json(), done.report.exit_code) if fmt == "json"
+          else render.report_table(done.report))
     return int(done.report.exit_code)

@@ -16,17 +16,22 @@ def run(args: argparse.Namespace) -> int:
         bans = a.read_list(args.page, args.section)
         last = a.journal.last_applied(bans.source.location, bans.source.title) if a.journal else None
         if last is None:
-            print("lifted: no list revision has been applied yet")
+            if terminal.output(args) == "json":
+                print(terminal.document({"since_revid": None, "current_revid": bans.source.revid, "lifted": []},
+                                        Exit.OK))
+            else:
+                print("lifted: no list revision has been applied yet")
             return int(Exit.OK)
         active = {e.user for e in bans.active}
         gone = [u for u in last[1] if u not in active]
         rows = lifted_rows(last[1], bans, a.observe(gone) if gone else {})
+    code = Exit.PENDING if rows else Exit.OK
     if terminal.output(args) == "json":
-        print(render.to_json({"since_revid": last[0], "current_revid": bans.source.revid, "lifted": rows}))
+        print(terminal.document({"since_revid": last[0], "current_revid": bans.source.revid, "lifted": rows}, code))
     else:
         if rows:
             print(render.table(["user", "change", "current state"], [(r["user"], r["change"], r["state"])
                                                                        for r in rows]))
         print(f"\nlifted: {len(rows)} accounts left the list since revision {last[0]} (now {bans.source.revid}); "
               "banbot does not lift locks or blocks: a steward decides")
-    return int(Exit.PENDING if rows else Exit.OK)
+    return int(code)

@@ -19,8 +19,9 @@ def run(args: argparse.Namespace) -> int:
             bans = a.read_list(args.page, args.section)
         plan = a.plan(bans, a.listed_only(bans, args.user))
         blockers = a.rails(bans, plan)
-    terminal.show_plan(plan, terminal.output(args), blockers)
+    code = Exit.PENDING if plan.actions else Exit.OK
+    terminal.show_plan(plan, terminal.output(args), blockers, code)
     if args.out:
-        Path(args.out).write_text(render.to_json(plan.to_json()) + "\n", encoding="utf-8")
+        Path(args.out).write_text(render.to_json(terminal.plan_document(plan)) + "\n", encoding="utf-8")
         print(f"plan written to {args.out}", file=sys.stderr)
-    return int(Exit.PENDING if plan.actions else Exit.OK)
+    return int(code)

@@ -7,7 +7,7 @@ import argparse
 import threading
 from collections.abc import Sequence
 
-from banbot import app, render, terminal
+from banbot import app, terminal
 from banbot.actions import Action, Plan
 from banbot.banlist import BanList
 from banbot.config import Config
@@ -34,8 +34,10 @@ class _Cron(app.Quiet):
         return None
 
 
-def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | None = None) -> int:
-    """One scheduled pass: plan and apply within every rail; prints one line (or a JSON report)."""
+def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | None = None, *,
+             lines: bool = False) -> int:
+    """One scheduled pass: plan and apply within every rail; prints one line (or a JSON report; ``lines``: on
+    one line, for ``watch``)."""
     ui = _Cron()
     quiet_since: list[str] = []
 
@@ -50,16 +52,16 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
     try:
         done = app.write(cfg, app.Policy(app.Command.RUN, init_journal=args.init_journal), prepare, ui, stopping)
     except UnsafeRun as e:
-        if ui.seen:
+        if ui.seen and args.format != "json":  # JSON: the error document says it
             print(_line(*ui.seen, str(e)), flush=True)
         raise
     if quiet_since and args.format != "json":
         print(_line(done.bans, done.plan, f"unchanged since the full pass of {quiet_since[0]} (run --verify "
                                           "re-reads every account); nothing to do"), flush=True)
     elif args.format == "json":
-        print(render.to_json(done.report.to_json() | {"held": [h.data() for h in done.plan.holds],
-                                                      "unchanged_since": quiet_since[0] if quiet_since else None}),
-              flush=True)
+        print(terminal.document(done.report.to_json() | {"held": [h.data() for h in done.plan.holds],
+                                                         "unchanged_since": quiet_since[0] if quiet_since else None},
+                                done.report.exit_code, line=lines), flush=True)
     else:
         print(_line(done.bans, done.plan, done.report.line().removeprefix("apply: ")), flush=True)
         for o in done.report.failed:
@@ -68,11 +70,16 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
 
 
 def guarded_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event) -> int:
-    """A pass inside a long-running process: its errors are one line and an exit code, never the end."""
+    """A pass inside a long-running process: its errors are one line (JSON: one JSON line) and an exit code,
+    never the end."""
     try:
-        return one_pass(cfg, args, stopping)
+        return one_pass(cfg, args, stopping, lines=True)
     except BanbotError as e:
-        print(f"banbot: error: {e}", flush=True)
+        if args.format == "json":
+            print(terminal.document({"error": {"kind": type(e).__name__, "message": str(e)}}, e.exit_code, line=True),
+                  flush=True)
+        else:
+            print(f"banbot: error: {e}", flush=True)
         return int(e.exit_code)
 
 
@@ -84,9 +91,10 @@ def run(args: argparse.Namespace) -> int:
         bans = a.read_list(args.page, args.section)
         plan = a.plan(bans)
         blockers = a.rails(bans, plan) if plan.actions else []
+    code = Exit.PENDING if plan.actions else Exit.OK
     if args.format == "json":
-        terminal.show_plan(plan, args.format, blockers)
+        terminal.show_plan(plan, args.format, blockers, code)
     else:
         held = f", held back by {', '.join(b.rule for b in blockers)}" if blockers else ""
         print(_line(bans, plan, f"dry run, {len(plan.actions)} actions pending{held}"))
-    return int(Exit.PENDING if plan.actions else Exit.OK)
+    return int(code)
