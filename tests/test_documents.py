@@ -101,3 +101,24 @@ def test_version_comes_from_the_package_and_is_in_the_journal_and_plan_file(
     assert json.loads((tmp_path / "p.json").read_text())["banbot_version"] == version("banbot")
     runs = sqlite3.connect(str(tmp_path / "journal.sqlite")).execute("SELECT banbot_version FROM runs").fetchall()
     assert runs and {r[0] for r in runs} == {version("banbot")}
+
+
+def test_each_watch_pass_is_one_json_line_with_its_exit_code(fake: FakeFarm, cfg: str, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+    import threading
+
+    from banbot import terminal
+    from banbot.commands.run import guarded_pass
+
+    config = terminal.config(argparse.Namespace(config=cfg))
+    codes = []
+    for init in (False, True):  # no journal yet (2); then the first run is a human's (3)
+        args = argparse.Namespace(format="json", page=None, section=None, init_journal=init, verify=False)
+        codes.append(guarded_pass(config, args, threading.Event()))
+    lines = capsys.readouterr().out.splitlines()
+    first_run(capsys, cfg, tmp_path)
+    args = argparse.Namespace(format="json", page=None, section=None, init_journal=False, verify=False)
+    codes.append(guarded_pass(config, args, threading.Event()))
+    lines += capsys.readouterr().out.splitlines()
+    assert codes == [2, 3, 0] and [json.loads(line)["exit_code"] for line in lines] == codes
