@@ -6,9 +6,13 @@ import argparse
 import getpass
 import json
 import os
+import signal
 import sys
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from rich.console import Console
@@ -62,12 +66,37 @@ def show_plan(plan: Plan, fmt: str, blockers: Sequence[Blocker], code: int) -> N
         print(render.blockers_text(blockers))
 
 
+@contextmanager
+def interruptible(writing: Callable[[], bool]) -> Iterator[threading.Event]:
+    """Ctrl-C (SIGINT) or SIGTERM once writing has begun: the run stops before its next write and the command
+    shows what was done, exit 130 (the write in flight is answered and journaled first). Before the first
+    write, or a second time, it stops at once (KeyboardInterrupt): nothing, or only the journal, says more."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set() or not writing():
+            raise KeyboardInterrupt
+        stop.set()
+        print("banbot: stopping after the write in flight (Ctrl-C again stops at once)", file=sys.stderr, flush=True)
+
+    before = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+
+
 class Terminal:
     """The operator at a terminal: the plan and what holds it back are shown before the question."""
 
     def __init__(self, fmt: str, *, show: bool = True) -> None:
         self.fmt = fmt
         self.showing = show and fmt != "json"
+        self.writing = False  # the first write has begun (see interruptible)
         self._bar: tuple[Progress, TaskID] | None = None
 
     def show(self, bans: BanList, plan: Plan, blockers: Sequence[Blocker]) -> None:
@@ -83,6 +112,7 @@ class Terminal:
 
     def progress(self, done: int, total: int, action: Action) -> None:
         """A progress bar on stderr when it is a terminal (rich keeps log lines above it); nothing otherwise."""
+        self.writing = True
         if not sys.stderr.isatty() or self.fmt == "json":
             return
         if self._bar is None:

@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     policy = app.Policy(app.Command.APPLY, force=args.force, reviewed=is_reviewed or not args.yes,
                         confirm=not (args.yes or is_reviewed), init_journal=args.init_journal)
     ui = terminal.Terminal(fmt, show=not is_reviewed)
-    done = app.write(cfg, policy, prepare, ui)
+    with terminal.interruptible(lambda: ui.writing) as stop:
+        done = app.write(cfg, policy, prepare, ui, stop)
     print(terminal.document(done.report.to_json(), done.report.exit_code) if fmt == "json"
           else render.report_table(done.report))
     return int(done.report.exit_code)

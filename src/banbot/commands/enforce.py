@@ -38,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
     policy = app.Policy(app.Command.ENFORCE, confirm=not args.yes, init_journal=args.init_journal,
                         requested_by=who, why=reason)
-    done = app.write(cfg, policy, prepare, terminal.Terminal(fmt))
+    ui = terminal.Terminal(fmt)
+    with terminal.interruptible(lambda: ui.writing) as stop:
+        done = app.write(cfg, policy, prepare, ui, stop)
     held = [h for h in done.plan.holds if h.user == name]
     code = done.report.exit_code
     if code == Exit.OK and held and not done.report.outcomes:

@@ -26,12 +26,13 @@ class _Cron(app.Quiet):
     """No operator: remember what was planned, for the one summary line."""
 
     seen: tuple[BanList, Plan] | None = None
+    writing = False
 
     def show(self, bans: BanList, plan: Plan, blockers: Sequence[Blocker]) -> None:
         self.seen = (bans, plan)
 
     def progress(self, done: int, total: int, action: Action) -> None:
-        return None
+        self.writing = True
 
 
 def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | None = None, *,
@@ -49,8 +50,13 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
             return bans, Plan(bans.source, ())  # unchanged and settled: the list read was the only request
         return bans, a.plan(bans)
 
+    policy = app.Policy(app.Command.RUN, init_journal=args.init_journal)
     try:
-        done = app.write(cfg, app.Policy(app.Command.RUN, init_journal=args.init_journal), prepare, ui, stopping)
+        if stopping is not None:  # watch: its own signal handlers
+            done = app.write(cfg, policy, prepare, ui, stopping)
+        else:
+            with terminal.interruptible(lambda: ui.writing) as stop:
+                done = app.write(cfg, policy, prepare, ui, stop)
     except UnsafeRun as e:
         if ui.seen and args.format != "json":  # JSON: the error document says it
             print(_line(*ui.seen, str(e)), flush=True)
