@@ -428,9 +428,12 @@ def load_plan_file(path: str | Path) -> Plan:
 
 
 def check_same(reviewed: Plan, fresh: Plan) -> None:
-    if reviewed.source.revid != fresh.source.revid or reviewed.source.title != fresh.source.title:
-        raise PlanRejected(f"the ban list changed since the plan was made (revision {reviewed.source.revid} → "
-                           f"{fresh.source.revid}); re-plan and review again")
-    if reviewed.digest != fresh.digest:
-        raise PlanRejected("the farm changed since the plan was made (a fresh plan has digest "
-                           f"{fresh.digest[:12]}…, the reviewed one {reviewed.digest[:12]}…); re-plan and review again")
+    """Refuse a reviewed plan that is not the plan the wiki gives now, saying what changed (:mod:`plandiff`)."""
+    from banbot.plandiff import compare
+
+    changes = compare(reviewed, fresh)
+    if changes or reviewed.digest != fresh.digest:
+        what = "the ban list and the farm" if changes.source else "the farm"
+        lines = "".join(f"\n  {line}" for line in changes.lines())
+        raise PlanRejected(f"not applied: {what} changed since the plan was reviewed ({changes.summary()}); "
+                           f"re-plan and review again. What changed:{lines}", details=changes.data())

@@ -18,8 +18,10 @@ def run(args: argparse.Namespace) -> int:
     def prepare(a: app.App) -> tuple[BanList, Plan]:
         bans = a.read_list(args.page, args.section)
         only = a.listed_only(bans, args.user)
-        if reviewed is not None and only is None and set(reviewed.users) != {e.user for e in bans.active}:
-            only = a.listed_only(bans, list(reviewed.users))  # a plan made with --user is re-made for those only
+        if reviewed is not None and only is None and reviewed.source.revid == bans.source.revid \
+                and set(reviewed.users) < {e.user for e in bans.active}:
+            only = list(reviewed.users)  # a plan made with --user is re-made for those only
+        # (on a new list revision the whole list is planned: the refusal then shows every account it adds)
         plan = a.plan(bans, only)
         if reviewed is not None:
             app.check_same(reviewed, plan)
