@@ -118,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
             listopts)
     p.add_argument("--format", choices=["table", "json"])
 
+    p = add("journal", "look after the journal: `banbot journal backup PATH`")
+    jsub = p.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
+    b = jsub.add_parser("backup", parents=[common], help="copy the journal consistently, also while a run writes it",
+                        description="copy the journal with SQLite's online backup (safe while a run writes it; "
+                                    "a cp of a live SQLite file can be torn); the copy is checked before it is kept")
+    b.add_argument("path", metavar="PATH", help="the backup file (replaced if it exists)")
+    b.add_argument("--format", choices=["table", "json"])
+
     p = add("report", "a results table of what banbot did, per account and wiki")
     p.add_argument("--publish", action="store_true", help="write it to report.page on the central wiki")
     p.add_argument("--limit", type=int, default=500, help="the last N actions (default 500)")
