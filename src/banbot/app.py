@@ -31,6 +31,7 @@ from banbot.crosscheck import demote, objections, read_rendered
 from banbot.enforce import Gateway, Report, apply_plan
 from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
 from banbot.journal import Journal
+from banbot.links import ListLink, article_url, leads_to
 from banbot.names import InvalidName, normalize
 from banbot.plan import PlanSettings, make_plan
 from banbot.runlock import RunLock
@@ -137,6 +138,7 @@ class App:
         self._switch: tuple[float, SwitchPage] | None = None  # the last reading and when (monotonic)
         self._trusted: dict[str, bool] = {}  # editors checked against safety.trusted_groups in this run
         self._mode_checked = False
+        self._link: ListLink | None = None  # how reasons and notices link the list, checked once a run
 
     # --- the list --------------------------------------------------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
@@ -195,9 +197,39 @@ class App:
     def settings(self) -> PlanSettings:
         cfg = self.config
         bot = self.farm.central.username()
+        link = self.list_link()
+        enforce = dataclasses.replace(cfg.enforce, reason=link.template(cfg.enforce.reason),
+                                      notices={lang: link.template(t) for lang, t in cfg.enforce.notices.items()})
         return PlanSettings(mode=cfg.mode, central=cfg.central, wikis=tuple(cfg.wikis),
-                            langs={db: w.lang for db, w in cfg.wikis.items()}, enforce=cfg.enforce,
-                            list_link=cfg.list_link, bot_name=bot, permalink_prefix=cfg.permalink_prefix)
+                            langs={db: w.lang for db, w in cfg.wikis.items()}, enforce=enforce,
+                            list_link=link.list_link, bot_name=bot, permalink_prefix=link.permalink_prefix)
+
+    def list_link(self) -> ListLink:
+        """How reasons and notices link the list from any wiki (:mod:`banbot.links`), checked once a run: the
+        list wiki's own address from its siteinfo (no request once cached), or ``list.link_prefix`` as the
+        farm's interwiki table knows it (one request on the central wiki, and on the list wiki if another)."""
+        if self._link is not None:
+            return self._link
+        from banbot.wiki.pages import interwiki_map
+
+        cfg = self.config
+        article = article_url(self.farm[cfg.list_wiki].siteinfo())
+        if article is None:
+            raise ConfigError(f"{cfg.list_wiki}'s siteinfo gives no address for its pages (server and articlepath), "
+                              "so reasons and notices cannot link the list from other wikis; set list.link_prefix to "
+                              "the farm's interwiki prefix for it (e.g. \"m:\")")
+        if not cfg.link_prefix:
+            self._link = ListLink(cfg.list_page, article=article)
+            return self._link
+        for db in dict.fromkeys([cfg.central, cfg.list_wiki]):
+            wrong = leads_to(interwiki_map(self.farm[db]), cfg.link_prefix, article)
+            if wrong is not None:
+                raise ConfigError(f"list.link_prefix = {cfg.link_prefix!r} does not lead to {cfg.list_wiki} on {db}: "
+                                  f"its interwiki table sends it to {wrong}, not {article}; set the prefix the farm's "
+                                  "interwiki table has for the list wiki, or leave list.link_prefix empty to link by "
+                                  "address")
+        self._link = ListLink(cfg.list_page, prefix=cfg.link_prefix)
+        return self._link
 
     def check_mode(self) -> None:
         """The farm must be what the config says: a CentralAuth config against a wiki without CentralAuth would
