@@ -54,3 +54,15 @@ def test_a_changed_action_shows_the_fields_that_changed(fake: FakeFarm, cfg: str
     err = capsys.readouterr().err
     assert "(0 actions added, " not in err and "1 action changed" in err
     assert "~ replace the existing block with an indefinite one: Vandal Two on metawiki: reblock False → True" in err
+
+
+def test_actions_that_only_cite_the_new_list_revision_are_counted_not_listed(
+        fake: FakeFarm, cfg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan_file = str(tmp_path / "p.json")
+    main(["plan", "--config", cfg, "--format", "json", "--out", plan_file])
+    capsys.readouterr()
+    fake.revid += 1  # a null change to the list: a new revision, the same entries
+    assert main(["apply", "--config", cfg, "--plan", plan_file, "--init-journal", "--format", "table"]) == 2
+    err = capsys.readouterr().err
+    assert "the ban list changed since the plan was made" in err and "@100 → " in err
+    assert "= 4 actions otherwise the same, citing the new list revision" in err and "\n  ~ " not in err

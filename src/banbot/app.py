@@ -465,7 +465,7 @@ def check_same(reviewed: Plan, fresh: Plan) -> None:
 
     changes = compare(reviewed, fresh)
     if changes or reviewed.digest != fresh.digest:
-        what = "the ban list and the farm" if changes.source else "the farm"
+        what = "the ban list" if changes.source else "the farm"
         lines = "".join(f"\n  {line}" for line in changes.lines())
-        raise PlanRejected(f"not applied: {what} changed since the plan was reviewed ({changes.summary()}); "
-                           f"re-plan and review again. What changed:{lines}", details=changes.data())
+        raise PlanRejected(f"not applied: {what} changed since the plan was made ({changes.summary()}); re-plan "
+                           f"and review again. What changed:{lines}", details=changes.data())

@@ -42,6 +42,7 @@ class PlanChanges:
     added: tuple[Action, ...]
     removed: tuple[Action, ...]
     changed: tuple[Changed, ...]
+    recited: tuple[Action, ...]  # changed only in citing the new list revision in their reason or notice
     users_added: tuple[str, ...]
     users_removed: tuple[str, ...]
     reordered: bool  # the same actions in another order (the digest covers the order)
@@ -55,6 +56,10 @@ class PlanChanges:
         out += [f"+ {shown(a.describe())}" for a in self.added]
         out += [f"- {shown(a.describe())}" for a in self.removed]
         out += [f"~ {shown(c.describe())}" for c in self.changed]
+        if self.recited:
+            n = len(self.recited)
+            out.append(f"= {n} action{'s' if n != 1 else ''} otherwise the same, citing the new list revision in "
+                       "the reason or notice")
         out += [f"+ account considered: {shown(u)}" for u in self.users_added]
         out += [f"- account considered: {shown(u)}" for u in self.users_removed]
         if self.reordered:
@@ -69,7 +74,8 @@ class PlanChanges:
     def data(self) -> dict[str, Any]:
         return {"list_revision": {"reviewed": self.source[0], "now": self.source[1]} if self.source else None,
                 "added": [a.data() for a in self.added], "removed": [a.data() for a in self.removed],
-                "changed": [c.data() for c in self.changed], "users_added": list(self.users_added),
+                "changed": [c.data() for c in self.changed], "recited": [a.key for a in self.recited],
+                "users_added": list(self.users_added),
                 "users_removed": list(self.users_removed), "reordered": self.reordered}
 
 
@@ -78,14 +84,24 @@ def _revision(plan: Plan) -> str:
     return f"{src.location}:{src.title}@{src.revid}"
 
 
+def _cites_new_revision(old: dict[str, Any], new: dict[str, Any], fields: tuple[str, ...], old_revid: int | None,
+                        new_revid: int | None) -> bool:
+    """Whether the only change is the list revision a reason or notice cites (its permanent link)."""
+    if old_revid is None or new_revid is None or old_revid == new_revid or not set(fields) <= {"reason", "text"}:
+        return False
+    return all(str(old[f]).replace(str(old_revid), str(new_revid)) == new[f] for f in fields)
+
+
 def compare(reviewed: Plan, now: Plan) -> PlanChanges:
     before = {a.key: a for a in reviewed.actions}
     after = {a.key: a for a in now.actions}
-    changed = []
+    changed, recited = [], []
     for key in before.keys() & after.keys():
         old, new = before[key].data(), after[key].data()
         fields = tuple(f for f in sorted(old.keys() | new.keys()) if old.get(f) != new.get(f))
-        if fields:
+        if fields and _cites_new_revision(old, new, fields, reviewed.source.revid, now.source.revid):
+            recited.append(after[key])
+        elif fields:
             changed.append(Changed(before[key], after[key], fields))
     source = None
     if (reviewed.source.location, reviewed.source.title, reviewed.source.revid) != \
@@ -97,6 +113,7 @@ def compare(reviewed: Plan, now: Plan) -> PlanChanges:
         added=tuple(a for a in now.actions if a.key not in before),
         removed=tuple(a for a in reviewed.actions if a.key not in after),
         changed=tuple(sorted(changed, key=lambda c: now.actions.index(c.now))),
+        recited=tuple(sorted(recited, key=now.actions.index)),
         users_added=tuple(u for u in now.users if u not in reviewed.users),
         users_removed=tuple(u for u in reviewed.users if u not in now.users),
         reordered=same_keys != [a.key for a in now.actions if a.key in before],
