@@ -47,7 +47,7 @@ def test_a_backup_taken_while_a_run_writes_is_a_consistent_journal(tmp_path: Pat
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     cfg = config(tmp_path)
     Journal(tmp_path / "journal.sqlite").close()
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "journal.sqlite"), "3"],
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "journal.sqlite"), "1.5"],
                               stdout=subprocess.PIPE, text=True)
     assert writer.stdout is not None and writer.stdout.readline().strip() == "writing"
     seen = []

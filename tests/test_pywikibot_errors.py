@@ -33,7 +33,7 @@ DRIVER = textwrap.dedent('''
     from banbot.wiki.session import open_farm
     farm = open_farm(load_config(sys.argv[1]), login=True)
     meta = farm["metawiki"]
-    for i in range(6):  # reads that need the bot's session, and writes
+    for i in range(3):  # reads that need the bot's session, and writes
         meta.call({"action": "query", "list": "users", "ususers": f"Sim User {i}"})
         meta.call({"action": "edit", "title": f"User talk:Sim User {i}", "text": "hello", "token": meta.token("csrf")},
                   write=True)
@@ -72,7 +72,7 @@ def test_a_ratelimited_answer_is_retried_not_a_keyerror(ratelimited_farm: tuple[
                          cwd=cfg.parent)
     assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr[-3000:]
     with urllib.request.urlopen(f"http://127.0.0.1:{proxy}/_faults", timeout=10) as r:
-        assert json.loads(r.read())["injected"].get("ratelimited", 0) >= 3  # the path was really taken
+        assert json.loads(r.read())["injected"].get("ratelimited", 0) >= 2  # the path was really taken
 
 
 class _Exploding:
