@@ -44,6 +44,7 @@ def test_every_command_prints_one_json_document_whose_exit_code_is_the_processs(
         ("apply", "--config", cfg, "--yes", *j),  # the first run needs a reviewed plan: 3
         ("plan", "--config", str(tmp_path / "missing.toml"), *j),
         ("plan", "--config", cfg, "--no-such-option", *j),
+        ("plan", "--config", cfg, "--out", str(tmp_path / "no" / "p.json"), *j),  # cannot write the plan file: 2
         ("audit", "--format", "json", "--config", cfg, "--anonymous", "--format=json", "--what"),
     ]
     seen = set()
