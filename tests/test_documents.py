@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,18 @@ def test_a_bug_anywhere_is_one_line_and_exit_70_never_a_traceback(fake: FakeFarm
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and "-v -v" in err
     assert main(["plan", "--config", cfg, "--format", "table", "-v", "-v"]) == 70
     assert "Traceback" in capsys.readouterr().err  # -v -v: the traceback, for the bug report
+
+
+def test_a_reader_that_went_away_is_no_bug(fake: FakeFarm, cfg: str, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def gone(*_: Any, **__: Any) -> Any:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("banbot.terminal.show_plan", gone)
+    monkeypatch.setattr("os.dup2", lambda *_: None)  # main() points stdout at /dev/null; not pytest's
+    monkeypatch.setattr(sys.stdout, "fileno", lambda: 1, raising=False)
+    assert main(["plan", "--config", cfg, "--format", "json"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_version_comes_from_the_package_and_is_in_the_journal_and_plan_file(

@@ -201,6 +201,8 @@ def _main(argv: list[str]) -> int:
     except BanbotError as e:
         return _fail(args, Exit(e.exit_code), str(e), type(e).__name__, as_json=wants_json(args),
                      details=getattr(e, "details", None))
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
     except KeyboardInterrupt:
         return _fail(args, Exit.INTERRUPTED, "interrupted before anything was written, or at once by a second Ctrl-C; "
                      "`banbot report` shows what the journal recorded", "Interrupted", as_json=wants_json(args))
