@@ -268,8 +268,11 @@ class Sim:
                     q[prop] = [{"type": "other", "name": "CentralAuth", "version": "simulated"}]
                 else:
                     q[prop] = []
-        if "userinfo" in metas:
-            q["userinfo"] = rec("userinfo-bot" if logged_in else "userinfo-anon")["query"]["userinfo"]
+        if "userinfo" in metas:  # as MediaWiki: the optional props only when uiprop asks for them
+            info = rec("userinfo-bot" if logged_in else "userinfo-anon")["query"]["userinfo"]
+            asked = set(params.get("uiprop", "").split("|"))
+            q["userinfo"] = {k: v for k, v in info.items() if k in ("id", "name", "anon") or k in asked
+                             or (k == "messages" and "hasmsg" in asked)}
         if "tokens" in metas:
             types = params.get("type", "csrf").split("|")
             token = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678+\\" if logged_in else "+\\"

@@ -185,7 +185,7 @@ def test_every_template_field_the_config_allows_is_filled_by_the_plan() -> None:
     c = parse_config(config(enforce={"reason": " ".join("{" + f + "}" for f in REASON_FIELDS),
                                      "notices": {"en": " ".join("{" + f + "}" for f in NOTICE_FIELDS)}}))
     s = PlanSettings(mode="plain", central="metawiki", wikis=("metawiki",), langs={"metawiki": "en"},
-                     enforce=c.enforce, list_link=c.list_link, bot_name="BanBot")
+                     enforce=c.enforce, list_link=c.list_page, bot_name="BanBot")
     state = AccountState("Vandal", exists=True, local=(LocalAccount("metawiki"),),
                          talk=(TalkPage("metawiki", "User talk:Vandal", exists=False),))
     source = ListSource("wiki", "metawiki", "Global bans/List", 42, "2026-03-05T00:00:00Z", "Admin")

@@ -31,6 +31,7 @@ from banbot.crosscheck import demote, host, interwiki_map, objections, read_rend
 from banbot.enforce import KILL_SWITCH, Gateway, Report, apply_plan
 from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
 from banbot.journal import Journal, Status
+from banbot.links import ListLink, article_url, leads_to
 from banbot.names import InvalidName, normalize
 from banbot.plan import PlanSettings, make_plan
 from banbot.provenance import lines_of
@@ -142,6 +143,7 @@ class App:
         self._doubts: dict[tuple[str, str | None, int | None, str | None], dict[str, str]] = {}
         self.quiet_since: str | None = None  # unchanged(): this revision was applied and settled, read then
         self._changes_only: tuple[list[str], str] | None = None  # changes_only(): the entries, the last full read
+        self._link: ListLink | None = None  # how reasons and notices link the list, checked once a run
 
     # --- the list --------------------------------------------------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
@@ -205,9 +207,39 @@ class App:
     def settings(self) -> PlanSettings:
         cfg = self.config
         bot = self.farm.central.username()
+        link = self.list_link()
+        enforce = dataclasses.replace(cfg.enforce, reason=link.template(cfg.enforce.reason),
+                                      notices={lang: link.template(t) for lang, t in cfg.enforce.notices.items()})
         return PlanSettings(mode=cfg.mode, central=cfg.central, wikis=tuple(cfg.wikis),
-                            langs={db: w.lang for db, w in cfg.wikis.items()}, enforce=cfg.enforce,
-                            list_link=cfg.list_link, bot_name=bot, permalink_prefix=cfg.permalink_prefix)
+                            langs={db: w.lang for db, w in cfg.wikis.items()}, enforce=enforce,
+                            list_link=link.list_link, bot_name=bot, permalink_prefix=link.permalink_prefix)
+
+    def list_link(self) -> ListLink:
+        """How reasons and notices link the list from any wiki (:mod:`banbot.links`), checked once a run: the
+        list wiki's own address from its siteinfo (no request once cached), or ``list.link_prefix`` as the
+        farm's interwiki table knows it (one request on the central wiki, and on the list wiki if another)."""
+        if self._link is not None:
+            return self._link
+        from banbot.wiki.pages import interwiki_map
+
+        cfg = self.config
+        article = article_url(self.farm[cfg.list_wiki].siteinfo())
+        if article is None:
+            raise ConfigError(f"{cfg.list_wiki}'s siteinfo gives no address for its pages (server and articlepath), "
+                              "so reasons and notices cannot link the list from other wikis; set list.link_prefix to "
+                              "the farm's interwiki prefix for it (e.g. \"m:\")")
+        if not cfg.link_prefix:
+            self._link = ListLink(cfg.list_page, article=article)
+            return self._link
+        for db in dict.fromkeys([cfg.central, cfg.list_wiki]):
+            wrong = leads_to(interwiki_map(self.farm[db]), cfg.link_prefix, article)
+            if wrong is not None:
+                raise ConfigError(f"list.link_prefix = {cfg.link_prefix!r} does not lead to {cfg.list_wiki} on {db}: "
+                                  f"its interwiki table sends it to {wrong}, not {article}; set the prefix the farm's "
+                                  "interwiki table has for the list wiki, or leave list.link_prefix empty to link by "
+                                  "address")
+        self._link = ListLink(cfg.list_page, prefix=cfg.link_prefix)
+        return self._link
 
     def check_mode(self) -> None:
         """The farm must be what the config says: a CentralAuth config against a wiki without CentralAuth would
@@ -555,9 +587,12 @@ def load_plan_file(path: str | Path) -> Plan:
 
 
 def check_same(reviewed: Plan, fresh: Plan) -> None:
-    if reviewed.source.revid != fresh.source.revid or reviewed.source.title != fresh.source.title:
-        raise PlanRejected(f"the ban list changed since the plan was made (revision {reviewed.source.revid} → "
-                           f"{fresh.source.revid}); re-plan and review again")
-    if reviewed.digest != fresh.digest:
-        raise PlanRejected("the farm changed since the plan was made (a fresh plan has digest "
-                           f"{fresh.digest[:12]}…, the reviewed one {reviewed.digest[:12]}…); re-plan and review again")
+    """Refuse a reviewed plan that is not the plan the wiki gives now, saying what changed (:mod:`plandiff`)."""
+    from banbot.plandiff import compare
+
+    changes = compare(reviewed, fresh)
+    if changes or reviewed.digest != fresh.digest:
+        what = "the ban list" if changes.source else "the farm"
+        lines = "".join(f"\n  {line}" for line in changes.lines())
+        raise PlanRejected(f"not applied: {what} changed since the plan was made ({changes.summary()}); re-plan "
+                           f"and review again. What changed:{lines}", details=changes.data())

@@ -157,7 +157,7 @@ class Config:
     user_agent: str
     journal: Path
     enforce: EnforceConfig
-    link_prefix: str = ""  # interwiki prefix for list links in reasons, e.g. "m:"
+    link_prefix: str = ""  # "": link the list by its wiki's address; else this interwiki prefix (banbot.links)
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     report_page: str | None = None  # the status page `banbot report --publish` writes, on the central wiki
     user_column: str | None = None  # the header of a table's account column, when not User/Username/Account/Name
@@ -171,14 +171,6 @@ class Config:
     @property
     def lock_file(self) -> Path:
         return self.safety.lock_file or self.journal.with_name(self.journal.name + ".lock")
-
-    @property
-    def list_link(self) -> str:
-        return f"{self.link_prefix}{self.list_page}"
-
-    @property
-    def permalink_prefix(self) -> str:
-        return f"{self.link_prefix}Special:PermanentLink/"
 
 
 def default_journal() -> Path:

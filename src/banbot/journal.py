@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -20,6 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from banbot import __version__
 from banbot.actions import Action
 from banbot.config import default_journal
 from banbot.errors import JournalError, JournalUnwritable
@@ -98,6 +100,10 @@ MIGRATIONS: tuple[str, ...] = (
         decided_by TEXT, decided_revid INTEGER, decided TEXT, applied TEXT
     );
     """,
+    # 8: which banbot made each run (the first line of every bug report)
+    """
+    ALTER TABLE runs ADD COLUMN banbot_version TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -131,6 +137,62 @@ def ensure_folder(folder: Path, setting: str) -> None:
             raise JournalError(f"cannot create banbot's state folder {folder}: {e.strerror}") from None
         return
     raise JournalError(f"the folder {folder} does not exist; create it, or fix {setting} in the config")
+
+
+@dataclass(frozen=True)
+class Backup:
+    """What ``banbot journal backup`` copied, checked on the copy."""
+
+    source: Path
+    path: Path
+    schema: int
+    runs: int
+    actions: int
+    size: int
+
+    def data(self) -> dict[str, Any]:
+        return {"journal": str(self.source), "backup": str(self.path), "schema": self.schema, "runs": self.runs,
+                "actions": self.actions, "bytes": self.size}
+
+
+def backup(source: Path | str, dest: Path | str) -> Backup:
+    """A consistent copy of the journal, also while a run writes it: SQLite's online backup API (a ``cp`` of a
+    live SQLite file can be torn). The journal is opened read-only (no migration, nothing created); the copy
+    is written next to ``dest``, checked (``quick_check``), and only then renamed to ``dest``."""
+    src, dst = Path(source), Path(dest)
+    if not src.is_file():
+        raise JournalError(f"there is no journal at {src}: nothing to back up (check journal.path in the config)")
+    if not dst.parent.is_dir():
+        raise JournalError(f"the folder {dst.parent} does not exist; create it, or back up elsewhere")
+    if dst.exists() and dst.resolve() == src.resolve():
+        raise JournalError(f"{dst} is the journal itself; back it up to another file")
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".part", dir=dst.parent)
+    os.close(fd)
+    try:
+        reader = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30)
+        try:
+            copy = sqlite3.connect(tmp)
+            try:
+                reader.backup(copy)  # all pages in one step, under a read lock: one moment of the journal
+                check = copy.execute("PRAGMA quick_check").fetchone()
+                schema = int(copy.execute("PRAGMA user_version").fetchone()[0])
+                runs, actions = (copy.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("runs", "actions"))
+            finally:
+                copy.close()
+        finally:
+            reader.close()
+        if not check or check[0] != "ok":
+            raise JournalError(f"the copy of {src} failed its integrity check ({check}); the journal itself may be "
+                               "damaged: run `sqlite3 JOURNAL 'PRAGMA integrity_check'`")
+        os.replace(tmp, dst)
+    except sqlite3.Error as e:
+        raise JournalError(f"cannot back up {src} to {dst}: {e}") from None
+    except OSError as e:
+        raise JournalError(f"cannot back up {src} to {dst}: {e.strerror}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return Backup(src, dst, schema, int(runs), int(actions), dst.stat().st_size)
 
 
 def now() -> str:
@@ -351,8 +413,8 @@ class Journal:
         self._adopt()
         with self._tx() as db:
             cur = db.execute("INSERT INTO runs (started, command, requested_by, why, list_location, list_title, "
-                             "list_revid, digest) VALUES (?,?,?,?,?,?,?,?)",
-                             (now(), command, requested_by, why, location, title, revid, digest))
+                             "list_revid, digest, banbot_version) VALUES (?,?,?,?,?,?,?,?,?)",
+                             (now(), command, requested_by, why, location, title, revid, digest, __version__))
             return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:

@@ -19,8 +19,10 @@ def run(args: argparse.Namespace) -> int:
     def prepare(a: app.App) -> tuple[BanList, Plan]:
         bans = a.read_list(args.page, args.section)
         only = a.listed_only(bans, args.user)
-        if reviewed is not None and only is None and set(reviewed.users) != {e.user for e in bans.active}:
-            only = a.listed_only(bans, list(reviewed.users))  # a plan made with --user is re-made for those only
+        if reviewed is not None and only is None and reviewed.source.revid == bans.source.revid \
+                and set(reviewed.users) < {e.user for e in bans.active}:
+            only = list(reviewed.users)  # a plan made with --user is re-made for those only
+        # (on a new list revision the whole list is planned: the refusal then shows every account it adds)
         plan = a.plan(bans, only)
         if reviewed is not None:
             app.check_same(reviewed, plan)
@@ -35,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
                         confirm=not (args.yes or is_reviewed), init_journal=args.init_journal,
                         alone=not (args.yes or is_reviewed) and sys.stdin.isatty())
     ui = terminal.Terminal(fmt, show=not is_reviewed)
-    done = app.write(cfg, policy, prepare, ui)
-    print(render.to_json(done.report.to_json()) if fmt == "json" else render.report_table(done.report))
+    with terminal.interruptible(lambda: ui.writing) as stop:
+        done = app.write(cfg, policy, prepare, ui, stop)
+    print(terminal.document(done.report.to_json(), done.report.exit_code) if fmt == "json"
+          else render.report_table(done.report))
     return int(done.report.exit_code)

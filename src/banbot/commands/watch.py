@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         return guarded_pass(cfg, args, stop)
 
     stats = watch(peek_and_alert, run_pass, stop, poll_s=args.poll, verify_every_s=hours * 3600 if hours else None)
-    print(f"watch: stopped after {stats.polls} polls ({peeker.counter.total()} requests) and {stats.passes} passes",
-          flush=True)
+    if args.format == "json":
+        print(terminal.document({"watch": {"stopped": True, "polls": stats.polls, "requests": peeker.counter.total(),
+                                           "passes": stats.passes}}, Exit.OK, line=True), flush=True)
+    else:
+        print(f"watch: stopped after {stats.polls} polls ({peeker.counter.total()} requests) and {stats.passes} "
+              "passes", flush=True)
     return int(Exit.OK)
