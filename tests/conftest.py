@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from banbot.config import Config, load_config
 
@@ -22,6 +23,14 @@ sys.path.insert(0, str(TESTS.parent))  # the repository: devfarm, the developmen
 from devfarm.farm import FarmHandle, start  # noqa: E402
 
 _counter = itertools.count()
+
+# scripts/mutation runs the fast tier once per mutant: properties there are derandomized (the same examples for
+# every mutant), keep no example database (a mutant's failures must not replay against the real code) and run
+# BANBOT_HYPOTHESIS_EXAMPLES examples, which the property tests read.
+settings.register_profile("mutation", max_examples=20, derandomize=True, database=None, deadline=None,
+                          print_blob=False)
+if os.environ.get("BANBOT_HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["BANBOT_HYPOTHESIS_PROFILE"])
 
 
 @pytest.fixture(scope="session")
