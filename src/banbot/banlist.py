@@ -125,8 +125,9 @@ _LINK_TITLE = re.compile(r"\[\[([^\]|\n]*)")
 # Headers that name the account column exactly (``list.user_column`` names another).
 USER_COLUMN_HEADERS = frozenset({"user", "username", "user name", "account", "name", "benutzer", "benutzername",
                                  "utilisateur", "usuario", "用户", "用戶", "使用者", "用户名", "用戶名", "账户"})
-# How a list bullet introduces its date: "[[User:X]], since …", "…, banned on …".
-_DATE_WORD = re.compile(r"(since|banned|from|on|seit|depuis|desde|dal|自|于|於)\b", re.IGNORECASE)
+# How a list bullet introduces its date: "[[User:X]], since …", "…, banned on …" — a date, with a number in it
+# ("since March 2026"): "[[User:X]], since he maintains this list" is not a ban.
+_DATE_WORD = re.compile(r"(since|banned|from|on|seit|depuis|desde|dal|自|于|於)\b.*\d", re.IGNORECASE)
 _DATE_HEADER = re.compile(r"date|since|banned on|datum|fecha|日期|时间")
 _PREFIX = re.compile(r"^[a-z][a-z0-9-]*$")
 
