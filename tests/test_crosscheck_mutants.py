@@ -143,3 +143,29 @@ def test_demoting_turns_the_named_active_entries_into_problems_in_line_order() -
                                                                    (5, "* ?", "odd")]
     assert out.source == SOURCE
     assert demote(bans, {}) is bans
+
+
+def test_a_link_with_the_title_twice_points_where_mediawiki_goes_the_last_one() -> None:
+    html = '<a class="external" href="/index.php?title=User:Decoy&amp;title=User:Target">Target</a>'
+    assert read_rendered(html).anchors == (Anchor("Target", False, False),)
+
+
+def test_character_references_in_the_page_are_the_characters_readers_see() -> None:
+    assert why("<td>Plain&#32;Name</td>", one("Plain Name", linked=False)) is None
+    assert why("<td>Caf&eacute; Owner</td>", one("Café Owner", linked=False)) is None
+
+
+def test_hidden_or_struck_text_between_two_words_does_not_separate_them() -> None:
+    bare = one("Plain Name", linked=False)
+    assert why('<td>Plain<span style="display:none"> </span>Name</td>', bare) is not None
+    assert why("<td>Plain<s> </s>Name</td>", bare) is not None
+    assert why("<td>Plain <s>x</s>Name</td>", one("Plain", linked=False)) is None
+
+
+def test_anchors_without_a_target_and_stray_end_tags_are_read_without_error() -> None:
+    assert read_rendered(f'</p><a id="top"></a><area href="/wiki/User:Other">{link()}').anchors == (
+        Anchor("Target", False, False),)
+
+
+def test_text_at_the_very_end_of_the_page_is_read() -> None:
+    assert why("<p>x</p>Plain Name &", one("Plain Name", linked=False)) is None
