@@ -158,6 +158,7 @@ def test_shown_escapes_invisible_control_private_and_odd_space_characters_only()
     assert shown("\U000e0100") == "\\U000E0100"
     assert shown("\ufeff") == "\\uFEFF"
     assert shown("\U0001f600") == "\U0001f600"
+    assert shown("a\ud800b") == "a\\uD800b"  # a lone surrogate, as a JSON answer may carry one
 
 
 def test_an_empty_name_is_refused_as_empty() -> None:
