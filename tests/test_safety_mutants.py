@@ -274,3 +274,20 @@ def test_the_default_rails_hold_a_plain_change_back_nowhere() -> None:
     history = dataclasses.replace(SETTLED, revisions=(Revision(21, 20, "Admin", "t", "bbb"),), added={21: ("B",)})
     assert rails(listing("A", "B"), history=history, last_applied=["A"], plan=plan_of(100)) == []
     assert rules(rails(listing("A", "B"), history=history, last_applied=["A"], plan=plan_of(101))) == ["actions"]
+
+
+def test_a_protection_without_a_level_is_no_protection() -> None:
+    assert protection_level(protected("")) == 0
+
+
+def test_a_null_revision_after_a_change_is_no_further_change() -> None:
+    change = Revision(21, 20, "Admin", "t", "bbb")
+    null = Revision(22, 21, "Vandal", "t", "bbb")  # protects the page: same text
+    history = ListHistory(20, "aaa", (change, null), frozenset({"Admin"}))
+    assert history.changed() == [change] and history.untrusted() == []
+
+
+def test_an_untrusted_revision_names_a_hidden_editor_and_the_trusted_groups() -> None:
+    history = ListHistory(20, "aaa", (Revision(21, 20, None, "t", "bbb"),), frozenset({"Admin"}), {21: ("A",)})
+    found = rails(listing("A"), history=history, last_applied=[])
+    assert "by (hidden), who is not in safety.trusted_groups (sysop, steward, staff)" in found[0].message
