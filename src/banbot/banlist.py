@@ -530,14 +530,15 @@ def _interpret(row: _Row) -> BanEntry | Problem:
         lifted = struck.pop()
         raws = [raw for raw, _ in refs]
     else:
-        unknown = [t.name.strip() for t in code.filter_templates(recursive=False)
+        unknown = [t.name.strip() for t in code.filter_templates(recursive=True)  # nested ones too
                    if t.name.strip().lower() not in LAYOUT_TEMPLATES | STRIKE_TEMPLATES]
         if unknown:
             return Problem(row.line, row.text, f"this row is built by the template {{{{{unknown[0]}}}}}, which "
                                                "banbot cannot see into; name the account with [[User:Name]] or "
                                                "{{user|Name}}")
         linked = [n for t in _LINK_TITLE.findall(row.user_text) if (n := account_in_title(t)) is not None]
-        plain = code.strip_code(normalize=True, collapse=True).strip().strip("'\"").strip()
+        # references are decoded once, by normalize(), as MediaWiki does: "&amp;amp;" names no account "&"
+        plain = code.strip_code(normalize=False, collapse=True).strip().strip("'\"").strip()
         if linked:
             raws = linked
         elif row.plain_names_allowed and plain:
