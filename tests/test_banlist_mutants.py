@@ -308,3 +308,185 @@ def test_the_json_a_script_reads() -> None:
         "summary": {"entries": 2, "active": 1, "lifted": 1, "problems": 1},
     }
     assert banlist.parse("* [[User:A]]").source.to_json() == {"kind": "text", "location": "<text>"}
+
+
+# --- found by the second mutation run ---------------------------------------------------------------------------
+
+def test_an_entry_made_without_its_row_text_is_linked_and_equal_whatever_its_text() -> None:
+    entry = banlist.BanEntry("A", None, False, 1)
+    assert entry.text == "" and entry.linked is True
+    assert entry == banlist.BanEntry("A", None, False, 1, "* [[User:A]]", linked=False)
+
+
+def test_a_section_name_must_match_word_for_word() -> None:
+    with pytest.raises(errors.SectionNotFound):
+        banlist.parse("== Current bans ==\n* [[User:A]]", section="Currentbans")
+
+
+@pytest.mark.parametrize("text, seps, parts", [
+    ("a|b", ("|",), ["a", "b"]), ("a|", ("|",), ["a", ""]), ("[[x|y]]|z", ("|",), ["[[x|y]]", "z"]),
+    ("{{x|y}}|z", ("|",), ["{{x|y}}", "z"]), ("[[{{t}}|y]]|z", ("|",), ["[[{{t}}|y]]", "z"]),
+    ("{{[[x|y]]|w}}|z", ("|",), ["{{[[x|y]]|w}}", "z"]), ("a]]|b", ("|",), ["a]]", "b"]),
+    ("a!!b||c", ("!!", "||"), ["a", "b", "c"]), ("[[a||b]]||c", ("||",), ["[[a||b]]", "c"])])
+def test_cells_are_split_only_outside_links_and_templates(text: str, seps: tuple[str, ...], parts: list[str]) -> None:
+    assert banlist._split_top(text, seps) == parts
+
+
+def test_a_cell_with_attributes_before_a_link_keeps_the_whole_link() -> None:
+    got = table("! User", "| note=1 [[User:Target|Target]]", "| Name=Value")
+    assert [e.user for e in got.entries] == ["Target", "Name=Value"]
+
+
+def test_a_plain_name_cell_with_attributes_and_a_stray_pipe_is_a_problem() -> None:
+    got = table("! User", '| style="color:red" | Plain | Name', "| [[User:Ok]]")
+    assert problems(got) == [4] and "it contains |" in got.problems[0].reason
+
+
+@pytest.mark.parametrize("cell, span", [('rowspan="3" | x', 3), ("rowspan=2|x", 2), ('rowspan="1" | x', 1),
+                                        ("rowspan=2", 1), ("x rowspan=2 | y", 1), ('rowspan="20000" | x', 10_000),
+                                        ('colspan="2" | x', 1), ("x", 1)])
+def test_a_rowspan_counts_only_as_a_cell_attribute_and_is_capped(cell: str, span: int) -> None:
+    assert banlist._rowspan(cell) == span
+
+
+def test_a_date_spanning_three_rows_dates_exactly_those_three() -> None:
+    got = table("! Date !! User", '| rowspan="3" | 2026-03-05 || [[User:A]]', "| [[User:B]]", "| [[User:C]]",
+                "| 2026-03-06 || [[User:D]]")
+    assert [(e.user, e.since) for e in got.entries] == [("A", MARCH_5), ("B", MARCH_5), ("C", MARCH_5),
+                                                        ("D", dt.date(2026, 3, 6))]
+    assert got.problems == ()
+
+
+def test_a_date_spanning_rows_in_the_last_column_dates_them_too() -> None:
+    got = table("! User !! Date", "| [[User:A]] || rowspan=2 | 2026-03-05", "| [[User:B]]")
+    assert [(e.user, e.since) for e in got.entries] == [("A", MARCH_5), ("B", MARCH_5)]
+
+
+def test_a_first_row_of_data_cells_is_no_header_even_after_a_row_mark_or_before_a_header_cell() -> None:
+    with pytest.raises(errors.NoBanList):
+        banlist.parse("{|\n|-\n| User\n|-\n| [[User:A]]\n|}")
+    with pytest.raises(errors.NoBanList):
+        banlist.parse("{|\n| User\n! Date\n|-\n| [[User:A]]\n|}")
+
+
+def test_cells_written_without_spaces_and_header_cells_split_by_double_bars() -> None:
+    got = banlist.parse("{|\n!User||Date\n|-\n|[[User:A]]||2026-03-05\n|}")
+    assert entries(got) == [("A", MARCH_5, False, 4)]
+
+
+def test_a_line_that_continues_a_row_belongs_to_its_last_cell() -> None:
+    got = table("! User !! Date", "| Plain Name || 5 March\n2026")
+    assert entries(got) == [("Plain Name", MARCH_5, False, 4)]
+
+
+def test_a_header_that_only_contains_an_account_word_is_not_the_account_column() -> None:
+    with pytest.raises(errors.NoBanList):
+        table("! Notes !! Us er", "| spam || [[User:Target]]")
+
+
+def test_a_problem_row_over_several_lines_carries_all_of_them() -> None:
+    got = table("! Date !! User", "| 2026-03-05\n| Bad#Name", "| 2026-03-05 || [[User:Ok]]")
+    assert [(p.line, p.text) for p in got.problems] == [(4, "| 2026-03-05\n| Bad#Name")]
+
+
+def test_a_row_shorter_than_the_date_column_has_no_date() -> None:
+    got = table("! User !! Notes !! Date", "| [[User:A]] || note")
+    assert entries(got) == [("A", None, False, 4)]
+
+
+@pytest.mark.parametrize("row", ["* <s>[[User:A]]</s> who maintains this list",
+                                 "* {{s|[[User:A]]}} who maintains this list",
+                                 "* {{s|[[User:A]] who maintains this list}}",
+                                 "* [[User:A]] ([[Special:Contributions/A|contribs]]) helps",
+                                 "* {{user|Bot 2026-03-05}} is the list's helper"])
+def test_text_around_a_struck_or_linked_account_still_decides_the_shape(row: str) -> None:
+    got = bullets("* [[User:Listed]]", row)
+    assert [e.user for e in got.entries] == ["Listed"] and problems(got) == [3]
+    assert "not in the list's shape" in got.problems[0].reason
+
+
+def test_links_to_the_same_account_and_the_space_inside_a_strike_keep_a_row_in_shape() -> None:
+    got = bullets("* [[User:A]] ([[Special:Contributions/A|contribs]])", "* <s> [[User:B]]</s>")
+    assert entries(got) == [("A", None, False, 2), ("B", None, True, 3)]
+
+
+def test_a_link_whose_label_names_another_account_is_out_of_shape() -> None:
+    got = bullets("* [[User:Listed]]", "* [[User:A|{{noping|B}}]] [[User:B]]")
+    assert problems(got) == [3] and "not in the list's shape" in got.problems[0].reason
+
+
+def test_an_empty_bullet_is_not_the_list() -> None:
+    got = banlist.parse("*\n\n* [[User:A]]")
+    assert [e.user for e in got.entries] == ["A"] and problems(got) == [1]
+
+
+def test_a_date_is_read_after_the_account_not_inside_its_name_nor_after_its_other_links() -> None:
+    got = bullets("* [[User:Bot 2026-01-01]], since 5 March 2026",
+                  "* [[User:A]], since 6 March 2026 ([[Special:Contributions/A|contribs]])")
+    assert entries(got) == [("Bot 2026-01-01", MARCH_5, False, 2), ("A", dt.date(2026, 3, 6), False, 3)]
+
+
+def test_ambiguous_lists_are_named_in_page_order_the_top_of_the_page_included() -> None:
+    with pytest.raises(errors.AmbiguousBanList) as e:
+        banlist.parse("* [[User:X]]\n== B ==\n{|\n! User\n|-\n| [[User:Y]]\n|}")
+    assert e.value.sections == ["(top of page)", "B"]
+    with pytest.raises(errors.AmbiguousBanList) as e:
+        banlist.parse("== A ==\n* [[User:X]]\n== B ==\n{|\n! User\n|-\n| [[User:Y]]\n|}\n== A ==\n* [[User:Z]]")
+    assert e.value.sections == ["A", "B"]
+
+
+def test_an_unclosed_table_ends_with_its_page_or_section() -> None:
+    assert entries(banlist.parse("{|\n! User\n|-\n| [[User:A]]")) == [("A", None, False, 4)]
+    got = banlist.parse("== A ==\n{|\n! User\n|-\n| [[User:X]]\n== B ==\n* [[User:Y]]", section="A")
+    assert entries(got) == [("X", None, False, 5)] and got.problems == ()
+
+
+def test_text_after_a_table_is_not_part_of_it_and_a_table_inside_it_is_no_second_list() -> None:
+    got = banlist.parse("{|\n! User\n|-\n| [[User:A]]\n|-\n|}\nsee also the talk page")
+    assert entries(got) == [("A", None, False, 4)] and got.problems == ()
+    nested = banlist.parse("{|\n! User\n|-\n| [[User:A]]\n{|\n! User\n|-\n| [[User:B]]\n|}\n|}")
+    assert [e.user for e in nested.entries] == ["A", "B"]
+
+
+@pytest.mark.parametrize("link, name", [("[[:User:Target]]", "Target"), ("[[Foo_bar:User:Target|Target]]", None),
+                                        ("[[Special:Central_Auth/Target|Target]]", None)])
+def test_how_a_link_title_names_an_account(link: str, name: str | None) -> None:
+    got = bullets("* [[User:Listed]]", f"* {link}")
+    assert [e.user for e in got.entries] == ["Listed"] + ([name] if name else [])
+
+
+def test_a_template_name_with_an_underscore_is_read_with_a_space() -> None:
+    got = table("! User", "| {{user_0|Target}}", "| {{User_links|Second}}")
+    assert [e.user for e in got.entries] == ["Second"] and problems(got) == [4]
+
+
+@pytest.mark.parametrize("label, shown", [("Bad#Label", "'Bad#Label'"), ("<nowiki/>", "no name")])
+def test_a_label_that_is_no_name_is_quoted_in_the_reason(label: str, shown: str) -> None:
+    got = bullets("* [[User:Listed]]", f"* [[User:Target|{label}]]")
+    assert f"shows readers {shown};" in got.problems[0].reason
+
+
+def test_a_row_struck_only_in_part_is_a_problem() -> None:
+    got = bullets("* [[User:Listed]]", "* <s>[[User:A]]</s> [[Special:Contributions/A|c]]")
+    assert problems(got) == [3] and "only part of this row is struck" in got.problems[0].reason
+
+
+def test_a_template_nested_in_a_layout_template_is_still_a_template_banbot_cannot_see_into() -> None:
+    got = table("! User", "| {{div col|{{mystery}}}} Plain Name", "| [[User:Ok]]")
+    assert problems(got) == [4] and "{{mystery}}" in got.problems[0].reason
+
+
+def test_a_plain_name_is_decoded_once_as_mediawiki_decodes_a_title() -> None:
+    assert [e.user for e in table("! User", "| Tom &amp; Jerry").entries] == ["Tom & Jerry"]
+    twice = table("! User", "| [[User:Ok]]", "| Tom &amp;amp; Jerry")  # readers see "Tom &amp; Jerry"
+    assert problems(twice) == [6] and "character references" in twice.problems[0].reason
+
+
+def test_quotes_and_bold_around_a_plain_name_are_not_part_of_it_and_do_not_strike_it() -> None:
+    got = table("! User", '| "Quoted Name"', "| '''Bold Name'''")
+    assert entries(got) == [("Quoted Name", None, False, 4), ("Bold Name", None, False, 6)]
+
+
+def test_a_page_without_a_list_says_so() -> None:
+    with pytest.raises(errors.NoBanList, match="the page holds no ban list"):
+        banlist.parse("just text")
