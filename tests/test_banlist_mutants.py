@@ -453,6 +453,8 @@ def test_text_after_a_table_is_not_part_of_it_and_a_table_inside_it_is_no_second
 def test_how_a_link_title_names_an_account(link: str, name: str | None) -> None:
     got = bullets("* [[User:Listed]]", f"* {link}")
     assert [e.user for e in got.entries] == ["Listed"] + ([name] if name else [])
+    if name is None:
+        assert "no account is linked" in got.problems[0].reason
 
 
 def test_a_template_name_with_an_underscore_is_read_with_a_space() -> None:
@@ -490,3 +492,20 @@ def test_quotes_and_bold_around_a_plain_name_are_not_part_of_it_and_do_not_strik
 def test_a_page_without_a_list_says_so() -> None:
     with pytest.raises(errors.NoBanList, match="the page holds no ban list"):
         banlist.parse("just text")
+
+
+def test_a_date_spanning_four_rows_dates_all_four() -> None:
+    got = table("! Date !! User", '| rowspan="4" | 2026-03-05 || [[User:A]]', "| [[User:B]]", "| [[User:C]]",
+                "| [[User:D]]")
+    assert [(e.user, e.since) for e in got.entries] == [("A", MARCH_5), ("B", MARCH_5), ("C", MARCH_5),
+                                                        ("D", MARCH_5)]
+
+
+def test_a_tables_date_cell_is_read_whole_even_when_it_links_the_account_again() -> None:
+    got = table("! User !! Date", "| [[User:A]] || 2026-03-05, listed again by [[User:A]] on 2026-03-06")
+    assert entries(got) == [("A", MARCH_5, False, 4)]
+
+
+def test_a_bullets_date_is_read_after_the_whole_template_that_names_the_account() -> None:
+    got = bullets("* {{user|A|2026-01-01}}, since 5 March 2026")
+    assert entries(got) == [("A", MARCH_5, False, 2)]
