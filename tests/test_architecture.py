@@ -9,8 +9,9 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "banbot"
 PURE = ["banbot.names", "banbot.dates", "banbot.banlist", "banbot.plan", "banbot.state", "banbot.config",
-        "banbot.actions", "banbot.crosscheck", "banbot.safety", "banbot.notices", "banbot.review", "banbot.exits",
-        "banbot.journal", "banbot.enforce", "banbot.render", "banbot.wiki.gateway", "banbot.observe"]
+        "banbot.actions", "banbot.crosscheck", "banbot.safety", "banbot.notices", "banbot.review", "banbot.results",
+        "banbot.exits", "banbot.checks", "banbot.journal", "banbot.enforce", "banbot.render", "banbot.wiki.gateway",
+        "banbot.observe"]
 
 
 def test_the_pure_core_loads_no_network_module() -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sqlite3
-from collections.abc import Sequence
+import subprocess
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,7 @@ class FakeFarm:
         self.sent: list[str] = []
         self.calls: list[str] = []
         self.fail: dict[str, WikiError] = {}
+        self.doubts: dict[str, str] = {}  # entries whose rows untrusted editors wrote (banbot.vetting's answer)
 
     def perform(self, action: Action) -> Status:  # the gateway
         self.calls.append("send")
@@ -86,6 +89,9 @@ class FakeApp(app.App):
         if last is None or last[0] == bans.source.revid:
             return ListHistory(None, trusted=frozenset(self.fake.trusted))
         return ListHistory(last[0], "old", (), frozenset(self.fake.trusted))
+
+    def doubts(self, bans: BanList) -> dict[str, str]:
+        return {e.user: self.fake.doubts[e.user] for e in bans.active if e.user in self.fake.doubts}
 
     def kill_switch(self, max_age_s: float = 10.0) -> Blocker | None:
         return kill_switch_blocker(self.config.safety, self.fake.switch, trusted=self.fake.trusted)
@@ -287,3 +293,73 @@ def test_a_list_with_nothing_active_is_recorded_as_applied(fake: FakeFarm, cfg: 
     assert code == 0, err
     db = sqlite3.connect(str(tmp_path / "journal.sqlite"))
     assert db.execute("SELECT list_revid, active FROM applied_lists").fetchall() == [(100, "[]")]
+
+
+def test_a_refused_first_apply_creates_no_journal(fake: FakeFarm, cfg: str, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    journal = tmp_path / "journal.sqlite"
+    code, _, _ = banbot(capsys, "plan", "--config", cfg, "--format", "json", "--out", str(tmp_path / "p.json"))
+    fake.revid += 1  # the list moved on after the review
+    code, _, err = banbot(capsys, "apply", "--config", cfg, "--plan", str(tmp_path / "p.json"), "--init-journal",
+                          "--format", "table")
+    assert code == 2 and "the ban list changed" in err and not journal.exists()
+    code, _, err = banbot(capsys, "apply", "--config", cfg, "--yes", "--init-journal", "--format", "table")
+    assert code == 3 and "first-run" in err and not journal.exists()  # unreviewed: the first run is a human's
+    code, _, err = banbot(capsys, "run", "--config", cfg, "--init-journal")
+    assert code == 3 and not journal.exists()
+    monkeypatch.setattr("banbot.terminal.Terminal.confirm", lambda self, plan: False)
+    code, _, err = banbot(capsys, "apply", "--config", cfg, "--init-journal", "--format", "table")
+    assert code == 2 and "declined" in err and not journal.exists()
+    assert fake.sent == [] and not [p for p in tmp_path.iterdir() if p.name.startswith(".journal")]
+    first_run(capsys, cfg, tmp_path)  # reviewed again: the journal is created by the run it records
+    assert journal.exists() and len(fake.sent) == 4
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB filesystem of its own (tmpfs), to fill up."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small filesystem needs root")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)], check=True)
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def fill(disk: Path) -> Path:
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"x" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_a_full_disk_is_one_line_and_exit_7_and_the_journal_stays_usable(
+        fake: FakeFarm, small_disk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "banbot.toml"
+    cfg.write_text('[list]\npage = "Global bans/List"\n[farm]\nmode = "plain"\n'
+                   '[wikis.metawiki]\napi = "http://127.0.0.1:1/api.php"\n'
+                   f'[journal]\npath = "{small_disk / "journal.sqlite"}"\n')
+    first_run(capsys, str(cfg), tmp_path)
+    fake.text += "\n* [[User:Vandal Three]], since 5 March 2026"
+    fake.revid += 1
+    fake.states["Vandal Three"] = AccountState("Vandal Three", exists=True, local=(LocalAccount("metawiki"),))
+    filler = fill(small_disk)
+    for fmt in ("table", "json"):
+        code, out, err = banbot(capsys, "run", "--config", str(cfg), "--format", fmt)
+        assert code == 7, err
+        assert err.count("\n") == 1 and "Traceback" not in err and "disk is full" in err and "free space" in err
+        assert "move it aside" not in err and "unreadable" not in err
+    assert out["exit_code"] == 7 and out["error"]["kind"] == "JournalUnwritable"
+    filler.unlink()  # space again: the same journal carries on
+    code, out, err = banbot(capsys, "run", "--config", str(cfg))
+    assert code == 0 and "1 blocked" in out, err

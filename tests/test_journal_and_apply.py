@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from banbot.enforce import apply_plan, settle_interrupted
-from banbot.errors import JournalError, PermanentWikiError, TransientWikiError
+from banbot.errors import JournalError, JournalUnwritable, PermanentWikiError, TransientWikiError
 from banbot.exits import Exit
-from banbot.journal import Journal
-from banbot.plan import Action, Plan
+from banbot.journal import Journal, journal_error
+from banbot.plan import Action, Lock, Plan
 from test_plan import account, bans, make_plan, settings
 
 
@@ -178,3 +178,25 @@ def test_an_unchanged_list_revision_is_recorded_as_applied_once(tmp_path: Path) 
     journal.record_applied("metawiki", "L", 8, ["A", "B", "C"])
     count = journal.db.execute("SELECT COUNT(*) FROM applied_lists").fetchone()[0]
     assert count == 2 and journal.last_applied("metawiki", "L") == (8, ["A", "B", "C"])
+
+
+def test_a_full_disk_is_named_as_one_and_never_called_a_journal_to_move_aside(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite")
+    run = journal.start_run("apply")
+    pages = journal.db.execute("PRAGMA page_count").fetchone()[0]
+    journal.db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own SQLITE_FULL: no page more to write
+    with pytest.raises(JournalUnwritable) as e:
+        journal.intend(run, Lock("V", "metawiki", "r" * 20_000))
+    assert "disk is full" in str(e.value) and "free space" in str(e.value)
+    assert "move it aside" not in str(e.value) and "unreadable" not in str(e.value)
+    assert e.value.exit_code == Exit.STORAGE
+    journal.db.execute("PRAGMA max_page_count = 1073741823")  # space again: the journal was never harmed
+    assert journal.pending() == [] and journal.intend(run, Lock("V", "metawiki", "r"))
+
+
+def test_a_disk_io_error_is_named_as_one(tmp_path: Path) -> None:
+    ioerr = sqlite3.OperationalError("disk I/O error")
+    ioerr.sqlite_errorcode, ioerr.sqlite_errorname = 778, "SQLITE_IOERR_WRITE"  # as SQLite raises it
+    error = journal_error(tmp_path / "j.sqlite", ioerr)
+    assert isinstance(error, JournalUnwritable) and "disk I/O error" in str(error)
+    assert "move it aside" not in str(error)

@@ -228,3 +228,42 @@ def test_every_action_kind_carries_its_facts_and_round_trips_through_json() -> N
         assert cls.kind in ActionKind and cls.label and cls.scope in Scope and isinstance(cls.protective, bool)
         assert action_from_data(action.data()) == action and action_from_data(action.data()).data() == action.data()
         assert action.describe()
+
+
+# --- hidden accounts: nothing published names them ------------------------------------------------------
+
+def test_a_hidden_accounts_log_reasons_never_name_it() -> None:
+    s = settings(reason="Global ban of {user}: see [[{list_link}]]")
+    hidden = account("Secret Name", hidden=True, global_groups=("global-rollbacker",))
+    plan = make_plan(bans("Secret Name", "Vandal"), {"Secret Name": hidden, "Vandal": account("Vandal")}, s)
+    mine = [a for a in plan.actions if a.user == "Secret Name"]
+    assert {a.kind for a in mine} == {"lock", "remove-global-groups", "remove-local-groups"}
+    assert all(a.hidden and a.reason == "Global ban of this account: see [[m:Global bans/List]]" for a in mine)
+    theirs = [a for a in plan.actions if a.user == "Vandal"]
+    assert theirs and all(not a.hidden and "Global ban of Vandal" in a.reason for a in theirs)
+
+
+def test_a_reason_that_spells_out_a_hidden_accounts_name_has_it_replaced() -> None:
+    """A steward's `enforce --reason` may name the account; the log entry of a hidden one must not."""
+    s = settings(reason="per the request about secret_name and Secret Name (not Secret Names)")
+    plan = make_plan(bans("Secret Name"), {"Secret Name": account("Secret Name", hidden=True)}, s)
+    assert {a.reason for a in plan.actions} == {
+        "per the request about this account and this account (not Secret Names)"}
+
+
+def test_every_hold_about_a_hidden_account_is_marked_and_round_trips() -> None:
+    hidden = account("Secret Name", hidden=True, global_groups=("staff",))
+    plan = make_plan(bans("Secret Name", "Locked Secret", "Ghost"),
+                     {"Secret Name": hidden, "Locked Secret": account("Locked Secret", hidden=True)}, settings())
+    held = {(h.user, h.why, h.hidden) for h in plan.holds}
+    assert ("Secret Name", "exempt", True) in held and ("Locked Secret", "hidden", True) in held
+    assert ("Ghost", "missing", False) in held
+    again = plan_from_json(plan.to_json())
+    assert again == plan and again.digest == plan.digest
+    assert [a.data().get("hidden") for a in again.actions] == [True] * len(again.actions)
+
+
+def test_an_account_that_is_not_hidden_keeps_the_json_form_it_had() -> None:
+    plan = make_plan(bans("V"), {"V": account("V")}, settings())
+    assert all("hidden" not in a.data() for a in plan.actions)
+    assert all("hidden" not in h.data() for h in make_plan(bans("Ghost"), {}, settings()).holds)

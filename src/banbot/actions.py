@@ -36,7 +36,8 @@ class Action:
     """One write. ``key`` identifies it in the journal across runs; ``data`` is its stable JSON form.
 
     The facts about each kind live on its class: ``kind`` (its name in plans and the journal), ``label``
-    (how a summary counts it) and ``scope``."""
+    (how a summary counts it) and ``scope``. ``hidden``: the account is one CentralAuth hides (from lists, or
+    suppressed); nothing banbot publishes may name it, so every renderer meant for a wiki counts it instead."""
 
     kind: ClassVar[ActionKind]
     label: ClassVar[str]
@@ -45,12 +46,14 @@ class Action:
     user: str
     wiki: str
     reason: str
+    hidden: bool = field(default=False, kw_only=True)
 
     def fields(self) -> dict[str, Any]:
         return {}
 
     def data(self) -> dict[str, Any]:
-        return {"kind": str(self.kind), "user": self.user, "wiki": self.wiki, "reason": self.reason, **self.fields()}
+        return {"kind": str(self.kind), "user": self.user, "wiki": self.wiki, "reason": self.reason, **self.fields(),
+                **_hidden(self.hidden)}
 
     @property
     def key(self) -> str:
@@ -184,23 +187,39 @@ class Why(StrEnum):
     PROTECTED = "protected"  # the talk page
     NOT_WIKITEXT = "not-wikitext"  # the talk page is a redirect or of another content model
     FOREIGN_MARKER = "foreign-marker"  # banbot's marker on a talk page, not written by banbot
+    UNTRUSTED_ORIGIN = "untrusted-origin"  # the entry's row was not written by trusted editors only
 
 
 @dataclass(frozen=True)
 class Hold:
-    """An account or step banbot will not act on, with the reason, for a human to review."""
+    """An account or step banbot will not act on, with the reason, for a human to review (``hidden``: as on
+    :class:`Action`)."""
 
     user: str
     reason: str
     wiki: str | None = None
     why: Why = Why.EXEMPT
+    hidden: bool = False
 
     @property
     def missing(self) -> bool:
         return self.why == Why.MISSING
 
+    @property
+    def unnamed(self) -> bool:
+        """Whether what is published on a wiki must not name this account: it is hidden, or this key cannot
+        see it (a hidden account looks the same)."""
+        return self.hidden or self.why == Why.NOT_VISIBLE
+
     def data(self) -> dict[str, Any]:
-        return {"user": self.user, "wiki": self.wiki, "reason": self.reason, "code": str(self.why)}
+        return {"user": self.user, "wiki": self.wiki, "reason": self.reason, "code": str(self.why),
+                **_hidden(self.hidden)}
+
+
+def _hidden(hidden: bool) -> dict[str, Any]:
+    """The ``hidden`` fact in a record's JSON form, only when true: the forms (and digests) of every other
+    record stay as they were."""
+    return {"hidden": True} if hidden else {}
 
 
 @dataclass(frozen=True)
@@ -232,6 +251,6 @@ def plan_from_json(data: Mapping[str, Any]) -> Plan:
     source = ListSource(src["kind"], src["location"], src.get("title"), src.get("revid"), src.get("timestamp"),
                         src.get("user"), tuple(Protection(**p) for p in src.get("protection", [])))
     actions = tuple(action_from_data(a) for a in data["actions"])
-    holds = tuple(Hold(h["user"], h["reason"], h.get("wiki"), Why(h.get("code", Why.EXEMPT)))
+    holds = tuple(Hold(h["user"], h["reason"], h.get("wiki"), Why(h.get("code", Why.EXEMPT)), bool(h.get("hidden")))
                   for h in data.get("holds", []))
     return Plan(source, actions, holds, tuple(data.get("users", [])))

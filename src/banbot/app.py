@@ -25,14 +25,15 @@ from pathlib import Path
 from typing import Protocol
 
 from banbot.actions import Action, Plan, plan_from_json
-from banbot.banlist import BanEntry, BanList, ListSource, blank_comments, parse
+from banbot.banlist import BanEntry, BanList, ListSource, link_prefixes, parse
 from banbot.config import Config, FarmMode
-from banbot.crosscheck import demote, objections, read_rendered
-from banbot.enforce import Gateway, Report, apply_plan
+from banbot.crosscheck import demote, host, interwiki_map, objections, read_rendered
+from banbot.enforce import KILL_SWITCH, Gateway, Report, apply_plan
 from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
-from banbot.journal import Journal
+from banbot.journal import Journal, Status
 from banbot.names import InvalidName, normalize
 from banbot.plan import PlanSettings, make_plan
+from banbot.provenance import lines_of
 from banbot.runlock import RunLock
 from banbot.safety import Blocker, ListHistory, SwitchPage, kill_switch_blocker, trust_blockers
 from banbot.state import AccountState
@@ -137,6 +138,9 @@ class App:
         self._switch: tuple[float, SwitchPage] | None = None  # the last reading and when (monotonic)
         self._trusted: dict[str, bool] = {}  # editors checked against safety.trusted_groups in this run
         self._mode_checked = False
+        self._doubts: dict[tuple[str, str | None, int | None, str | None], dict[str, str]] = {}
+        self.quiet_since: str | None = None  # unchanged(): this revision was applied and settled, read then
+        self._changes_only: tuple[list[str], str] | None = None  # changes_only(): the entries, the last full read
 
     # --- the list --------------------------------------------------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
@@ -154,7 +158,7 @@ class App:
     def _objections(self, bans: BanList) -> dict[str, str]:
         """The cross-check of one list revision (1 + ⌈N/50⌉ requests), kept in the journal per revision so a
         steady-state run pays nothing for it."""
-        from banbot.wiki.pages import rendered_html, resolve_names
+        from banbot.wiki.pages import interwiki_rows, rendered_html, resolve_names
 
         src = bans.source
         if src.revid is None:
@@ -164,8 +168,12 @@ class App:
             return known
         client = self.farm[src.location]
         names = [e.user for e in bans.active]
-        rendered = read_rendered(rendered_html(client, src.revid))
-        found = objections(bans, rendered, resolve_names(client, names) if names else {})
+        own = [host(w.api) for w in self.config.wikis.values()]
+        rendered = read_rendered(rendered_html(client, src.revid), own)
+        # where a link's prefix leads: one more request, only when a row links an account through a prefix
+        prefixed = any(link_prefixes(t)[1] for e in bans.active for t in e.links)
+        iw = interwiki_map(interwiki_rows(client), own) if prefixed else None
+        found = objections(bans, rendered, resolve_names(client, names) if names else {}, iw)
         if self.journal is not None:
             self.journal.record_list_check(src.location, src.title, src.revid, bans.section, found)
         if found:
@@ -184,7 +192,8 @@ class App:
         if verified is None:
             return None
         age = time.time() - calendar.timegm(time.strptime(verified, "%Y-%m-%dT%H:%M:%SZ"))
-        return verified if age < hours * 3600 else None
+        self.quiet_since = verified if age < hours * 3600 else None
+        return self.quiet_since
 
     def request(self, name: str, requested_by: str) -> BanList:
         """A steward's request for one account, standing in for the list (``banbot enforce``)."""
@@ -227,11 +236,27 @@ class App:
 
     def plan(self, bans: BanList, only: Sequence[str] | None = None, s: PlanSettings | None = None) -> Plan:
         s = s or self.settings()
-        names = [e.user for e in bans.active if only is None or e.user in only]
+        doubts = self.doubts(bans)
+        names = [e.user for e in bans.active if (only is None or e.user in only) and e.user not in doubts]
         observed = self.observe(names, s)
         completed = self.journal.completed() if self.journal else {}
         pending = [r.key for r in self.journal.pending()] if self.journal else []
-        return make_plan(bans, observed, s, only=only, completed=completed, pending=pending)
+        return make_plan(bans, observed, s, only=only, completed=completed, pending=pending, doubts=doubts)
+
+    def doubts(self, bans: BanList) -> dict[str, str]:
+        """Why each active entry whose row is not all trusted editors' work may not be acted on
+        (:mod:`banbot.vetting`); once per list revision and run."""
+        from banbot import vetting
+
+        src = bans.source
+        key = (src.location, src.title, src.revid, bans.section)
+        if key not in self._doubts:
+            if src.kind != "wiki" or not self.config.safety.trusted_groups:
+                self._doubts[key] = {}
+            else:
+                self._doubts[key] = vetting.origins(bans, self.farm[src.location], self.journal,
+                                                    lambda names: self.trusted(names, src.location))
+        return self._doubts[key]
 
     def listed_only(self, bans: BanList, raw_names: Sequence[str] | None) -> list[str] | None:
         only = canonical_names(raw_names)
@@ -287,24 +312,26 @@ class App:
         return frozenset(n for n in names if self._trusted.get(n))
 
     def list_history(self, bans: BanList) -> ListHistory:
-        """Every revision since the last applied one, who made it, and what the untrusted ones added."""
-        from banbot.wiki.trust import revision_texts, revisions_after, row_origins
+        """Every revision since the last applied one, who made it, what the untrusted ones added, and the
+        entries new since then whose rows trusted editors did not write."""
+        from banbot.wiki.trust import revision_texts, revisions_after
 
         src = bans.source
         last = self._last_applied(bans)
         since = last[0] if last else None
         client = self.farm[src.location]
-        if since is None or src.revid is None or since >= src.revid:
+        if since is not None and since == src.revid:
+            return ListHistory(since)  # the baseline itself: vetted (or overridden after review) when applied
+        if since is None or src.revid is None or since > src.revid:
             editors = [src.user] if src.user else []
             return ListHistory(None, trusted=self.trusted(editors, src.location) if editors else frozenset())
         revs, since_sha1 = revisions_after(client, str(src.title), since, src.revid)
         history = ListHistory(since, since_sha1, tuple(revs))
         before = set(last[1]) if last else set()
-        new = {e.user: e.text.strip() for e in bans.active if e.user not in before and e.text.strip()}
-        origins = row_origins(client, str(src.title), src.revid, new, _comparable) if new else {}
-        editors = sorted({r.user for r in history.changed() if r.user} |
-                         {r.user for r in origins.values() if r is not None and r.user})
-        history = dataclasses.replace(history, trusted=self.trusted(editors, src.location), origins=origins)
+        doubts = self.doubts(bans)
+        editors = sorted({r.user for r in history.changed() if r.user})
+        history = dataclasses.replace(history, trusted=self.trusted(editors, src.location),
+                                      doubts={n: d for n, d in doubts.items() if n not in before})
         suspect = history.untrusted()
         if not suspect:
             return history
@@ -337,20 +364,53 @@ class App:
             blocker = self.kill_switch()
             return blocker.message if blocker else None
 
-        return apply_plan(plan, self.gateway(), self.journal, command=str(policy.command),
-                          requested_by=policy.requested_by, why=policy.why, progress=progress,
-                          record_list=bans.source.kind == "wiki" and set(plan.users) == {e.user for e in bans.active},
-                          guard=guard if plan.actions else None, stopping=self.stopping.is_set)
+        active = [e.user for e in bans.active]
+        partial = self._changes_only is not None and set(plan.users) == set(self._changes_only[0])
+        report = apply_plan(plan, self.gateway(), self.journal, command=str(policy.command),
+                            requested_by=policy.requested_by, why=policy.why, progress=progress, record_list=False,
+                            guard=guard if plan.actions else None, stopping=self.stopping.is_set)
+        whole = set(plan.users) == set(active)
+        if bans.source.kind == "wiki" and (whole or partial) and not report.stopped and \
+                not any(o.code == KILL_SWITCH for o in report.outcomes):
+            settled = not report.failed and not any(o.status == Status.SKIPPED for o in report.outcomes)
+            verified = self._changes_only[1] if partial and not whole and self._changes_only else None
+            self.journal.record_applied(bans.source.location, bans.source.title, bans.source.revid, active,
+                                        settled=settled, verified=verified)
+        return report
+
+    def changes_only(self, bans: BanList) -> list[str] | None:
+        """The entries a new list revision added or whose rows it changed, when every other entry was read and
+        found settled less than ``run.verify_every_hours`` ago: only those need reading now (the rails and the
+        provenance of every entry are checked all the same). None: a full pass is needed."""
+        hours = self.config.verify_every_hours
+        src = bans.source
+        if self.journal is None or hours <= 0 or src.kind != "wiki":
+            return None
+        base = self.journal.settled_base(src.location, src.title)
+        if base is None or base[0] == src.revid:
+            return None
+        age = time.time() - calendar.timegm(time.strptime(base[2], "%Y-%m-%dT%H:%M:%SZ"))
+        if age >= hours * 3600:
+            return None
+        before = set(base[1])
+        known = self.journal.origins(src.location, str(src.title), bans.section)
+        changed = [e.user for e in bans.active  # held for their origin: shown again, at no cost (never read)
+                   if e.user not in before or e.user not in known or known[e.user].doubt
+                   or known[e.user].row != lines_of(e.text).strip("\n")]
+        self._changes_only = (changed, base[2])
+        return changed
 
     def gateway(self) -> Gateway:
         from banbot.wiki.gateway import WikiGateway
 
         return WikiGateway(self.farm)
 
+    def save_page(self, title: str, text: str, summary: str) -> int | None:
+        """Write one page on the central wiki (the results table): its new revision, None when unchanged."""
+        from banbot.wiki.pages import save_page
 
-def _comparable(text: str) -> str:
-    """A revision's text as the parser saw the list's rows: one kind of newline, comments blanked."""
-    return blank_comments(text.replace("\r\n", "\n").replace("\r", "\n"))
+        revid = save_page(self.farm.central, title, text, summary).get("newrevid")
+        return revid if isinstance(revid, int) else None
 
 
 def refuse_if_unsafe(blockers: Sequence[Blocker], policy: Policy) -> None:
@@ -393,13 +453,15 @@ def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList
             if stopping is not None:
                 app.stopping = stopping
             bans, plan = prepare(app)
-            # the rails read the wiki (revisions, editors, the switch): only when there is something to guard
-            blockers = tuple(app.rails(bans, plan)) if plan.actions else ()
+            unchanged = app.quiet_since is not None and not plan.users  # vetted and applied before: see unchanged()
+            # every revision is vetted, whether or not its plan has actions today: a revision that fails a rail is
+            # never recorded as applied, so a row harmless now (an account not registered yet) is never let through
+            blockers = () if unchanged else tuple(app.rails(bans, plan))
             ui.show(bans, plan, blockers)
             refuse_if_unsafe(blockers, policy)
             if policy.confirm and plan.actions and not ui.confirm(plan):
                 raise PlanRejected("not applied: the operator declined")
-            if bans.active and not plan.users and not journal.pending():
+            if unchanged and not journal.pending():
                 report = Report(plan.digest, ())  # unchanged: nothing was read afresh, nothing to settle or record
             else:
                 report = app.apply(bans, plan, policy, ui.progress)  # also with nothing to do: settles crashed rows

@@ -60,6 +60,9 @@ class BanEntry:
     line: int
     text: str = field(default="", compare=False)
     linked: bool = field(default=True, compare=False)  # named by a link or user template, not as bare text
+    # the titles of the links that name the account, as written (``:en:User:X``): where they lead is checked
+    # against the list wiki's interwiki prefixes (banbot.crosscheck.off_farm)
+    links: tuple[str, ...] = field(default=(), compare=False)
 
     def to_json(self) -> dict[str, object]:
         return {"user": self.user, "since": self.since.isoformat() if self.since else None,
@@ -456,23 +459,38 @@ def _find_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, scop
 
 # --- stage 2: interpret a row --------------------------------------------------------------------
 
-def account_in_title(title: str) -> str | None:
-    """The account a link title points at (``m:User:X``, ``Special:CentralAuth/X``…), else None."""
+def _account_route(title: str) -> tuple[tuple[str, ...], str] | None:
+    """The prefixes before the account's namespace and the account a link title points at (``m:User:X`` →
+    (("m",), "X"); ``Special:CentralAuth/X`` → ((), "X")), else None."""
     parts = link_target(title).strip().lstrip(":").split(":")
     for k, part in enumerate(parts[:-1]):
         ns = part.strip().replace("_", " ").casefold()
         rest = ":".join(parts[k + 1:]).strip()
         if ns in _USER_NS:
-            return None if "/" in rest else rest
+            return None if "/" in rest else (tuple(p.strip().casefold() for p in parts[:k]), rest)
         if ns == "special":
             low = rest.replace("_", " ").casefold()
             for special in _ACCOUNT_SPECIALS:
                 if low.startswith(special):
-                    return rest[len(special):]
+                    return tuple(p.strip().casefold() for p in parts[:k]), rest[len(special):]
             return None
         if not _PREFIX.match(ns):
             return None
     return None
+
+
+def account_in_title(title: str) -> str | None:
+    """The account a link title points at (``m:User:X``, ``Special:CentralAuth/X``…), else None."""
+    route = _account_route(title)
+    return route[1] if route else None
+
+
+def link_prefixes(title: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether a link title starts with a colon, and the prefixes written before the account's namespace,
+    lowercased: ``:en:User:X`` → (True, ("en",)). Whether a prefix is an interwiki, and where it leads, only
+    the list's wiki knows (its interwiki map)."""
+    route = _account_route(title)
+    return link_target(title).strip().startswith(":"), route[0] if route else ()
 
 
 def _template_name(node: Template) -> str:
@@ -571,7 +589,10 @@ def _interpret(row: _Row) -> BanEntry | Problem:
     if not row.plain_names_allowed and refs:
         after = date_text.find(str(refs[0][1]))
         date_text = date_text[after + len(str(refs[0][1])):] if after >= 0 else date_text
-    return BanEntry(names[0], find_date(date_text), lifted, row.line, row.text, linked=bool(refs or linked))
+    links = tuple(str(node.title) for _, node in refs if isinstance(node, Wikilink)) if refs else tuple(
+        t for t in _LINK_TITLE.findall(row.user_text) if account_in_title(t) is not None)
+    return BanEntry(names[0], find_date(date_text), lifted, row.line, row.text, linked=bool(refs or linked),
+                    links=links)
 
 
 def _dedupe(items: Iterator[BanEntry | Problem]) -> tuple[list[BanEntry], list[Problem]]:

@@ -103,12 +103,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--anonymous", action="store_true", help="do not log in (read-only)")
     p.add_argument("--format", choices=["table", "json"])
 
-    p = add("lifted", "accounts that left the list since the last applied revision (never unlocked by banbot)",
-            listopts)
+    p = add("lifted", "accounts banbot sanctioned that are no longer listed, until lifted on the wiki or dismissed "
+            "(banbot never lifts)", listopts)
+    p.add_argument("--format", choices=["table", "json"])
+    p.add_argument("--dismiss", metavar="NAME", help="record that NAME's sanction was reviewed and stays (journaled)")
+    p.add_argument("--by", help="who dismisses (default: the operating system user)")
+    p.add_argument("--reason", help="why the sanction stays (required with --dismiss)")
+
+    p = add("check", "log in on each wiki and check rights, list, kill switch, report page and journal")
     p.add_argument("--format", choices=["table", "json"])
 
     p = add("report", "a results table of what banbot did, per account and wiki")
-    p.add_argument("--publish", action="store_true", help="write it to report.page on the central wiki")
+    p.add_argument("--publish", action="store_true",
+                   help="write it as wikitext to report.page on the central wiki (hidden accounts only counted)")
+    p.add_argument("--format", choices=["table", "json", "wikitext"],
+                   help="what to print: table, json, or the wikitext --publish writes")
     p.add_argument("--limit", type=int, default=500, help="the last N actions (default 500)")
     return ap
 

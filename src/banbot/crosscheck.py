@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
-from banbot.banlist import STRIKE_TAGS, BanEntry, BanList, Problem, account_in_title
+from banbot.banlist import STRIKE_TAGS, BanEntry, BanList, Problem, account_in_title, link_prefixes
 from banbot.names import normalize, shown
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])"
@@ -53,9 +54,15 @@ def _title_of(href: str) -> str | None:
     return None
 
 
+def host(url: str) -> str:
+    """The host (and port) a URL leads to, lowercased; protocol-relative URLs (``//host/…``) too."""
+    return urllib.parse.urlsplit(url if "//" in url else f"//{url}").netloc.lower()
+
+
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, own_hosts: Collection[str] = ()) -> None:
         super().__init__(convert_charrefs=True)
+        self.own_hosts = frozenset(h.lower() for h in own_hosts)
         self.stack: list[tuple[str, bool, bool]] = []  # tag, hidden, struck
         self.anchors: list[Anchor] = []
         self.text: list[str] = []
@@ -71,7 +78,10 @@ class _Reader(HTMLParser):
         style = a.get("style", "")
         hidden = hidden or "hidden" in a or bool(_HIDDEN_STYLE.search(style))
         struck = struck or tag in STRIKE_TAGS or bool(_STRUCK_STYLE.search(style))
-        if tag == "a" and a.get("href"):
+        # an interwiki link (class "extiw") leads to another site: an account there is not the farm's, unless
+        # the link's host is one of the farm's own wikis
+        offsite = "extiw" in a.get("class", "").split() and host(a.get("href", "")) not in self.own_hosts
+        if tag == "a" and a.get("href") and not offsite:
             title = _title_of(a["href"])
             raw = account_in_title(title) if title else None
             name = normalize(raw) if raw is not None else None
@@ -95,9 +105,10 @@ class _Reader(HTMLParser):
         self.text.append("" if hidden or struck else data)
 
 
-def read_rendered(html: str) -> Rendered:
-    """The anchors and the plainly visible text of a rendered revision (``action=parse`` HTML)."""
-    reader = _Reader()
+def read_rendered(html: str, own_hosts: Collection[str] = ()) -> Rendered:
+    """The anchors and the plainly visible text of a rendered revision (``action=parse`` HTML). An interwiki
+    link counts as an account link only when it leads to one of ``own_hosts`` (the farm's wikis)."""
+    reader = _Reader(own_hosts)
     reader.feed(html)
     reader.close()
     return Rendered(tuple(reader.anchors), " ".join("".join(reader.text).replace("_", " ").split()))
@@ -118,13 +129,75 @@ def _why_not_seen(entry: BanEntry, rendered: Rendered) -> str | None:
             "<includeonly>, a comment, or built by a template); not an entry")
 
 
-def objections(bans: BanList, rendered: Rendered, resolved: Mapping[str, str | None]) -> dict[str, str]:
-    """Why each active entry that MediaWiki resolves differently, or that readers of the rendered revision do
-    not see listed, is not an entry. ``resolved`` maps each active entry's name to the name MediaWiki resolves
-    it to (None: MediaWiki calls it invalid; absent: not asked)."""
+@dataclass(frozen=True)
+class Interwiki:
+    """The list wiki's interwiki prefixes (``siteinfo&siprop=interwikimap``), by where they lead."""
+
+    own: frozenset[str]  # leading to a wiki of this farm (a configured wiki's host)
+    local: frozenset[str]  # $wgLocalInterwikis: MediaWiki drops the prefix, the link stays on this wiki
+    languages: frozenset[str]  # interlanguage prefixes: without a leading colon the link goes to the sidebar
+    elsewhere: Mapping[str, str]  # every other prefix → the host it leads to
+
+
+def interwiki_map(rows: Iterable[Mapping[str, Any]], own_hosts: Collection[str]) -> Interwiki:
+    """The interwiki map's rows sorted by where they lead; ``own_hosts``: the hosts of the farm's wikis."""
+    own_set = {h.lower() for h in own_hosts}
+    own, local, languages, elsewhere = set(), set(), set(), {}
+    for row in rows:
+        prefix = str(row.get("prefix", "")).casefold()
+        if not prefix:
+            continue
+        if row.get("localinterwiki"):
+            local.add(prefix)
+            continue
+        if row.get("language"):
+            languages.add(prefix)
+        where = host(str(row.get("url", "")))
+        if where in own_set:
+            own.add(prefix)
+        else:
+            elsewhere[prefix] = where or "?"
+    return Interwiki(frozenset(own), frozenset(local), frozenset(languages), elsewhere)
+
+
+def off_farm(entry: BanEntry, iw: Interwiki) -> str | None:
+    """Why a link naming this entry's account leads off the farm, or out of readers' sight (None: it does not).
+
+    As MediaWiki reads a title: a local interwiki prefix is dropped; a language prefix without a leading colon
+    makes an interlanguage link (shown in the sidebar, not in the list); any other interwiki prefix leads to
+    the wiki it names, which must be one of the farm's; a prefix that is no interwiki is part of the page's
+    name and ends the route."""
+    for title in entry.links:
+        colon, prefixes = link_prefixes(title)
+        k = 0
+        while k < len(prefixes) and prefixes[k] in iw.local:
+            k += 1
+        if k == len(prefixes):
+            continue
+        p = prefixes[k]
+        if p in iw.languages and not colon:
+            return (f"[[{title}]] is an interlanguage link ({p}:): MediaWiki shows it beside the page, not in the "
+                    "list, and it leads to another wiki; not an entry (link the account on this wiki)")
+        if p in iw.elsewhere:
+            return (f"[[{title}]] leads off the farm ({p}: is an interwiki prefix for {iw.elsewhere[p]}); an account "
+                    "there is not this farm's: not an entry (link the account on this wiki)")
+        if p in iw.own and k + 1 < len(prefixes):
+            return (f"[[{title}]] passes through more than one wiki prefix, and where it ends is decided on the wiki "
+                    f"{p}: leads to: not an entry (link the account on this wiki)")
+    return None
+
+
+def objections(bans: BanList, rendered: Rendered, resolved: Mapping[str, str | None],
+               interwiki: Interwiki | None = None) -> dict[str, str]:
+    """Why each active entry that MediaWiki resolves differently, that readers of the rendered revision do not
+    see listed, or whose link leads off the farm, is not an entry. ``resolved`` maps each active entry's name to
+    the name MediaWiki resolves it to (None: MediaWiki calls it invalid; absent: not asked); ``interwiki``: the
+    list wiki's prefixes (None: no entry's link has a prefix)."""
     out: dict[str, str] = {}
     for e in bans.active:
-        if e.user in resolved and resolved[e.user] is None:
+        if interwiki is not None and (why_off := off_farm(e, interwiki)) is not None:
+            out[e.user] = why_off
+        elif e.user in resolved and resolved[e.user] is None:
             out[e.user] = f"MediaWiki says {shown(e.user)!r} is not a valid user name; not an entry"
         elif e.user in resolved and resolved[e.user] != e.user:
             out[e.user] = (f"MediaWiki resolves {shown(e.user)!r} to {shown(resolved[e.user] or '')!r}, another "

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from banbot.actions import ACTION_TYPES, Action, Plan
+from banbot.actions import ACTION_TYPES, Action, Plan, Why
 from banbot.errors import WikiError
 from banbot.exits import Exit
 from banbot.journal import Journal, Status
@@ -100,7 +100,7 @@ def settle_interrupted(journal: Journal, plan: Plan) -> list[str]:
     Only rows of accounts this plan observed afresh are settled: another account's row waits for a plan
     that reads *that* account (a partial ``apply --user`` never marks someone else's unsent block done)."""
     needed = {a.key for a in plan.actions}
-    observed = set(plan.users)
+    observed = set(plan.users) - {h.user for h in plan.holds if h.why == Why.UNTRUSTED_ORIGIN}  # not read
     settled = []
     for row in journal.pending():
         if row.user not in observed:

@@ -11,6 +11,7 @@
     ├── ConfigError                the TOML config is missing, malformed or invalid (names the field)
     ├── PlanRejected               a plan file does not match its digest, or the world moved since it was made
     ├── JournalError               the journal cannot be opened, is corrupt or is locked
+    │   └── JournalUnwritable      its disk is full or failing: free space, run again (exit 7)
     ├── UnsafeRun                  a safety rail holds the run back (see the message for the rule)
     ├── RunInProgress              another run holds the lock next to the journal (exit 6)
     └── WikiError                  an API or transport error, carrying ``code`` and ``info``
@@ -96,6 +97,12 @@ class PlanRejected(BanbotError):
 
 class JournalError(BanbotError):
     pass
+
+
+class JournalUnwritable(JournalError):
+    """The disk under the journal is full or failing: the journal itself is fine, the run cannot record."""
+
+    exit_code = Exit.STORAGE
 
 
 class UnsafeRun(BanbotError):

@@ -8,11 +8,13 @@ settled against a fresh observation of the wiki before anything else is sent.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +22,8 @@ from typing import Any
 
 from banbot.actions import Action
 from banbot.config import default_journal
-from banbot.errors import JournalError
+from banbot.errors import JournalError, JournalUnwritable
+from banbot.provenance import Origin
 
 # Each migration takes the journal from the version before it (PRAGMA user_version) to its own number.
 # Version 1 is the schema journals had before versioning (their user_version is 0; its statements are
@@ -59,6 +62,24 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE applied_lists ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE applied_lists ADD COLUMN verified TEXT;
+    """,
+    # 4: who wrote each active entry's row (banbot.provenance), per list and section, with the revision it was
+    # vetted at: a row that stood unchanged since is not traced again
+    """
+    CREATE TABLE IF NOT EXISTS provenance (
+        list_location TEXT NOT NULL, list_title TEXT NOT NULL, section TEXT NOT NULL, name TEXT NOT NULL,
+        row TEXT NOT NULL, origin TEXT NOT NULL, origin_revid INTEGER, author TEXT, doubt TEXT,
+        vetted_revid INTEGER NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (list_location, list_title, section, name)
+    );
+    """,
+    # 5: a human's word that a sanction banbot placed on an account no longer listed was reviewed and stays
+    # (`banbot lifted --dismiss`): the account leaves `lifted` until banbot sanctions it again
+    """
+    CREATE TABLE IF NOT EXISTS dismissals (
+        id INTEGER PRIMARY KEY, user TEXT NOT NULL, by TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS dismissals_user ON dismissals(user);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -115,12 +136,88 @@ class JournalRow:
     finished: str | None
 
 
+@dataclass(frozen=True)
+class Vetted:
+    """An entry's row as vetted: who wrote it, why it may not be acted on (None: trusted), at which revision."""
+
+    row: str
+    origin: Origin
+    doubt: str | None
+    revid: int
+
+
+SANCTION_KINDS = ("lock", "block", "remove-global-groups", "remove-local-groups")
+
+
+@dataclass(frozen=True)
+class Sanction:
+    """A lock, block or group removal the wikis confirmed, as the journal recorded it."""
+
+    user: str
+    wiki: str
+    kind: str
+    groups: tuple[str, ...]  # group removals: the groups removed
+    at: str
+    command: str  # the run that placed it: apply, run, enforce
+    requested_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    """A human's word that a sanction on an account no longer listed was reviewed and stays."""
+
+    user: str
+    by: str
+    reason: str
+    at: str
+
+
+# SQLite's primary result codes (the low byte of an extended code)
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 10, 11, 13, 26
+_DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def unwritable(path: Path, what: str) -> JournalUnwritable:
+    return JournalUnwritable(
+        f"the journal {path} could not be written: {what}; free space on that disk (or fix it) and run again. The "
+        "journal itself is intact: keep it where it is; an action sent but not yet recorded is settled against the "
+        "wiki by the next run")
+
+
+def journal_error(path: Path, e: sqlite3.Error) -> JournalError:
+    """What an SQLite error means for the operator: a full or failing disk, a lock held elsewhere, or a damaged
+    journal (only then is moving it aside the advice)."""
+    code = getattr(e, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    msg = str(e)
+    if primary == _SQLITE_FULL:
+        return unwritable(path, f"the disk is full ({msg})")
+    if primary == _SQLITE_IOERR:
+        return unwritable(path, f"the disk reported an I/O error ({msg}): it may be full, failing or gone")
+    if "locked" in msg or "busy" in msg:
+        return JournalError(f"the journal {path} is locked by another process ({msg}); wait for it to finish "
+                            "or stop it; no wiki was written")
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return JournalError(f"the journal {path} is unreadable ({msg}); move it aside and restore it from a "
+                            "backup; no wiki was written")
+    return JournalError(f"the journal {path} could not be used ({msg}); check journal.path, the folder's "
+                        "permissions and the disk")
+
+
 class Journal:
-    def __init__(self, path: Path | str, *, timeout: float = 5.0) -> None:
+    """The journal at ``path``. ``staged``: a journal being created (``--init-journal``) is built in a file of
+    its own beside ``path`` and becomes ``path`` with the first run it records; closed before that (the run was
+    refused), it leaves nothing behind."""
+
+    def __init__(self, path: Path | str, *, timeout: float = 5.0, staged: bool = False) -> None:
         self.path = Path(path)
+        self._timeout = timeout
+        self._staging = self.path.with_name(f".{self.path.name}.new-{os.getpid()}") if staged else None
         try:
             ensure_folder(self.path.parent, "journal.path")
-            self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
+            if self._staging is not None:
+                self._staging.unlink(missing_ok=True)
+            self.db = self._connect(self._staging or self.path)
             check = self.db.execute("PRAGMA quick_check").fetchone()
             if not check or check[0] != "ok":
                 raise JournalError(f"the journal {self.path} failed its integrity check ({check}); move it aside and "
@@ -129,7 +226,27 @@ class Journal:
         except sqlite3.DatabaseError as e:
             raise self._error(e) from None
         except OSError as e:
+            if e.errno in _DISK_FULL_ERRNOS:
+                raise unwritable(self.path, f"the disk is full ({e.strerror})") from None
             raise JournalError(f"cannot open the journal {self.path}: {e.strerror}; check journal.path") from None
+
+    def _connect(self, file: Path) -> sqlite3.Connection:
+        return sqlite3.connect(str(file), timeout=self._timeout, isolation_level=None)
+
+    def _adopt(self) -> None:
+        """A staged journal becomes the journal: the first run is about to be recorded."""
+        if self._staging is None:
+            return
+        self.db.close()
+        try:
+            if self.path.exists():
+                raise JournalError(f"{self.path} appeared while this run created the journal; nothing was written: "
+                                   "run again (without --init-journal if that journal is banbot's)")
+            self._staging.rename(self.path)
+            self._staging = None
+            self.db = self._connect(self.path)
+        except OSError as e:
+            raise JournalError(f"cannot create the journal {self.path}: {e.strerror}; check journal.path") from None
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
@@ -152,7 +269,10 @@ class Journal:
             raise JournalError(f"there is no journal at {p}. If this is banbot's first run with this config, pass "
                                "--init-journal; if the journal was lost, restore it from a backup first (without it "
                                "banbot would redo what humans have reversed)")
-        journal = cls(p)
+        if not p.exists() and p.parent.is_dir():  # called under the run lock: no other run is making one
+            for stale in p.parent.glob(f".{p.name}.new-*"):  # left by a run killed before its first record
+                stale.unlink(missing_ok=True)
+        journal = cls(p, staged=not p.exists())
         if init:
             if journal.recall("initialized") is None:
                 journal.remember("initialized", now())
@@ -170,12 +290,7 @@ class Journal:
         return not runs and self.recall("initialized") is None
 
     def _error(self, e: sqlite3.Error) -> JournalError:
-        msg = str(e)
-        if "locked" in msg or "busy" in msg:
-            return JournalError(f"the journal {self.path} is locked by another process ({msg}); wait for it to finish "
-                                "or stop it; no wiki was written")
-        return JournalError(f"the journal {self.path} is unreadable ({msg}); move it aside and restore it from a "
-                            "backup; no wiki was written")
+        return journal_error(self.path, e)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -185,15 +300,20 @@ class Journal:
             self.db.execute("COMMIT")
         except sqlite3.Error as e:
             if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
+                with suppress(sqlite3.Error):  # on a full or failing disk the rollback may fail too: SQLite recovers
+                    self.db.execute("ROLLBACK")  # the hot journal at the next open
             raise self._error(e) from None
 
     def close(self) -> None:
         self.db.close()
+        if self._staging is not None:  # never became the journal: the run was refused before recording anything
+            for leftover in (self._staging, self._staging.with_name(self._staging.name + "-journal")):
+                leftover.unlink(missing_ok=True)
 
     # --- runs ------------------------------------------------------------------------------
     def start_run(self, command: str, *, digest: str = "", location: str | None = None, title: str | None = None,
                   revid: int | None = None, requested_by: str | None = None, why: str | None = None) -> int:
+        self._adopt()
         with self._tx() as db:
             cur = db.execute("INSERT INTO runs (started, command, requested_by, why, list_location, list_title, "
                              "list_revid, digest) VALUES (?,?,?,?,?,?,?,?)",
@@ -279,18 +399,29 @@ class Journal:
 
     # --- applied list revisions -------------------------------------------------------------
     def record_applied(self, location: str | None, title: str | None, revid: int | None, active: list[str],
-                       settled: bool = False) -> None:
+                       settled: bool = False, verified: str | None = None) -> None:
         """Remember the list revision whose every active entry was planned and applied: a new row when the
-        revision changed, else the same row marked verified now. ``settled``: nothing failed or was skipped."""
+        revision changed, else the same row marked verified now. ``settled``: nothing failed or was skipped.
+        ``verified``: when every account was last read, if not now (a pass that read only the changed entries
+        keeps the time of the last full read)."""
         last = self._last_row(location, title)
+        at = verified or now()
         with self._tx() as db:
             if last is not None and last[1] == revid and json.loads(last[2]) == active:
                 db.execute("UPDATE applied_lists SET settled = ?, verified = ? WHERE id = ?",
-                           (int(settled), now(), last[0]))
+                           (int(settled), at, last[0]))
                 return
             db.execute("INSERT INTO applied_lists (at, list_location, list_title, list_revid, active, settled, "
                        "verified) VALUES (?,?,?,?,?,?,?)",
-                       (now(), location, title, revid, json.dumps(active, ensure_ascii=False), int(settled), now()))
+                       (now(), location, title, revid, json.dumps(active, ensure_ascii=False), int(settled), at))
+
+    def settled_base(self, location: str | None, title: str | None) -> tuple[int | None, list[str], str] | None:
+        """The last applied revision, its active entries and when every account was last read, if that pass
+        left everything settled (None otherwise, or when a crashed run left a row unsettled)."""
+        last = self._last_row(location, title)
+        if last is None or not last[3] or not last[4] or self.pending():
+            return None
+        return last[1], json.loads(last[2]), str(last[4])
 
     def _last_row(self, location: str | None, title: str | None) -> tuple[Any, ...] | None:
         try:
@@ -313,3 +444,52 @@ class Journal:
         """The last applied revision of this list page and its active entries (None: none yet)."""
         row = self._last_row(location, title)
         return (row[1], json.loads(row[2])) if row else None
+
+    # --- sanctions and their review (`banbot lifted`) -------------------------------------------------
+    def sanctions(self) -> list[Sanction]:
+        """Every lock, block and group removal the wikis confirmed, oldest first, with the run that did it."""
+        kinds = ",".join(f"'{k}'" for k in SANCTION_KINDS)
+        try:
+            cur = self.db.execute(
+                "SELECT a.user, a.wiki, a.kind, a.data, COALESCE(a.finished, a.intended), r.command, r.requested_by "
+                f"FROM actions a JOIN runs r ON r.id = a.run_id WHERE a.kind IN ({kinds}) AND a.status IN "
+                f"{_CONFIRMED_SQL} ORDER BY a.id")
+            return [Sanction(r[0], r[1], r[2], tuple(json.loads(r[3]).get("groups") or ()), r[4], r[5], r[6])
+                    for r in cur]
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    def dismiss(self, user: str, by: str, reason: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO dismissals (user, by, reason, at) VALUES (?,?,?,?)", (user, by, reason, now()))
+
+    def dismissals(self) -> dict[str, Dismissal]:
+        """The latest dismissal of each account."""
+        try:
+            cur = self.db.execute("SELECT user, by, reason, at FROM dismissals ORDER BY id")
+            return {r[0]: Dismissal(r[0], r[1], r[2], r[3]) for r in cur}
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    # --- provenance of each entry ---------------------------------------------------------------
+    def origins(self, location: str, title: str, section: str | None) -> dict[str, Vetted]:
+        try:
+            cur = self.db.execute("SELECT name, row, origin, doubt, vetted_revid FROM provenance WHERE "
+                                  "list_location = ? AND list_title = ? AND section = ?",
+                                  (location, title, section or ""))
+            return {r[0]: Vetted(r[1], Origin.from_data(r[0], r[1], json.loads(r[2])), r[3], int(r[4])) for r in cur}
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    def record_origins(self, location: str, title: str, section: str | None, vetted: dict[str, Vetted]) -> None:
+        """The provenance of every active entry now; entries no longer active are forgotten (a row that comes
+        back is traced afresh)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM provenance WHERE list_location = ? AND list_title = ? AND section = ?",
+                       (location, title, section or ""))
+            db.executemany(
+                "INSERT INTO provenance (list_location, list_title, section, name, row, origin, origin_revid, author, "
+                "doubt, vetted_revid, at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(location, title, section or "", name, v.row, json.dumps(v.origin.data(), ensure_ascii=False),
+                  v.origin.revid, v.origin.chain[-1].user if v.origin.chain else None, v.doubt, v.revid, now())
+                 for name, v in vetted.items()])

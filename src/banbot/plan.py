@@ -7,8 +7,10 @@ executor takes this object and nothing else, so what a reviewer reads is what ap
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +83,27 @@ class _Fill(dict[str, str]):
 
 def _fill(template: str, **values: Any) -> str:
     return template.format_map(_Fill({k: str(v) for k, v in values.items()}))
+
+
+HIDDEN_NAME = "this account"  # what a reason says in place of a hidden account's name
+
+
+def _reason(template: str, state: AccountState, links: Mapping[str, object]) -> str:
+    """The log reason (and edit summary) of every action for this account. A hidden account's name is
+    published nowhere: ``{user}`` says "this account", and the name written in the template itself (a
+    steward's ``enforce --reason``) is replaced the same way."""
+    if not state.hidden:
+        return _fill(template, user=state.name, **links)
+    text = _fill(template, user=HIDDEN_NAME, **links)
+    spelled = "[ _]+".join(re.escape(word) for word in state.name.split(" "))
+    return re.sub(rf"(?<!\w){spelled}(?!\w)", HIDDEN_NAME, text, flags=re.IGNORECASE)
+
+
+def _unnamed(actions: Iterable[Action], holds: Iterable[Hold], hidden: Collection[str]) -> tuple[
+        list[Action], list[Hold]]:
+    """Every action and hold about a hidden account, marked so: renderers meant for a wiki count them."""
+    return ([dataclasses.replace(a, hidden=True) if a.user in hidden else a for a in actions],
+            [dataclasses.replace(h, hidden=True) if h.user in hidden else h for h in holds])
 
 
 def notice_wikis(state: AccountState, s: PlanSettings) -> list[str]:
@@ -166,7 +189,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
         return [], [_late(name, state.registered, since)]
     links = {"list_link": s.list_link, "revid": source.revid or "file",
              "permalink": f"{s.permalink_prefix}{source.revid}" if source.revid else s.list_link}
-    reason = _fill(s.enforce.reason, user=name, **links)
+    reason = _reason(s.enforce.reason, state, links)
     actions: list[Action] = []
     holds: list[Hold] = []
     if s.mode == FarmMode.CENTRALAUTH:
@@ -256,12 +279,13 @@ def _notice_hold(page: TalkPage, s: PlanSettings, ours_posted: bool) -> tuple[Wh
 
 def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettings,
               only: Iterable[str] | None = None, completed: Mapping[str, str] | None = None,
-              pending: Collection[str] = ()) -> Plan:
+              pending: Collection[str] = (), doubts: Mapping[str, str] | None = None) -> Plan:
     """The plan for every active entry (or only the named accounts) of ``bans``.
 
     ``completed`` maps journal keys to when the wikis confirmed them: such an action is never planned
     again; if the wiki shows it undone, a human reversed it, and the plan holds it for review instead.
-    ``pending`` holds the keys of actions a crashed run left unsettled.
+    ``pending`` holds the keys of actions a crashed run left unsettled. ``doubts`` maps each entry whose row
+    trusted editors did not write (:mod:`banbot.vetting`) to why: such an entry is held, never acted on.
     """
     completed = completed or {}
     ours = set(completed) | set(pending)
@@ -273,6 +297,12 @@ def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettin
         if wanted is not None and entry.user not in wanted:
             continue
         users.append(entry.user)
+        doubt = (doubts or {}).get(entry.user)
+        if doubt:
+            holds.append(Hold(entry.user, f"its row is not all trusted editors' work: {doubt}; a trusted editor who "
+                                          "checked it edits the row itself, or a steward enforces it with `banbot "
+                                          "enforce`", why=Why.UNTRUSTED_ORIGIN))
+            continue
         state = observed.get(entry.user) or AccountState(entry.user, exists=False)
         a, h = plan_account(state, bans.source, s, entry.since, ours)
         for action in a:
@@ -283,6 +313,7 @@ def make_plan(bans: BanList, observed: Mapping[str, AccountState], s: PlanSettin
             else:
                 actions.append(action)
         holds += h
+    actions, holds = _unnamed(actions, holds, {n for n, st in observed.items() if st.hidden})
     return Plan(bans.source, protect_first(actions), tuple(holds), tuple(users))
 
 

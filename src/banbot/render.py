@@ -20,6 +20,7 @@ from banbot.actions import Plan
 from banbot.banlist import BanList
 from banbot.enforce import Report
 from banbot.names import shown
+from banbot.results import Results
 
 
 def to_json(data: Any) -> str:
@@ -87,17 +88,50 @@ def plan_table(plan: Plan) -> str:
     return "\n".join(out)
 
 
+# Characters a name must not carry raw into wikitext: markup, template and table syntax, signatures. As numeric
+# references they read the same, and MediaWiki decodes them in link targets, so {{user|1=…}} links the account.
+_WIKI_SPECIAL = {c: f"&#{ord(c)};" for c in "&<>[]{}|=~'*#:;!"}
+
+
+def wiki_escaped(text: str) -> str:
+    """``text`` as literal wikitext, e.g. a template argument: ``A=B`` → ``A&#61;B``."""
+    return "".join(_WIKI_SPECIAL.get(c, c) for c in text)
+
+
+def nowiki(text: str) -> str:
+    """``text`` inside <nowiki>: nothing in it can close the tag."""
+    return f"<nowiki>{text.replace('<', '&lt;')}</nowiki>"
+
+
+def user_link(name: str) -> str:
+    return f"{{{{user|1={wiki_escaped(name)}}}}}"
+
+
 def plan_wikitext(plan: Plan) -> str:
-    """A sortable wikitable to post on-wiki for review."""
+    """A sortable wikitable to post on-wiki for review. Accounts CentralAuth hides (and those this key cannot
+    see, which may be hidden) are counted under the table, never named."""
     rev = plan.source.revid
     lines = [f"Plan {plan.digest[:12]} for [[{plan.source.title}]]" + (f" ([[Special:PermanentLink/{rev}|rev {rev}]])"
                                                                         if rev else ""),
              '{| class="wikitable sortable"', "! # !! User !! Wiki !! Action"]
-    for i, a in enumerate(plan.actions):
-        lines += ["|-", f"| {i + 1} || {{{{user|{a.user}}}}} || {a.wiki} || <nowiki>{shown(a.describe())}</nowiki>"]
+    shown_actions = [a for a in plan.actions if not a.hidden]
+    for i, a in enumerate(shown_actions):
+        lines += ["|-", f"| {i + 1} || {user_link(a.user)} || {a.wiki} || {nowiki(shown(a.describe()))}"]
     for h in plan.holds:
-        lines += ["|-", f"| – || {{{{user|{h.user}}}}} || {h.wiki or '*'} || ''held:'' <nowiki>{h.reason}</nowiki>"]
+        if not h.unnamed:
+            lines += ["|-", f"| – || {user_link(h.user)} || {h.wiki or '*'} || ''held:'' {nowiki(shown(h.reason))}"]
     lines.append("|}")
+    hidden = {a.user for a in plan.actions if a.hidden}
+    hidden_held = {h.user for h in plan.holds if h.hidden} - hidden
+    unseen = {h.user for h in plan.holds if h.unnamed and not h.hidden}
+    if hidden:
+        n = len(plan.actions) - len(shown_actions)
+        lines.append(f"\n{plural(len(hidden), 'hidden account')} (never named here): {plural(n, 'action')}.")
+    if hidden_held:
+        lines.append(f"\n{plural(len(hidden_held), 'hidden account')} (never named here): held for a human.")
+    if unseen:
+        lines.append(f"\n{plural(len(unseen), 'account')} not visible to this key (hidden, or no such account; "
+                     "never named here): held.")
     return "\n".join(lines)
 
 
@@ -119,4 +153,31 @@ def blockers_text(blockers: Sequence[Any]) -> str:
         lines.append(f"  [{b.rule}] {b.message}" + ("" if b.overridable else " (cannot be overridden)"))
     if any(b.overridable for b in blockers):
         lines.append("  after review, `banbot apply --force` overrides the rules that can be overridden")
+    return "\n".join(lines)
+
+
+def results_table(res: Results) -> str:
+    """The report on a terminal: every row, hidden accounts named and marked (the operator's key sees them)."""
+    if not res.rows:
+        return "report: the journal records no action yet"
+    out = [table(["account", "wiki", "action", "outcome", "when", "run"],
+                 [(r.user + (" (hidden)" if r.hidden else ""), r.wiki, r.what,
+                   r.outcome + (f": {r.code}" if r.code else ""), r.when, r.run) for r in res.rows])]
+    out.append(f"\nthe last {plural(len(res.rows), 'action')} of {res.total} in the journal")
+    return "\n".join(out)
+
+
+def results_wikitext(res: Results, centralauth: bool) -> str:
+    """The report to publish: a sortable wikitable; hidden accounts are counted below it, never named."""
+    lines = [f"Results of banbot runs (last {res.limit} actions), from its journal.", "",
+             '{| class="wikitable sortable"', "! Account !! Wiki !! Action !! Outcome !! When !! Run"]
+    for r in res.named:
+        name = wiki_escaped(r.user)
+        who = f"[[Special:CentralAuth/{name}|{name}]]" if centralauth else f"[[User:{name}|{name}]]"
+        outcome = r.outcome + (f": <code>{wiki_escaped(r.code)}</code>" if r.code else "")
+        lines += ["|-", f"| {who} || {r.wiki} || {wiki_escaped(r.what)} || {outcome} || {r.when} || {r.run}"]
+    lines.append("|}")
+    counts = res.hidden_counts()
+    if counts:
+        lines += ["", "Hidden accounts are counted, never named:"] + [f"* {c}" for c in counts]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from typing import Any
 
 from banbot.actions import ActionKind, Plan, Scope
 from banbot.banlist import BanList
+from banbot.journal import Dismissal, Sanction
 from banbot.state import AccountState
 
 
@@ -53,14 +54,62 @@ def audit_rows(wanted: Sequence[str], listed: Collection[str], states: Mapping[s
     return rows, out_of_place
 
 
-def lifted_rows(last_active: Sequence[str], bans: BanList, states: Mapping[str, AccountState]) -> list[dict[str, str]]:
-    """Accounts active at the last applied revision and not now: how they left, and their state today."""
+def lifted_rows(sanctions: Sequence[Sanction], bans: BanList, states: Mapping[str, AccountState],
+                dismissed: Mapping[str, Dismissal]) -> list[dict[str, Any]]:
+    """Every account banbot sanctioned that is no longer an active entry and whose sanction is still in place on
+    the wiki: how it left the list, what is still in place, and when banbot placed it. An account leaves this
+    view only when a human lifts the sanction on the wiki (no longer locked, nor blocked where banbot blocked it;
+    for an account banbot only took groups from: the groups are back) or dismisses it after review
+    (``banbot lifted --dismiss``) later than banbot's last sanction of it."""
     active = {e.user for e in bans.active}
     struck = {e.user: e for e in bans.lifted}
-    rows = []
-    for name in (u for u in last_active if u not in active):
-        how = f"struck on line {struck[name].line}" if name in struck else "no longer on the list"
-        st = states[name]
-        now = (["locked"] if st.locked else []) + [f"blocked on {a.wiki}" for a in st.local if a.blocked]
-        rows.append({"user": name, "change": how, "state": ", ".join(now) or "not locked or blocked"})
-    return rows
+    by_user: dict[str, list[Sanction]] = {}
+    for s in sanctions:
+        by_user.setdefault(s.user, []).append(s)
+    rows: list[dict[str, Any]] = []
+    for name, placed in by_user.items():
+        last = max(s.at for s in placed)
+        if name in active or (name in dismissed and dismissed[name].at >= last):
+            continue
+        st = states.get(name)
+        if st is None:
+            continue
+        still = in_place(placed, st)
+        if not still:
+            continue
+        if name in struck:
+            how = f"struck on line {struck[name].line}"
+        elif all(s.command == "enforce" for s in placed):
+            asked = sorted({s.requested_by for s in placed if s.requested_by})
+            how = "enforced on request" + (f" by {', '.join(asked)}" if asked else "") + ", not on the list"
+        else:
+            how = "no longer on the list"
+        rows.append({"user": name, "change": how, "state": ", ".join(still), "sanctioned": last})
+    return sorted(rows, key=lambda r: r["user"])
+
+
+def in_place(placed: Sequence[Sanction], st: AccountState) -> list[str]:
+    """What of banbot's sanctions the account still carries, as read now. An account this login cannot see
+    (a hidden one, to a key without centralauth-suppress) is kept in view: nothing says it was lifted."""
+    if st.problem == "unseen":
+        return ["not visible to this key (hidden accounts need centralauth-suppress)"]
+    if not st.exists:
+        return []
+    still: list[str] = []
+    kinds = {s.kind for s in placed}
+    if "lock" in kinds and st.locked:
+        still.append("locked")
+    for wiki in dict.fromkeys(s.wiki for s in placed if s.kind == "block"):
+        acct = st.on(wiki)
+        if acct is not None and acct.blocked:
+            still.append(f"blocked on {wiki}")
+    if kinds & {"lock", "block"}:
+        return still
+    for s in placed:  # banbot only took groups: in place while none of them is back
+        if s.kind == "remove-global-groups" and not set(s.groups) & set(st.global_groups):
+            still.append(f"global groups {','.join(s.groups)} removed")
+        if s.kind == "remove-local-groups":
+            acct = st.on(s.wiki)
+            if acct is not None and not set(s.groups) & set(acct.groups):
+                still.append(f"groups {','.join(s.groups)} removed on {s.wiki}")
+    return list(dict.fromkeys(still))

@@ -67,8 +67,9 @@ class ListHistory:
     revisions: tuple[Revision, ...] = ()
     trusted: frozenset[str] = frozenset()  # editors found in safety.trusted_groups (local or global groups)
     added: Mapping[int, tuple[str, ...] | None] = field(default_factory=dict)
-    # for each entry new since the last applied revision: the revision that wrote its row (None: not found)
-    origins: Mapping[str, Revision | None] = field(default_factory=dict)
+    # for each entry new since the last applied revision whose row trusted editors did not all write: why
+    # (banbot.provenance: reverts, rollbacks and undos followed back to the first writer)
+    doubts: Mapping[str, str] = field(default_factory=dict)
 
     def changed(self) -> list[Revision]:
         """Revisions that changed the text: a null revision (protection, move) changes nothing and so
@@ -81,7 +82,9 @@ class ListHistory:
         return out
 
     def untrusted(self) -> list[Revision]:
-        return [r for r in self.changed() if r.user is None or r.user not in self.trusted]
+        """Changes by an editor not trusted, or hidden: a hidden editor or a hidden text (its sha1 is hidden
+        with it) vouches for nothing, whoever made it."""
+        return [r for r in self.changed() if r.user is None or r.user not in self.trusted or r.sha1 is None]
 
 
 @dataclass(frozen=True)
@@ -128,21 +131,19 @@ def _editor_blockers(bans: BanList, cfg: SafetyConfig, history: ListHistory) -> 
         if still == []:
             continue  # it added nothing that is still listed (reverted, or it only removed or reworded)
         what = (f"added {', '.join(shown(n) for n in still)}" if still is not None
-                else "changed the list in a way banbot could not read")
-        who = shown(r.user or "(hidden)")
-        out.append(Blocker(Rule.EDITOR, f"revision {r.revid} ({r.timestamp}) by {who}, who is not in "
-                                        f"safety.trusted_groups ({groups}), {what}; a later edit by a trusted editor "
-                                        "does not vouch for it: check it, then revert it or re-run with --force"))
-    for name, origin in sorted(history.origins.items()):
-        if origin is None:
-            out.append(Blocker(Rule.EDITOR, f"banbot could not find which revision wrote the row of {shown(name)}, "
-                                            "new since the last applied revision; check the list's history, then "
-                                            "re-run with --force"))
-        elif origin.user is None or origin.user not in history.trusted:
-            out.append(Blocker(Rule.EDITOR, f"the row of {shown(name)}, new since the last applied revision, was "
-                                            f"written by {shown(origin.user or '(hidden)')} in revision "
-                                            f"{origin.revid}, who is not in safety.trusted_groups ({groups}); a "
-                                            "trusted edit that made it part of the list does not vouch for it"))
+                else "changed the list in a way banbot could not read (its text is hidden or not a list)")
+        who = (f"by {shown(r.user)}, who is not in safety.trusted_groups ({groups})"
+               if r.user is not None and r.user not in history.trusted
+               else f"by {shown(r.user)}, whose text is hidden (hidden revisions are never trusted)" if r.user
+               else "whose editor is hidden (hidden editors are never trusted)")
+        out.append(Blocker(Rule.EDITOR, f"revision {r.revid} ({r.timestamp}) {who}, {what}; a later edit by a "
+                                        "trusted editor does not vouch for it: check it, then revert it or re-run "
+                                        "with --force"))
+    for name, doubt in sorted(history.doubts.items()):
+        out.append(Blocker(Rule.EDITOR, f"the row of {shown(name)}, new since the last applied revision: {doubt}; a "
+                                        "trusted edit that made it part of the list does not vouch for it: a trusted "
+                                        "editor who checked it edits the row itself (or a steward uses `banbot "
+                                        "enforce`)"))
     return out
 
 

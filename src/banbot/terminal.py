@@ -43,7 +43,12 @@ def show_plan(plan: Plan, fmt: str, blockers: Sequence[Blocker]) -> None:
     if fmt == "json":
         print(render.to_json(plan.to_json() | {"held_back_by": [b.data() for b in blockers]}))
         return
-    print(render.plan_wikitext(plan) if fmt == "wikitext" else render.plan_table(plan))
+    if fmt == "wikitext":  # a document to post on-wiki: what holds the run back is the operator's, on stderr
+        print(render.plan_wikitext(plan))
+        if blockers and plan.actions:
+            print(render.blockers_text(blockers).lstrip("\n"), file=sys.stderr)
+        return
+    print(render.plan_table(plan))
     if blockers and plan.actions:
         print(render.blockers_text(blockers))
 

@@ -310,10 +310,11 @@ def test_an_ip_or_an_ordinary_account_cannot_restart_a_stopped_bot(
         farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
     legit = f"{uniq} Legit"
     make(farm, [legit], ["rollbacker"])
-    switch = _switch(farm, uniq, "stop <!-- investigating -->")
+    switch = _switch(farm, uniq, "run")  # running for the baseline...
     vandal = f"{uniq} Vandal"
     session = vandal_session(farm, vandal)
     cfg, page = start(farm, configure, uniq, extra=f'[safety]\nkill_switch = "{switch}"\n')
+    farm.edit("metawiki", switch, "stop <!-- investigating -->")  # ...then an admin stops it
     farm.edit("metawiki", page, listed([legit]))
     code, _, err = banbot("run", "--config", cfg)
     assert code == 3 and "says 'stop'" in err, err
@@ -352,10 +353,12 @@ def test_protecting_a_vandalised_switch_does_not_launder_its_run(
     the admin's name) without reading it: the switch still says what the vandal wrote."""
     legit = f"{uniq} Legit"
     make(farm, [legit], ["rollbacker"])
-    switch = _switch(farm, uniq, "stop <!-- investigating -->", level="all")
+    switch = _switch(farm, uniq, "run")  # running for the baseline...
     vandal = f"{uniq} Vandal"
     session = vandal_session(farm, vandal)
     cfg, page = start(farm, configure, uniq, extra=f'[safety]\nkill_switch = "{switch}"\n')
+    farm.edit("metawiki", switch, "stop <!-- investigating -->")  # ...then an admin stops it
+    farm.protect("metawiki", switch, level="all")  # and its protection lapses
     farm.edit("metawiki", page, listed([legit]))
     farm.edit_as(session, "metawiki", switch, "run")
     farm.protect("metawiki", switch, level="sysop")
@@ -639,8 +642,9 @@ def test_an_unattached_local_account_cannot_restart_the_kill_switch_as_a_steward
     farm.make_users("enwiki", [{"name": steward, "groups": []}])
     session = vandal_session(farm, steward)
     central(farm, {steward: {"groups": ["steward"], "home": "enwiki", "unattached": ["metawiki"]}})
-    switch = _switch(farm, uniq, "stop <!-- investigating -->", level="autoconfirmed")
+    switch = _switch(farm, uniq, "run", level="autoconfirmed")  # running for the baseline...
     cfg, page = start(farm, configure, uniq, "centralauth", AC + f'kill_switch = "{switch}"\n')
+    farm.edit("metawiki", switch, "stop <!-- investigating -->")  # ...then an admin stops it
     farm.edit("metawiki", page, listed([legit]))
     farm.edit_as(session, "metawiki", switch, "run")
     code, _, err = banbot("run", "--config", cfg)

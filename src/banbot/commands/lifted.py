@@ -1,32 +1,72 @@
-"""`banbot lifted`: accounts that left the list since the last applied revision. banbot never lifts a lock
-or a block itself: a steward decides."""
+"""`banbot lifted`: every account banbot sanctioned that is no longer an active entry, while the sanction is
+still in place on the wiki. It stays in view until a human lifts the sanction on the wiki or dismisses it
+(`banbot lifted --dismiss NAME --by WHO --reason TEXT`, journaled). banbot never lifts a lock or a block
+itself: a steward decides."""
 
 from __future__ import annotations
 
 import argparse
 
 from banbot import app, render, terminal
+from banbot.errors import ConfigError
 from banbot.exits import Exit
+from banbot.journal import Journal
 from banbot.review import lifted_rows
 
 
 def run(args: argparse.Namespace) -> int:
     cfg = terminal.config(args)
+    if args.dismiss is not None:
+        return dismiss(args)
     with app.reading(cfg, login=False) as a:
-        bans = a.read_list(args.page, args.section)
-        last = a.journal.last_applied(bans.source.location, bans.source.title) if a.journal else None
-        if last is None:
-            print("lifted: no list revision has been applied yet")
+        if a.journal is None:
+            if terminal.output(args) == "json":
+                print(render.to_json({"current_revid": None, "lifted": []}))
+            else:
+                print(f"lifted: no journal at {cfg.journal}: banbot has sanctioned nothing with this config")
             return int(Exit.OK)
+        bans = a.read_list(args.page, args.section)
+        sanctions = a.journal.sanctions()
+        dismissed = a.journal.dismissals()
         active = {e.user for e in bans.active}
-        gone = [u for u in last[1] if u not in active]
-        rows = lifted_rows(last[1], bans, a.observe(gone) if gone else {})
+        last = {s.user: s.at for s in sanctions}  # oldest first: each account's latest sanction
+        gone = [u for u, at in last.items() if u not in active and not (u in dismissed and dismissed[u].at >= at)]
+        rows = lifted_rows(sanctions, bans, a.observe(gone) if gone else {}, dismissed)
     if terminal.output(args) == "json":
-        print(render.to_json({"since_revid": last[0], "current_revid": bans.source.revid, "lifted": rows}))
+        print(render.to_json({"current_revid": bans.source.revid, "lifted": rows}))
     else:
         if rows:
-            print(render.table(["user", "change", "current state"], [(r["user"], r["change"], r["state"])
-                                                                       for r in rows]))
-        print(f"\nlifted: {len(rows)} accounts left the list since revision {last[0]} (now {bans.source.revid}); "
-              "banbot does not lift locks or blocks: a steward decides")
+            print(render.table(["user", "change", "still in place", "sanctioned"],
+                               [(r["user"], r["change"], r["state"], r["sanctioned"]) for r in rows]))
+        print(f"\nlifted: {len(rows)} accounts banbot sanctioned are no longer listed and still sanctioned; banbot "
+              "does not lift locks or blocks: a steward decides, then lifts it on the wiki or runs `banbot lifted "
+              "--dismiss NAME --by WHO --reason TEXT`")
     return int(Exit.PENDING if rows else Exit.OK)
+
+
+def dismiss(args: argparse.Namespace) -> int:
+    """A human's review of one such account, journaled: it leaves `lifted` until banbot sanctions it again."""
+    cfg = terminal.config(args)
+    if not args.reason or not args.reason.strip():
+        raise ConfigError("--dismiss needs --reason TEXT: why the sanction stays (recorded in the journal)")
+    names = app.canonical_names([args.dismiss]) or []
+    name, by = names[0], terminal.requester(args)
+    with app.reading(cfg, login=False) as a:
+        if a.journal is None:
+            raise ConfigError(f"no journal at {cfg.journal}: banbot has sanctioned nothing with this config")
+        if name not in {s.user for s in a.journal.sanctions()}:
+            raise ConfigError(f"banbot's journal holds no lock, block or group removal of {name!r}: nothing to "
+                              "dismiss (see `banbot lifted`)")
+        bans = a.read_list(args.page, args.section)
+        if name in {e.user for e in bans.active}:
+            raise ConfigError(f"{name!r} is an active entry of the list: there is nothing lifted to dismiss")
+    journal = Journal.for_writes(cfg.journal)
+    try:
+        journal.dismiss(name, by, args.reason.strip())
+    finally:
+        journal.close()
+    if terminal.output(args) == "json":
+        print(render.to_json({"dismissed": {"user": name, "by": by, "reason": args.reason.strip()}}))
+    else:
+        print(f"lifted: {name} dismissed by {by}; it is shown again only if banbot sanctions it again")
+    return int(Exit.OK)

@@ -1,58 +1,70 @@
-"""`banbot report [--publish]`: what banbot did, per account and wiki, as a wikitext results table.
+"""`banbot report [--format table|json|wikitext] [--publish]`: what banbot did, per account and wiki.
 
-Printed, or with ``--publish`` written to the status page named by ``report.page`` on the central wiki,
-in the manner of Synchbot's results tables.
+Printed as every command prints (a table on a terminal, JSON for a program, or the wikitext to post), or with
+``--publish`` written as wikitext to the status page named by ``report.page`` on the central wiki, in the manner
+of Synchbot's results tables. The page names no hidden account: those are counted. Publishing is a write: it
+holds the run lock, reads the kill switch, and is journaled as a run of its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from banbot import app, terminal
-from banbot.config import FarmMode
-from banbot.errors import ConfigError
+from banbot import app, render, terminal
+from banbot.config import Config, FarmMode
+from banbot.errors import ConfigError, WikiError
 from banbot.exits import Exit
-from banbot.journal import Journal, Status
+from banbot.journal import Journal
+from banbot.results import Results, results
 from banbot.runlock import RunLock
-from banbot.wiki.session import open_farm
 
-OUTCOME = {Status.DONE: "done", Status.ALREADY: "already in place",
-           Status.RESTORED: "done (an edit made meanwhile kept)", Status.VERIFIED: "done (confirmed after a restart)",
-           Status.FAILED: "failed", Status.INTERRUPTED: "interrupted, retried later", Status.INTENDED: "in progress",
-           Status.SKIPPED: "skipped"}
+SUMMARY = "banbot: results table"
 
 
-def table(journal: Journal, limit: int, centralauth: bool) -> str:
-    rows = journal.history()[-limit:]
-    lines = ['{| class="wikitable sortable"', "! Account !! Wiki !! Action !! Outcome !! When !! Run"]
-    for r in rows:
-        detail = r.data.get("groups")
-        what = r.kind + (f" ({', '.join(detail)})" if detail else "")
-        outcome = OUTCOME.get(r.status, r.status) + (f": <code>{r.code}</code>" if r.code else "")
-        who = f"[[Special:CentralAuth/{r.user}|{r.user}]]" if centralauth else f"[[User:{r.user}|{r.user}]]"
-        lines += ["|-", f"| {who} || {r.wiki} || {what} || {outcome} || {r.finished or r.intended} || {r.run_id}"]
-    lines.append("|}")
-    return "\n".join(lines)
-
-
-def run(args: argparse.Namespace) -> int:
-    from banbot.wiki.pages import save_page
-
-    cfg = terminal.config(args)
-    if not cfg.journal.exists():
-        print(f"report: no journal at {cfg.journal} yet: nothing has been applied")
-        return int(Exit.OK)
-    journal = Journal(cfg.journal)
-    text = (f"Results of banbot runs (last {args.limit} actions), from its journal.\n\n"
-            f"{table(journal, args.limit, cfg.mode == FarmMode.CENTRALAUTH)}")
-    if not args.publish:
-        print(text)
-        return int(Exit.OK)
+def publish(cfg: Config, journal: Journal, text: str, requested_by: str) -> int | None:
+    """Write the results page on the central wiki; the new revision (None: the page was already so)."""
     if not cfg.report_page:
         raise ConfigError("report.page is not set: name the status page to publish to, e.g. \"User:BanBot/Status\"")
     with RunLock(cfg.lock_file):
-        a = app.App(cfg, open_farm(cfg, login=True, only=[cfg.central]), journal)
+        a = app.connect(cfg, journal, login=True, simulate=False, only=[cfg.central])
         app.refuse_if_unsafe([b for b in [a.kill_switch()] if b], app.Policy(app.Command.APPLY))
-        result = save_page(a.farm.central, cfg.report_page, text, "banbot: results table")
-    print(f"report: published to {cfg.central}:{cfg.report_page} (revision {result.get('newrevid', 'unchanged')})")
+        run = journal.start_run("report", requested_by=requested_by,
+                                why=f"publish the results table to {cfg.central}:{cfg.report_page}")
+        try:
+            revid = a.save_page(cfg.report_page, text, SUMMARY)
+        except WikiError as e:
+            journal.finish_run(run, {"published": None, "error": f"{e.code}: {e.info}"})
+            raise
+        journal.finish_run(run, {"published": f"{cfg.central}:{cfg.report_page}", "revid": revid})
+    return revid
+
+
+def run(args: argparse.Namespace) -> int:
+    cfg = terminal.config(args)
+    fmt = terminal.output(args)
+    if not cfg.journal.exists():
+        note = f"no journal at {cfg.journal} yet: nothing has been applied"
+        if fmt == "json":
+            print(render.to_json(Results((), args.limit, 0).to_json() | {"note": note, "exit_code": int(Exit.OK)}))
+        else:
+            print(f"report: {note}")
+        return int(Exit.OK)
+    journal = Journal(cfg.journal)
+    try:
+        res = results(journal.history(), args.limit)
+        text = render.results_wikitext(res, cfg.mode == FarmMode.CENTRALAUTH)
+        published = None
+        if args.publish:
+            revid = publish(cfg, journal, text, terminal.requester(args))
+            published = {"wiki": cfg.central, "title": cfg.report_page, "revid": revid}
+            if fmt != "json":
+                print(f"report: published to {cfg.central}:{cfg.report_page} "
+                      f"(revision {revid or 'unchanged'})", file=sys.stderr)
+    finally:
+        journal.close()
+    if fmt == "json":
+        print(render.to_json(res.to_json() | {"published": published, "exit_code": int(Exit.OK)}))
+    else:
+        print(text if fmt == "wikitext" else render.results_table(res))
     return int(Exit.OK)

@@ -45,7 +45,7 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
         if verified is not None:
             quiet_since.append(verified)
             return bans, Plan(bans.source, ())  # unchanged and settled: the list read was the only request
-        return bans, a.plan(bans)
+        return bans, a.plan(bans, a.changes_only(bans) if not getattr(args, "verify", False) else None)
 
     try:
         done = app.write(cfg, app.Policy(app.Command.RUN, init_journal=args.init_journal), prepare, ui, stopping)
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     with app.reading(cfg, login=True) as a:
         bans = a.read_list(args.page, args.section)
         plan = a.plan(bans)
-        blockers = a.rails(bans, plan) if plan.actions else []
+        blockers = a.rails(bans, plan)
     if args.format == "json":
         terminal.show_plan(plan, args.format, blockers)
     else:

@@ -133,6 +133,13 @@ def rendered_html(client: WikiClient, revid: int) -> str:
 
 
 @tolerant
+def interwiki_rows(client: WikiClient) -> list[dict[str, Any]]:
+    """The wiki's interwiki prefixes (``siteinfo&siprop=interwikimap``): prefix, url, language, localinterwiki."""
+    data = client.call({"action": "query", "meta": "siteinfo", "siprop": "interwikimap"}, public=True)
+    return [dict(row) for row in data.get("query", {}).get("interwikimap", [])]
+
+
+@tolerant
 def resolve_names(client: WikiClient, names: list[str]) -> dict[str, str | None]:
     """The account MediaWiki resolves each name to (None: invalid), 50 a request: ``titles=User:…`` shows its
     title normalisation and ``list=users`` its user-name validation, in one request."""

@@ -3,11 +3,12 @@ whether editors hold a trusted group (local groups on the list's wiki; global gr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from banbot.banlist import Protection
 from banbot.names import is_ip_or_range
+from banbot.provenance import Version
 from banbot.safety import Revision, SwitchPage
 from banbot.wiki.client import WikiClient, tolerant
 
@@ -88,44 +89,37 @@ def trusted_editors(client: WikiClient, central: WikiClient | None, names: Colle
     return frozenset(trusted)
 
 
-ORIGIN_HISTORY = 250  # revisions searched for the one that wrote a new entry's row
-
-
 @tolerant
-def row_origins(client: WikiClient, title: str, upto: int, rows: dict[str, str],
-                blank: Callable[[str], str]) -> dict[str, Revision | None]:
-    """For each name, the revision that wrote its row as it stands (``rows``: name → the row's text, found
-    in each revision's text after ``blank``): walking back from ``upto``, the newest revision whose parent does
-    not hold the row. None: not found within ``ORIGIN_HISTORY`` revisions (the caller fails closed)."""
-    todo = dict(rows)
-    found: dict[str, Revision | None] = {}
-    newer: Revision | None = None
-    seen = 0
-    params: dict[str, Any] = {"action": "query", "prop": "revisions", "titles": title, "rvstartid": upto,
-                              "rvdir": "older", "rvlimit": BATCH, "rvslots": "main",
-                              "rvprop": "ids|user|timestamp|sha1|content"}
-    while todo and seen < ORIGIN_HISTORY:
-        data = client.call(params)
-        revs = [r for p in data.get("query", {}).get("pages", []) for r in p.get("revisions", [])]
-        for r in revs:
-            seen += 1
-            rev = Revision(int(r["revid"]), int(r.get("parentid") or 0), None if r.get("userhidden") else r.get("user"),
-                           str(r.get("timestamp", "")), None if r.get("sha1hidden") else r.get("sha1"))
-            main = r.get("slots", {}).get("main", {})
-            text = blank(str(main.get("content", ""))) if "content" in main else None
-            for name, row in list(todo.items()):
-                if text is None or row not in text:
-                    found[name] = newer if text is not None else None  # newer wrote it; hidden text: unknown
-                    del todo[name]
-                elif rev.parentid == 0:
-                    found[name] = rev  # the page's first revision wrote it
-                    del todo[name]
-            newer = rev
+def read_versions(client: WikiClient, title: str, start: int, *, stop: int | None = None,
+                  limit: int = BATCH) -> tuple[list[Version], int | None]:
+    """Revisions of ``title`` with their text, newest first, from ``start`` back to ``stop`` (inclusive) or
+    ``limit`` revisions; and the revid to go on from (None: the page's first revision, or ``stop``, was read).
+    A text hidden by revision deletion is None; so is an editor's hidden name."""
+    params: dict[str, Any] = {"action": "query", "prop": "revisions", "titles": title, "rvstartid": start,
+                              "rvdir": "older", "rvlimit": min(BATCH, limit), "rvslots": "main",
+                              "rvprop": "ids|user|timestamp|sha1|tags|content"}
+    if stop is not None:
+        params["rvendid"] = stop
+    out: list[Version] = []
+    while len(out) < limit:
+        data = client.call(params, public=True)
+        for page in data.get("query", {}).get("pages", []):
+            for r in page.get("revisions", []):
+                main = r.get("slots", {}).get("main", {})
+                hidden = main.get("texthidden") or "content" not in main
+                out.append(Version(int(r["revid"]), int(r.get("parentid") or 0),
+                                   None if r.get("userhidden") else r.get("user"),
+                                   None if r.get("sha1hidden") else r.get("sha1"), tuple(r.get("tags", [])),
+                                   None if hidden else str(main["content"]), str(r.get("timestamp", ""))))
         cont = data.get("continue")
-        if not cont or not revs:
+        if not cont or not out:
             break
         params = {**params, **cont}
-    return found | {name: None for name in todo}
+    out.sort(key=lambda v: -v.revid)
+    last = out[-1] if out else None
+    if last is None or last.parentid == 0 or (stop is not None and last.revid <= stop):
+        return out, None
+    return out, last.parentid
 
 
 SWITCH_HISTORY = 20  # revisions read to find who last changed the kill switch's text
