@@ -158,16 +158,14 @@ def test_every_untrusted_edit_is_named() -> None:
     assert [("Vandal" in b.message, "Sock" in b.message) for b in found] == [(True, False), (False, True)]
 
 
-def test_the_origin_of_each_new_row_must_be_trusted() -> None:
-    admin = Revision(22, 21, "Admin", "t", "ccc")
-    history = ListHistory(20, "aaa", (admin,), frozenset({"Admin"}),
-                          origins={"Trusted": admin, "Vandalised": Revision(21, 20, "Vandal", "t", "bbb"),
-                                   "Hidden": Revision(19, 18, None, "t", "zzz")})
+def test_each_doubt_about_a_new_rows_origin_holds_the_run_back_by_name() -> None:
+    history = ListHistory(20, "aaa", (Revision(22, 21, "Admin", "t", "ccc"),), frozenset({"Admin"}),
+                          doubts={"Vandalised": "written by Vandal in revision 21", "Hidden": "its editor is hidden"})
     found = rails(listing("Trusted", "Vandalised", "Hidden"), history=history, last_applied=[],
                   cfg=SafetyConfig(max_new_entries=-1))
     assert rules(found) == ["editor", "editor"]
-    assert "row of Hidden" in found[0].message and "(hidden)" in found[0].message
-    assert "row of Vandalised" in found[1].message and "revision 21" in found[1].message
+    assert "row of Hidden, new since the last applied revision: its editor is hidden" in found[0].message
+    assert "row of Vandalised" in found[1].message and "written by Vandal in revision 21" in found[1].message
 
 
 # --- the first run, new entries, actions -------------------------------------------------------------------------
@@ -287,7 +285,13 @@ def test_a_null_revision_after_a_change_is_no_further_change() -> None:
     assert history.changed() == [change] and history.untrusted() == []
 
 
-def test_an_untrusted_revision_names_a_hidden_editor_and_the_trusted_groups() -> None:
-    history = ListHistory(20, "aaa", (Revision(21, 20, None, "t", "bbb"),), frozenset({"Admin"}), {21: ("A",)})
-    found = rails(listing("A"), history=history, last_applied=[])
-    assert "by (hidden), who is not in safety.trusted_groups (sysop, steward, staff)" in found[0].message
+def test_an_untrusted_revision_says_whether_its_editor_is_untrusted_or_hidden_or_its_text_hidden() -> None:
+    history = ListHistory(20, "aaa", (Revision(21, 20, "Vandal", "t", "bbb"), Revision(22, 21, None, "t", "ccc"),
+                                      Revision(23, 22, "Admin", "t", None)), frozenset({"Admin"}),
+                          {21: ("A",), 22: ("B",), 23: None})
+    found = rails(listing("A", "B"), history=history, last_applied=[], cfg=SafetyConfig(max_new_entries=-1))
+    assert [b.message.split(",", 1)[0] for b in found] == [
+        "revision 21 (t) by Vandal", "revision 22 (t) whose editor is hidden (hidden editors are never trusted)",
+        "revision 23 (t) by Admin"]
+    assert "who is not in safety.trusted_groups (sysop, steward, staff), added A" in found[0].message
+    assert "whose text is hidden" in found[2].message and "could not read" in found[2].message
