@@ -71,9 +71,10 @@ def test_missing_file_and_missing_config_are_clear_errors(tmp_path: Path, capsys
 
 def test_python_dash_m_banbot_runs_the_cli() -> None:
     res = subprocess.run([sys.executable, "-m", "banbot", "bans", "--source-file",
-                          str(LISTS / "dates-in-many-shapes.wiki"), "--format", "json"], capture_output=True, text=True)
+                          str(LISTS / "table-date-cell-spanning-rows.wiki"), "--format", "json"],
+                         capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
-    assert json.loads(res.stdout)["summary"]["active"] == 9
+    assert json.loads(res.stdout)["summary"]["active"] == 3
 
 
 def test_apply_refuses_a_plan_file_that_is_not_a_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -134,8 +134,9 @@ _LINK_TITLE = re.compile(r"\[\[([^\]|\n]*)")
 # Headers that name the account column exactly (``list.user_column`` names another).
 USER_COLUMN_HEADERS = frozenset({"user", "username", "user name", "account", "name", "benutzer", "benutzername",
                                  "utilisateur", "usuario", "用户", "用戶", "使用者", "用户名", "用戶名", "账户"})
-# How a list bullet introduces its date: "[[User:X]], since …", "…, banned on …".
-_DATE_WORD = re.compile(r"(since|banned|from|on|seit|depuis|desde|dal|自|于|於)\b", re.IGNORECASE)
+# How a list bullet introduces its date: "[[User:X]], since …", "…, banned on …" — a date, with a number in it
+# ("since March 2026"): "[[User:X]], since he maintains this list" is not a ban.
+_DATE_WORD = re.compile(r"(since|banned|from|on|seit|depuis|desde|dal|自|于|於)\b.*\d", re.IGNORECASE)
 _DATE_HEADER = re.compile(r"date|since|banned on|datum|fecha|日期|时间")
 _PREFIX = re.compile(r"^[a-z][a-z0-9-]*$")
 # Text in which mwparserfromhell finds no markup at all (none of its tokenizer's markers: {}[]<>|=&'"#*;:/-!
@@ -588,14 +589,15 @@ def _interpret(row: _Row) -> BanEntry | Problem:
         lifted = struck.pop()
         raws = [raw for raw, _ in refs]
     else:
-        unknown = [t.name.strip() for t in code.filter_templates(recursive=False)
+        unknown = [t.name.strip() for t in code.filter_templates(recursive=True)  # nested ones too
                    if t.name.strip().lower() not in LAYOUT_TEMPLATES | STRIKE_TEMPLATES]
         if unknown:
             return Problem(row.line, row.text, f"this row is built by the template {{{{{unknown[0]}}}}}, which "
                                                "banbot cannot see into; name the account with [[User:Name]] or "
                                                "{{user|Name}}")
         linked = [n for t in _LINK_TITLE.findall(row.user_text) if (n := account_in_title(t)) is not None]
-        plain = code.strip_code(normalize=True, collapse=True).strip().strip("'\"").strip()
+        # references are decoded once, by normalize(), as MediaWiki does: "&amp;amp;" names no account "&"
+        plain = code.strip_code(normalize=False, collapse=True).strip().strip("'\"").strip()
         if linked:
             raws = linked
         elif row.plain_names_allowed and plain:

@@ -47,7 +47,7 @@ def _title_of(href: str) -> str | None:
     url = urllib.parse.urlsplit(href)
     query = urllib.parse.parse_qs(url.query)
     if "title" in query:
-        return query["title"][0]
+        return query["title"][-1]  # PHP keeps the last of repeated parameters
     for marker in ("/index.php/", "/wiki/"):
         if marker in url.path:
             return urllib.parse.unquote(url.path.split(marker, 1)[1])
@@ -100,7 +100,9 @@ class _Reader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         hidden, struck = self._state()
-        self.text.append(" " if hidden or struck else data)
+        # hidden or struck text is not there for the plain-text check, and no space either: a reader of
+        # "Plain<span style=display:none> </span>Name" sees "PlainName"
+        self.text.append("" if hidden or struck else data)
 
 
 def read_rendered(html: str, own_hosts: Collection[str] = ()) -> Rendered:
