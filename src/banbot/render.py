@@ -169,7 +169,9 @@ def results_table(res: Results) -> str:
 
 def results_wikitext(res: Results, centralauth: bool) -> str:
     """The report to publish: a sortable wikitable; hidden accounts are counted below it, never named."""
-    lines = [f"Results of banbot runs (last {res.limit} actions), from its journal.", "",
+    from banbot import __version__
+
+    lines = [f"Results of banbot runs (last {res.limit} actions), from its journal (banbot {__version__}).", "",
              '{| class="wikitable sortable"', "! Account !! Wiki !! Action !! Outcome !! When !! Run"]
     for r in res.named:
         name = wiki_escaped(r.user)
