@@ -397,12 +397,7 @@ def test_a_stop_written_during_a_run_takes_effect_within_ten_seconds(
     journal = journal_path(cfg)
 
     def writes() -> list[tuple[str, str]]:
-        db = sqlite3.connect(str(journal))
-        try:
-            return db.execute("SELECT status, finished FROM actions WHERE finished IS NOT NULL AND status IN "
-                              "('done', 'already', 'failed') ORDER BY id").fetchall()
-        finally:
-            db.close()
+        return intended_and_finished(journal)
 
     before = len(writes())
     proc = subprocess.Popen([sys.executable, "-m", "banbot", "run", "--config", cfg, "--format", "json"],
@@ -424,7 +419,7 @@ def test_a_stop_written_during_a_run_takes_effect_within_ten_seconds(
     assert proc.returncode == 3, (out, err)
     done = writes()[before:]
     assert 15 <= len(done) < TOTAL, len(done)
-    last = max(_ts(f) for _, f in done)
+    last = max(_ts(f) for _, f in done)  # (intended, finished) pairs
     lag = last - stop_at
     # the wiki's own record: the last block banbot made
     wiki_last = max(_ts(e["timestamp"]) for db in ALL for e in farm.get(
