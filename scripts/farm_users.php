@@ -3,9 +3,9 @@
  * banbot's farm helper: create accounts and set their explicit groups in ONE process.
  *
  * createAndPromote.php starts MediaWiki once per account (~0.3 s); tests and the demo need dozens of
- * accounts, so this reads a JSON list [{"name", "password"?, "groups": [...]}] and, for each entry,
+ * accounts, so this reads a JSON list [{"name", "password"?, "email"?, "groups": [...]}] and, for each entry,
  * creates the account if missing (through AuthManager, as createAndPromote.php does) and makes its
- * explicit groups exactly the given list. Run through scripts/wikifarm: `wikifarm users WIKI SPEC.json`.
+ * explicit groups exactly the given list ("email": a confirmed address; no "groups" key: the groups stay). Run through scripts/wikifarm: `wikifarm users WIKI SPEC.json`.
  *
  * With the real CentralAuth loaded (BANBOT_CENTRALAUTH_DIR), a new local account joins the global account
  * of its name the way CentralAuth itself would (created on first sight, attached on later wikis), unless
@@ -61,7 +61,16 @@ class BanbotFarmUsers extends Maintenance {
 					$this->fatalError( $status->getMessage( false, false, 'en' )->text() );
 				}
 			}
-			$want = $entry['groups'] ?? [];
+			if ( isset( $entry['email'] ) ) {  // a confirmed address: the account may be mailed (banbot's alerts)
+				$user->setEmail( $entry['email'] );
+				$user->confirmEmail();
+				$user->saveSettings();
+			}
+			if ( !array_key_exists( 'groups', $entry ) ) {  // an address only: the groups stay as they are
+				$this->output( "{$entry['name']}: e-mail set\n" );
+				continue;
+			}
+			$want = $entry['groups'];
 			$unknown = array_diff( $want, $allGroups );
 			if ( $unknown ) {
 				$this->fatalError( "unknown groups for {$entry['name']}: " . implode( ', ', $unknown ) );

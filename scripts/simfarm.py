@@ -258,7 +258,9 @@ class Sim:
             g = site["general"]
             g.update(wikiid=db, sitename=f"Sim {db}", server=f"http://127.0.0.1:{self.port}", scriptpath=f"/{db}",
                      script=f"/{db}/index.php", articlepath=f"/{db}/index.php/$1",
-                     base=f"http://127.0.0.1:{self.port}/{db}/index.php/Main_Page")
+                     base=f"http://127.0.0.1:{self.port}/{db}/index.php/Main_Page",
+                     # as CentralAuth sets them wherever it is loaded (the recording is of a wiki without it)
+                     centralidlookupprovider="CentralAuth", allcentralidlookupproviders=["local", "CentralAuth"])
             for prop in params.get("siprop", "general").split("|"):
                 if prop in site:
                     q[prop] = site[prop]
@@ -266,8 +268,11 @@ class Sim:
                     q[prop] = [{"type": "other", "name": "CentralAuth", "version": "simulated"}]
                 else:
                     q[prop] = []
-        if "userinfo" in metas:
-            q["userinfo"] = rec("userinfo-bot" if logged_in else "userinfo-anon")["query"]["userinfo"]
+        if "userinfo" in metas:  # as MediaWiki: the optional props only when uiprop asks for them
+            info = rec("userinfo-bot" if logged_in else "userinfo-anon")["query"]["userinfo"]
+            asked = set(params.get("uiprop", "").split("|"))
+            q["userinfo"] = {k: v for k, v in info.items() if k in ("id", "name", "anon") or k in asked
+                             or (k == "messages" and "hasmsg" in asked)}
         if "tokens" in metas:
             types = params.get("type", "csrf").split("|")
             token = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678+\\" if logged_in else "+\\"

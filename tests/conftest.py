@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from banbot.config import Config, load_config
 
@@ -24,20 +25,53 @@ from devfarm.farm import FarmHandle, start  # noqa: E402
 
 _counter = itertools.count()
 
-# scripts/mutation runs the fast tier once per mutant: properties there are derandomized (the same examples for
-# every mutant), keep no example database (a mutant's failures must not replay against the real code) and run
-# BANBOT_HYPOTHESIS_EXAMPLES examples, which the property tests read.
-settings.register_profile("mutation", max_examples=20, derandomize=True, database=None, deadline=None,
-                          print_blob=False)
-if os.environ.get("BANBOT_HYPOTHESIS_PROFILE"):
-    settings.load_profile(os.environ["BANBOT_HYPOTHESIS_PROFILE"])
+# Test profiles (scripts/test --fast sets BANBOT_TEST_PROFILE=fast): how many hypothesis examples each property
+# draws, and whether the crash test crashes after every write or after a sample (crash_points). Set before any
+# test module is imported, so every @settings inherits it. BANBOT_HYPOTHESIS_EXAMPLES overrides both (nightly).
+PROFILE = os.environ.get("BANBOT_TEST_PROFILE", "full")
+if PROFILE not in ("full", "fast"):
+    raise pytest.UsageError(f"BANBOT_TEST_PROFILE={PROFILE!r}: use full (the default) or fast")
+_examples = os.environ.get("BANBOT_HYPOTHESIS_EXAMPLES")
+for _name, _default in (("full", 200), ("fast", 20)):
+    hypothesis_settings.register_profile(_name, max_examples=int(_examples or _default), deadline=None,
+                                         suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(PROFILE)
+
+
+def crash_points(writes: int, profile: str = PROFILE) -> list[int]:
+    """After which writes the crash test kills banbot: every one (full), or the first, a middle and the last
+    (fast): the full run takes minutes, the sample keeps each kind of crash point."""
+    every = list(range(1, writes + 1))
+    return every if profile == "full" else sorted({1, (writes + 1) // 2, writes})
+
+
+def need_real_centralauth(farm: FarmHandle) -> None:
+    """Skip a test that needs the real CentralAuth on a farm without it, unless this run must have it
+    (scripts/test found the extension: BANBOT_REQUIRE_REAL_CENTRALAUTH): then the test fails, never skips."""
+    if farm.real_ca:
+        return
+    if os.environ.get("BANBOT_REQUIRE_REAL_CENTRALAUTH"):
+        pytest.fail(f"the real CentralAuth should run ({os.environ.get('BANBOT_CENTRALAUTH_DIR')}), but the farm "
+                    "runs the stand-in: it did not load; see scripts/wikifarm start's output", pytrace=False)
+    pytest.skip("needs the real CentralAuth: start the farm with BANBOT_CENTRALAUTH_DIR set")
+
+
+_farm_used: list[dict[str, Any]] = []  # farm.json of the farm this session used, for scripts/test's last lines
 
 
 @pytest.fixture(scope="session")
 def farm() -> FarmHandle:
     """The running local farm (started if needed); its farm.json, and helpers that act as its Admin."""
     info = start()
+    _farm_used.append(info)
     return FarmHandle(info)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """scripts/test reports which CentralAuth the tests ran against (devfarm.testrun): tell it."""
+    report = os.environ.get("BANBOT_TEST_REPORT")
+    if report:
+        Path(report).write_text(json.dumps({"farm": _farm_used[0] if _farm_used else None}))
 
 
 @pytest.fixture

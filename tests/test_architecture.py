@@ -11,7 +11,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "banbot"
 PURE = ["banbot.names", "banbot.dates", "banbot.banlist", "banbot.plan", "banbot.state", "banbot.config",
         "banbot.actions", "banbot.crosscheck", "banbot.safety", "banbot.notices", "banbot.review", "banbot.results",
         "banbot.exits", "banbot.checks", "banbot.journal", "banbot.enforce", "banbot.render", "banbot.wiki.gateway",
-        "banbot.observe"]
+        "banbot.observe", "banbot.approval", "banbot.plandiff", "banbot.links"]
 
 
 def test_the_pure_core_loads_no_network_module() -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from banbot.banlist import parse
@@ -19,7 +18,6 @@ from banbot.config import parse_config
 from banbot.errors import BanbotError, WikiError
 from banbot.plan import PlanSettings, make_plan
 
-EXAMPLES = int(os.environ.get("BANBOT_HYPOTHESIS_EXAMPLES", "200"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "api"
 RECORDED = [json.loads(p.read_text()) for p in sorted(FIXTURES.glob("*.json")) if not p.name.startswith("index")]
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.text(max_size=12),
@@ -116,7 +114,6 @@ def readers() -> list[Callable[[Any], Any]]:
     ]
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=bodies(), which=st.integers(0, 12))
 def test_every_reader_returns_or_raises_a_typed_error_for_any_body(body: Any, which: int) -> None:
     client = GeneratedClient("metawiki", lambda: body)
@@ -130,7 +127,6 @@ LISTED = ["Listed One", "Listed Two"]
 BANS = parse("\n".join(f"* [[User:{n}]]" for n in LISTED) + "\n* <s>[[User:Lifted Three]]</s>")
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers=st.lists(bodies(), min_size=1, max_size=12))
 def test_no_response_makes_banbot_act_on_an_account_that_is_not_listed(answers: list[Any]) -> None:
     from banbot.observe import observe

@@ -3,15 +3,12 @@ nothing becomes an entry unless it is clearly an account on the list."""
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from banbot import banlist
 from banbot.errors import InputError
 
-EXAMPLES = int(os.environ.get("BANBOT_HYPOTHESIS_EXAMPLES", "200"))
 NAME = st.from_regex(r"[A-Z][a-z]{2,8}( [A-Z][a-z]{2,8})?", fullmatch=True)
 JUNK = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=30)
 
@@ -38,7 +35,6 @@ def bullet_row(draw: st.DrawFn) -> tuple[str, str | None, str]:
     return text, clear, kind
 
 
-@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(rows=st.lists(bullet_row(), min_size=1, max_size=25), anchor=NAME)
 def test_every_bullet_row_is_an_entry_or_a_problem(rows: list[tuple[str, str | None, str]], anchor: str) -> None:
     lines = [f"* [[User:{anchor}Anchor]]"] + [r[0] for r in rows]
@@ -53,7 +49,6 @@ def test_every_bullet_row_is_an_entry_or_a_problem(rows: list[tuple[str, str | N
         assert e.lifted == (kind == "struck")
 
 
-@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(users=st.lists(NAME, min_size=1, max_size=15, unique=True), order=st.booleans())
 def test_every_table_row_is_an_entry_or_a_problem(users: list[str], order: bool) -> None:
     header = "! User !! Date" if order else "! Date !! Account"
@@ -67,7 +62,6 @@ def test_every_table_row_is_an_entry_or_a_problem(users: list[str], order: bool)
     assert not result.problems
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
 @given(text=st.text(max_size=400))
 def test_arbitrary_text_never_crashes_the_parser(text: str) -> None:
     try:
@@ -78,7 +72,6 @@ def test_arbitrary_text_never_crashes_the_parser(text: str) -> None:
         assert e.user and "\n" not in e.user
 
 
-@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(rows=st.lists(bullet_row(), min_size=1, max_size=20))
 def test_no_generated_page_makes_banbot_act_on_an_account_not_clearly_listed(
         rows: list[tuple[str, str | None, str]]) -> None:

@@ -185,7 +185,7 @@ def test_every_template_field_the_config_allows_is_filled_by_the_plan() -> None:
     c = parse_config(config(enforce={"reason": " ".join("{" + f + "}" for f in REASON_FIELDS),
                                      "notices": {"en": " ".join("{" + f + "}" for f in NOTICE_FIELDS)}}))
     s = PlanSettings(mode="plain", central="metawiki", wikis=("metawiki",), langs={"metawiki": "en"},
-                     enforce=c.enforce, list_link=c.list_link, bot_name="BanBot")
+                     enforce=c.enforce, list_link=c.list_page, bot_name="BanBot")
     state = AccountState("Vandal", exists=True, local=(LocalAccount("metawiki"),),
                          talk=(TalkPage("metawiki", "User talk:Vandal", exists=False),))
     source = ListSource("wiki", "metawiki", "Global bans/List", 42, "2026-03-05T00:00:00Z", "Admin")
@@ -231,7 +231,10 @@ NON_DEFAULT = {
     "enforce.notices": {"de": "Gesperrt."}, "safety.require_protection": "", "safety.trusted_groups": [],
     "safety.max_new_entries": -1, "safety.max_actions": 5, "safety.kill_switch": "", "safety.kill_switch_word": "go",
     "safety.lock_file": "x.lock", "report.page": "User:BanBot/Status", "journal.path": "other.sqlite",
-    "run.verify_every_hours": 6, "farm.ignore_centralauth": True,
+    "run.verify_every_hours": 6, "farm.ignore_centralauth": True, "alerts.page": "User:BanBot/Alerts",
+    "alerts.email": ["Alice"], "alerts.unusable_after_minutes": 5,
+    "approval.page": "Project:Other", "approval.above_actions": 3, "approval.first_run": True,
+    "approval.enforce_unlisted": True, "approval.expires_hours": 2, "approval.allow_interactive": False,
 }
 TWO_WIKIS = config(wikis={"metawiki": {"api": "http://h/api.php"}, "enwiki": {"api": "http://e/api.php"}})
 

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from banbot.errors import PermanentWikiError, WikiError
+from conftest import need_real_centralauth
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "api"
 
@@ -68,8 +69,8 @@ def backend(request: pytest.FixtureRequest) -> Scenario:
         return make_recorded
     farm = request.getfixturevalue("farm")
     real = request.param == "real"
-    if real and not farm.real_ca:
-        pytest.skip("the farm runs without the real CentralAuth (set BANBOT_CENTRALAUTH_DIR)")
+    if real:
+        need_real_centralauth(farm)
     ca_farm = request.getfixturevalue("ca_farm" if real else "ca_double_farm")
     uniq = request.getfixturevalue("uniq")
 
@@ -257,8 +258,8 @@ def test_both_centralauths_answer_like_the_recordings_of_the_real_one(farm: Any,
     runs against the real extension itself on the farm, so the recordings are checked too."""
     import hashlib
 
-    if kind == "real" and not farm.real_ca:
-        pytest.skip("the farm runs without the real CentralAuth (set BANBOT_CENTRALAUTH_DIR)")
+    if kind == "real":
+        need_real_centralauth(farm)
     ca = farm.info["centralauth"]
     api = ca.get("double_api", ca["api"]) if kind == "double" else farm.api("metawiki")
 

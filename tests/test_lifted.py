@@ -106,8 +106,8 @@ def test_the_journal_lists_confirmed_sanctions_and_keeps_dismissals(tmp_path: Pa
 
 def test_lifted_without_a_journal_has_nothing_to_show_in_either_format(cfg: str,  # noqa: F811
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert banbot(capsys, "lifted", "--config", cfg, "--format", "json")[:2] == (0, {"current_revid": None,
-                                                                                    "lifted": []})
+    code, out, _ = banbot(capsys, "lifted", "--config", cfg, "--format", "json")
+    assert code == 0 and out["lifted"] == [] and out["current_revid"] is None and out["exit_code"] == 0
     code, out, _ = banbot(capsys, "lifted", "--config", cfg, "--format", "table")
     assert code == 0 and "banbot has sanctioned nothing" in out
 

@@ -75,7 +75,7 @@ def test_the_wikitext_plan_escapes_names_so_the_template_gets_the_whole_name() -
 
 def test_held_back_lines_stay_out_of_the_wikitext_document(capsys: pytest.CaptureFixture[str]) -> None:
     plan = a_plan()
-    terminal.show_plan(plan, "wikitext", [Blocker(Rule.FIRST_RUN, "the first run is a human's")])
+    terminal.show_plan(plan, "wikitext", [Blocker(Rule.FIRST_RUN, "the first run is a human's")], 1)
     out, err = capsys.readouterr()
     assert out.strip().endswith("|}") and "held back" not in out and "first-run" not in out
     assert "apply is held back by:" in err and "[first-run]" in err

@@ -85,6 +85,10 @@ def test_report_prints_json_with_its_exit_code_when_piped(tmp_path: Path, capsys
     assert code == 0 and out["exit_code"] == 0 and out["published"] is None
     assert {(r["user"], r["hidden"]) for r in out["rows"]} >= {("Vandal", False), ("Secret One", True)}
     assert out["hidden"][0] == "2 hidden accounts: locked"
+    from banbot import __version__
+    assert out["banbot_version"] == __version__  # the first line of every bug report
+    code, text, _ = banbot(capsys, "report", "--config", cfg, "--format", "wikitext")
+    assert code == 0 and f"(banbot {__version__})" in text.splitlines()[0]
 
 
 def test_report_table_names_hidden_accounts_for_the_operator(tmp_path: Path,

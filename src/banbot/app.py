@@ -31,6 +31,7 @@ from banbot.crosscheck import demote, host, interwiki_map, objections, read_rend
 from banbot.enforce import KILL_SWITCH, Gateway, Report, apply_plan
 from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
 from banbot.journal import Journal, Status
+from banbot.links import ListLink, article_url, leads_to
 from banbot.names import InvalidName, normalize
 from banbot.plan import PlanSettings, make_plan
 from banbot.provenance import lines_of
@@ -61,6 +62,7 @@ class Policy:
     init_journal: bool = False  # --init-journal: a missing or empty journal may be created
     requested_by: str | None = None  # enforce: who asked
     why: str | None = None  # enforce: why
+    alone: bool = False  # a steward confirming at a terminal: approval.allow_interactive lets them act alone
 
 
 class Interaction(Protocol):
@@ -141,6 +143,7 @@ class App:
         self._doubts: dict[tuple[str, str | None, int | None, str | None], dict[str, str]] = {}
         self.quiet_since: str | None = None  # unchanged(): this revision was applied and settled, read then
         self._changes_only: tuple[list[str], str] | None = None  # changes_only(): the entries, the last full read
+        self._link: ListLink | None = None  # how reasons and notices link the list, checked once a run
 
     # --- the list --------------------------------------------------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
@@ -204,19 +207,55 @@ class App:
     def settings(self) -> PlanSettings:
         cfg = self.config
         bot = self.farm.central.username()
+        link = self.list_link()
+        enforce = dataclasses.replace(cfg.enforce, reason=link.template(cfg.enforce.reason),
+                                      notices={lang: link.template(t) for lang, t in cfg.enforce.notices.items()})
         return PlanSettings(mode=cfg.mode, central=cfg.central, wikis=tuple(cfg.wikis),
-                            langs={db: w.lang for db, w in cfg.wikis.items()}, enforce=cfg.enforce,
-                            list_link=cfg.list_link, bot_name=bot, permalink_prefix=cfg.permalink_prefix)
+                            langs={db: w.lang for db, w in cfg.wikis.items()}, enforce=enforce,
+                            list_link=link.list_link, bot_name=bot, permalink_prefix=link.permalink_prefix)
+
+    def list_link(self) -> ListLink:
+        """How reasons and notices link the list from any wiki (:mod:`banbot.links`), checked once a run: the
+        list wiki's own address from its siteinfo (no request once cached), or ``list.link_prefix`` as the
+        farm's interwiki table knows it (one request on the central wiki, and on the list wiki if another)."""
+        if self._link is not None:
+            return self._link
+        from banbot.wiki.pages import interwiki_map
+
+        cfg = self.config
+        article = article_url(self.farm[cfg.list_wiki].siteinfo())
+        if article is None:
+            raise ConfigError(f"{cfg.list_wiki}'s siteinfo gives no address for its pages (server and articlepath), "
+                              "so reasons and notices cannot link the list from other wikis; set list.link_prefix to "
+                              "the farm's interwiki prefix for it (e.g. \"m:\")")
+        if not cfg.link_prefix:
+            self._link = ListLink(cfg.list_page, article=article)
+            return self._link
+        for db in dict.fromkeys([cfg.central, cfg.list_wiki]):
+            wrong = leads_to(interwiki_map(self.farm[db]), cfg.link_prefix, article)
+            if wrong is not None:
+                raise ConfigError(f"list.link_prefix = {cfg.link_prefix!r} does not lead to {cfg.list_wiki} on {db}: "
+                                  f"its interwiki table sends it to {wrong}, not {article}; set the prefix the farm's "
+                                  "interwiki table has for the list wiki, or leave list.link_prefix empty to link by "
+                                  "address")
+        self._link = ListLink(cfg.list_page, prefix=cfg.link_prefix)
+        return self._link
 
     def check_mode(self) -> None:
         """The farm must be what the config says: a CentralAuth config against a wiki without CentralAuth would
         call every account missing (a cron job green while enforcing nothing); a plain config on a CentralAuth
-        farm would treat global accounts as separate ones."""
-        from banbot.wiki.centralauth import runs_centralauth
+        farm would treat global accounts as separate ones.
+
+        Read from the central wiki's live siteinfo (core: no CentralAuth parameter, nothing a plain wiki warns
+        about, and no request when it rode along with this run's first query); only a CentralAuth config whose
+        wiki does not list CentralAuth there asks ``meta=globaluserinfo`` (a stand-in that answers it)."""
+        from banbot.wiki.centralauth import lists_centralauth, runs_centralauth
 
         if self._mode_checked or (self.config.mode == FarmMode.PLAIN and self.config.ignore_centralauth):
             return
-        has = runs_centralauth(self.farm.central)
+        has = lists_centralauth(self.farm.central)
+        if self.config.mode == FarmMode.CENTRALAUTH and not has:
+            has = runs_centralauth(self.farm.central)
         db = self.config.central
         if self.config.mode == FarmMode.CENTRALAUTH and not has:
             raise ConfigError(f"farm.mode = \"centralauth\", but {db}'s API does not answer CentralAuth "
@@ -400,6 +439,61 @@ class App:
         self._changes_only = (changed, base[2])
         return changed
 
+    def second_person(self, bans: BanList, plan: Plan, policy: Policy) -> str | None:
+        """The two-person rule (:mod:`banbot.approval`): None when the plan needs no second person; the approver
+        when a trusted user other than the proposer and the entries' writers approved this very digest;
+        otherwise the plan is posted (once per digest, again after an approval expired) and held."""
+        from banbot import approval, render
+        from banbot.errors import AwaitingApproval
+        from banbot.wiki.approvals import post_proposal, read_approval_page
+
+        cfg, journal = self.config.approval, self.journal
+        if not cfg.enabled or not plan.actions or journal is None or (policy.alone and cfg.allow_interactive):
+            return None
+        listed = journal.last_applied(self.config.list_wiki, self.config.list_page)
+        why = approval.reasons(actions=len(plan.actions), above_actions=cfg.above_actions, first_run=cfg.first_run,
+                               first_of_list=bans.source.kind == "wiki" and self._last_applied(bans) is None,
+                               enforce_unlisted=cfg.enforce_unlisted,
+                               unlisted=policy.command == Command.ENFORCE and not set(plan.users) <= set(
+                                   listed[1] if listed else ()))
+        if not why:
+            return None
+        bot = self.farm.central.username() or "banbot"
+        proposer = policy.requested_by or bot
+        client = self.farm[self.config.list_wiki]
+        prop = journal.proposal(plan.digest)
+        short = f"[{AwaitingApproval.rule}] plan {plan.digest[:12]}"
+        if prop is not None and prop.state == approval.State.REJECTED:
+            raise AwaitingApproval(f"{short} was rejected by {prop.decided_by} on {prop.page}; not applied")
+        if prop is not None and prop.state != approval.State.EXPIRED:
+            page = read_approval_page(client, cfg.page, prop.posted_revid)
+            authors = sorted({v.user for v in approval.attributed(page, plan.digest) if v.user})
+            writers = {w.user for name, v in journal.origins(bans.source.location, str(bans.source.title),
+                                                             bans.section).items() if name in plan.users
+                       for w in v.origin.chain if w.user} if bans.source.kind == "wiki" else set()
+            excluded = writers | {proposer, prop.proposed_by, bot} | ({bans.source.user} if bans.source.user else set())
+            d = approval.decide(page, plan.digest, trusted=self.trusted(authors, self.config.list_wiki),
+                                excluded=excluded, require_protection=self.config.safety.require_protection,
+                                expires_hours=cfg.expires_hours)
+            log.info("approval: plan %s on %s: %s", plan.digest[:12], cfg.page, d.describe())
+            if d.state == approval.State.APPROVED:
+                journal.record_decision(plan.digest, str(d.state), d.by, d.revid)
+                return d.by
+            if d.state != approval.State.EXPIRED:
+                if d.state == approval.State.REJECTED:
+                    journal.record_decision(plan.digest, str(d.state), d.by, d.revid)
+                raise AwaitingApproval(f"{short} on {cfg.page} (revision {prop.posted_revid}, proposed by "
+                                       f"{prop.proposed_by}): {d.describe()}")
+            journal.record_decision(plan.digest, str(d.state), d.by, d.revid)
+        heading, body = approval.proposal_text(plan.digest, render.plan_wikitext(plan), why, proposer,
+                                               f"banbot {policy.command}")
+        revid = post_proposal(client, cfg.page, heading, body, f"banbot: plan {plan.digest[:12]} waits for approval")
+        journal.record_proposal(plan.digest, cfg.page, revid, proposer, str(policy.command), [str(r) for r in why])
+        log.warning("approval: plan %s posted to %s (revision %s), waiting for a second person", plan.digest[:12],
+                    cfg.page, revid)
+        raise AwaitingApproval(f"{short} posted to {cfg.page} (revision {revid}, proposed by {proposer}): waiting "
+                               f"for a second trusted person to approve it ({', '.join(why)})")
+
     def gateway(self) -> Gateway:
         from banbot.wiki.gateway import WikiGateway
 
@@ -459,12 +553,15 @@ def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList
             blockers = () if unchanged else tuple(app.rails(bans, plan))
             ui.show(bans, plan, blockers)
             refuse_if_unsafe(blockers, policy)
+            approver = app.second_person(bans, plan, policy)  # the two-person rule: raises while it waits
             if policy.confirm and plan.actions and not ui.confirm(plan):
                 raise PlanRejected("not applied: the operator declined")
             if unchanged and not journal.pending():
                 report = Report(plan.digest, ())  # unchanged: nothing was read afresh, nothing to settle or record
             else:
                 report = app.apply(bans, plan, policy, ui.progress)  # also with nothing to do: settles crashed rows
+            if approver is not None:
+                journal.record_approved_applied(plan.digest)
         finally:
             journal.close()
     return Written(bans, plan, blockers, report)
@@ -490,9 +587,12 @@ def load_plan_file(path: str | Path) -> Plan:
 
 
 def check_same(reviewed: Plan, fresh: Plan) -> None:
-    if reviewed.source.revid != fresh.source.revid or reviewed.source.title != fresh.source.title:
-        raise PlanRejected(f"the ban list changed since the plan was made (revision {reviewed.source.revid} → "
-                           f"{fresh.source.revid}); re-plan and review again")
-    if reviewed.digest != fresh.digest:
-        raise PlanRejected("the farm changed since the plan was made (a fresh plan has digest "
-                           f"{fresh.digest[:12]}…, the reviewed one {reviewed.digest[:12]}…); re-plan and review again")
+    """Refuse a reviewed plan that is not the plan the wiki gives now, saying what changed (:mod:`plandiff`)."""
+    from banbot.plandiff import compare
+
+    changes = compare(reviewed, fresh)
+    if changes or reviewed.digest != fresh.digest:
+        what = "the ban list" if changes.source else "the farm"
+        lines = "".join(f"\n  {line}" for line in changes.lines())
+        raise PlanRejected(f"not applied: {what} changed since the plan was made ({changes.summary()}); re-plan "
+                           f"and review again. What changed:{lines}", details=changes.data())

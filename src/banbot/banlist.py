@@ -10,17 +10,23 @@ unclosed strike-through, a row a template builds) is a problem, so it can never 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import mwparserfromhell
-from mwparserfromhell.nodes import Node, Tag, Template, Wikilink
+from mwparserfromhell.nodes import Node, Tag, Template, Text, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
 from banbot.dates import find_date
 from banbot.errors import AmbiguousBanList, AmbiguousColumns, AmbiguousSection, NoBanList, SectionNotFound
 from banbot.names import InvalidName, link_target, normalize
+
+# Each distinct name is normalized once: a bullet names its account in the link, its label and its further
+# links, and the same names come back on every re-read of the list. normalize is pure; its results are
+# immutable (a str or a frozen InvalidName).
+_normalize = functools.lru_cache(maxsize=1 << 16)(normalize)
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,9 @@ USER_COLUMN_HEADERS = frozenset({"user", "username", "user name", "account", "na
 _DATE_WORD = re.compile(r"(since|banned|from|on|seit|depuis|desde|dal|自|于|於)\b.*\d", re.IGNORECASE)
 _DATE_HEADER = re.compile(r"date|since|banned on|datum|fecha|日期|时间")
 _PREFIX = re.compile(r"^[a-z][a-z0-9-]*$")
+# Text in which mwparserfromhell finds no markup at all (none of its tokenizer's markers: {}[]<>|=&'"#*;:/-!
+# and newlines): it parses to one text node, so its strip_code() is the text itself.
+_NO_MARKUP = re.compile(r"(?:[^\W_]|[ ,.()\u2013\u2014])*")
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,7 @@ class _Row:
     user_text: str
     date_text: str
     plain_names_allowed: bool  # a table's user column may hold a bare name; a bullet must link
+    code: Wikicode | None = field(default=None, compare=False)  # user_text parsed, when stage 1 parsed it
 
 
 @dataclass
@@ -172,33 +182,32 @@ def _same_heading(a: str, b: str) -> bool:
     return canon(a) == canon(b)
 
 
+_SPLIT_TOKENS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
 def _split_top(text: str, seps: tuple[str, ...]) -> list[str]:
     """Split on any separator that is not inside [[…]] or {{…}}."""
+    if not any(sep in text for sep in seps):
+        return [text]
+    tokens = _SPLIT_TOKENS.get(seps)
+    if tokens is None:
+        # openers first, then closers, then the separators in their order: as a scan from left to right that
+        # tries them in that order at each position (a closer at depth 0, or a separator inside brackets, is
+        # text; none of them begins with a character another one ends with)
+        tokens = _SPLIT_TOKENS[seps] = re.compile("|".join(re.escape(t) for t in ("[[", "{{", "]]", "}}", *seps)))
     parts: list[str] = []
     depth = 0
-    buf: list[str] = []
-    i = 0
-    while i < len(text):
-        two = text[i:i + 2]
-        if two in ("[[", "{{"):
+    start = 0
+    for m in tokens.finditer(text):
+        token = m.group()
+        if token in ("[[", "{{"):
             depth += 1
-            buf.append(two)
-            i += 2
-            continue
-        if two in ("]]", "}}") and depth:
-            depth -= 1
-            buf.append(two)
-            i += 2
-            continue
-        sep = next((s for s in seps if depth == 0 and text.startswith(s, i)), None)
-        if sep:
-            parts.append("".join(buf))
-            buf = []
-            i += len(sep)
-            continue
-        buf.append(text[i])
-        i += 1
-    parts.append("".join(buf))
+        elif token in ("]]", "}}"):
+            depth -= depth > 0
+        elif not depth:
+            parts.append(text[start:m.start()])
+            start = m.end()
+    parts.append(text[start:])
     return parts
 
 
@@ -346,25 +355,41 @@ def _unwrap_strike(nodes: list[Node]) -> tuple[list[Node], list[Node]]:
     return nodes, []
 
 
-def _list_shaped(item: str) -> bool:
+def _strip_code(text: str) -> str:
+    """``mwparserfromhell.parse(text).strip_code()``, without parsing text that holds no markup."""
+    return text if _NO_MARKUP.fullmatch(text) else mwparserfromhell.parse(text).strip_code()
+
+
+def _node_refs(node: Node) -> list[tuple[str, Node]]:
+    """The accounts one node of a parsed row names (the node and everything inside it)."""
+    return _refs_in([node])
+
+
+def _list_shaped(code: Wikicode) -> bool:
     """A ban-list bullet: an account link first, then at most a date (``, since 3 November 2015``)."""
     def solid(ns: list[Node]) -> list[Node]:
-        return [n for n in ns if str(n).strip()]
+        # only a text node can be blank: every other node's text includes its markup ([[, {{, <, '', *…)
+        return [n for n in ns if not isinstance(n, Text) or n.value.strip()]
 
-    nodes = solid(mwparserfromhell.parse(item).nodes)
+    nodes = solid(code.nodes)
     if not nodes:
         return False
     inner, after = _unwrap_strike(nodes)
     inner = solid(inner)
-    first = _account_refs(mwparserfromhell.parse(str(inner[0]))) if inner else []
-    if not first or not isinstance(inner[0], (Wikilink, Template)):
+    if not inner or not isinstance(inner[0], (Wikilink, Template)):
         return False
-    account = normalize(first[0][0])
+    first = _node_refs(inner[0])
+    if not first:
+        return False
+    account = _normalize(first[0][0])
+
+    def same_account(n: Node) -> bool:
+        refs = _node_refs(n) if isinstance(n, Wikilink) else []
+        return bool(refs) and _normalize(refs[0][0]) == account
+
     # further links to the same account (its contributions, its talk page) are part of the row's shape
-    rest = "".join(str(n) for n in inner[1:] + after if not (
-        isinstance(n, Wikilink) and _account_refs(mwparserfromhell.parse(str(n)))
-        and normalize(_account_refs(mwparserfromhell.parse(str(n)))[0][0]) == account))
-    plain = mwparserfromhell.parse(rest).strip_code().strip(" \t,;:.–—-()[]'\"")
+    rest = "".join(str(n) for n in inner[1:] + after if not same_account(n))
+    plain = _strip_code(rest).strip(" \t,;:.–—-()[]'\"")
     return not plain or _DATE_WORD.match(plain) is not None or find_date(rest) is not None
 
 
@@ -400,7 +425,9 @@ def _bullet_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, sc
         by_section.setdefault(section or scope, []).append(block)
     found = []
     for section, blocks in by_section.items():
-        shaped = [[_list_shaped(lines[i].strip().lstrip("*#").strip()) for i in b] for b in blocks]
+        # each bullet is parsed once: its shape is judged, and its entry read, from the same tree
+        codes = {i: mwparserfromhell.parse(lines[i].strip().lstrip("*#").strip()) for b in blocks for i in b}
+        shaped = [[_list_shaped(codes[i]) for i in b] for b in blocks]
         first = next((k for k, flags in enumerate(shaped) if any(flags)), None)
         if first is None:
             continue
@@ -413,15 +440,15 @@ def _bullet_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, sc
                     rows.append(Problem(i + 1, lines[i], f"this bullet is outside the ban list (the list is the "
                                                          f"run of bullets from line {start}); it is not an entry"))
                 elif not ok:
-                    rows.append(Problem(i + 1, lines[i], _shape_reason(item)))
+                    rows.append(Problem(i + 1, lines[i], _shape_reason(codes[i])))
                 else:
-                    rows.append(_Row(i + 1, lines[i], item, item, False))
+                    rows.append(_Row(i + 1, lines[i], item, item, False, codes[i]))
         found.append(_Found(section, rows))
     return found
 
 
-def _shape_reason(item: str) -> str:
-    if _account_refs(mwparserfromhell.parse(item)):
+def _shape_reason(code: Wikicode) -> str:
+    if _account_refs(code):
         return ("this bullet is not in the list's shape (an account link first, then an optional date); "
                 "it is not an entry")
     return "no account is linked in this row; link it as [[Special:CentralAuth/Name|Name]] or [[User:Name]]"
@@ -459,6 +486,7 @@ def _find_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, scop
 
 # --- stage 2: interpret a row --------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; a row's link title is read by its shape, its entry and its label
 def _account_route(title: str) -> tuple[tuple[str, ...], str] | None:
     """The prefixes before the account's namespace and the account a link title points at (``m:User:X`` →
     (("m",), "X"); ``Special:CentralAuth/X`` → ((), "X")), else None."""
@@ -497,9 +525,22 @@ def _template_name(node: Template) -> str:
     return str(node.name).strip().replace("_", " ").casefold()
 
 
+def _descendants(nodes: list[Node]) -> Iterator[Node]:
+    """Each node followed by every node inside it, in the order of ``Wikicode.filter(recursive=True)``
+    (walked directly: filter's general machinery costs more than the rest of a row's reading)."""
+    for node in nodes:
+        yield node
+        for inner in node.__children__():
+            yield from _descendants(inner.nodes)
+
+
 def _account_refs(code: Wikicode) -> list[tuple[str, Node]]:
+    return _refs_in(code.nodes)
+
+
+def _refs_in(nodes: list[Node]) -> list[tuple[str, Node]]:
     refs: list[tuple[str, Node]] = []
-    for node in code.filter(recursive=True, matches=lambda n: isinstance(n, (Wikilink, Template))):
+    for node in _descendants(nodes):
         if isinstance(node, Wikilink):
             name = account_in_title(str(node.title))
             if name is not None:
@@ -519,7 +560,7 @@ def _shown_names(refs: list[tuple[str, Node]]) -> set[str] | None:
         if not isinstance(node, Wikilink):
             return None
         text = node.text.strip_code().strip() if node.text is not None else str(node.title).strip()
-        name = normalize(account_in_title(text) or text) if text else None
+        name = _normalize(account_in_title(text) or text) if text else None
         if isinstance(name, str):
             shown.add(name)
         elif text:
@@ -537,7 +578,7 @@ def _struck(code: Wikicode, node: Node) -> bool:
 
 
 def _interpret(row: _Row) -> BanEntry | Problem:
-    code = mwparserfromhell.parse(row.user_text)
+    code = row.code if row.code is not None else mwparserfromhell.parse(row.user_text)
     refs = _account_refs(code)
     lifted = False
     if refs:
@@ -569,7 +610,7 @@ def _interpret(row: _Row) -> BanEntry | Problem:
                                                "[[Special:CentralAuth/Name|Name]] or [[User:Name]]")
     names: list[str] = []
     for raw in raws:
-        name = normalize(raw)
+        name = _normalize(raw)
         if isinstance(name, InvalidName):
             return Problem(row.line, row.text, name.reason)
         if name not in names:
@@ -587,8 +628,9 @@ def _interpret(row: _Row) -> BanEntry | Problem:
                                            "cannot tell whether the ban is lifted")
     date_text = row.date_text
     if not row.plain_names_allowed and refs:
-        after = date_text.find(str(refs[0][1]))
-        date_text = date_text[after + len(str(refs[0][1])):] if after >= 0 else date_text
+        first = str(refs[0][1])
+        after = date_text.find(first)
+        date_text = date_text[after + len(first):] if after >= 0 else date_text
     links = tuple(str(node.title) for _, node in refs if isinstance(node, Wikilink)) if refs else tuple(
         t for t in _LINK_TITLE.findall(row.user_text) if account_in_title(t) is not None)
     return BanEntry(names[0], find_date(date_text), lifted, row.line, row.text, linked=bool(refs or linked),

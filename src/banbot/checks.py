@@ -16,7 +16,8 @@ from banbot.config import Config, FarmMode
 
 @dataclass(frozen=True)
 class Check:
-    check: str  # "password", "login", "rights", "list", "kill-switch", "report-page", "journal"
+    check: str  # "password", "login", "rights", "list", "kill-switch", "report-page", "alert-page", "alert-email",
+    # "journal"
     target: str  # a wiki, a page, a path
     ok: bool
     detail: str
@@ -50,6 +51,10 @@ def needed_rights(cfg: Config) -> dict[str, dict[str, str]]:
         if enf.notify and notices_here and db not in enf.no_notice_wikis:
             rights["edit"] = "post the notice"
             rights["createtalk"] = "create the talk page for the notice"
+    if cfg.alerts.page:
+        out[cfg.central].setdefault("edit", "append to the alert page")
+    if cfg.alerts.email:
+        out[cfg.central]["sendemail"] = "mail the operators in alerts.email (action=emailuser)"
     return out
 
 

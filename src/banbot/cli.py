@@ -12,19 +12,30 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
-from banbot import logs
-from banbot.errors import BanbotError
+from banbot import __version__, logs
+from banbot.errors import BanbotError, UsageError
 from banbot.exits import Exit, help_text
+
+log = logging.getLogger("banbot")
 
 INIT_HELP = ("create the journal on a first run (a missing or empty journal is otherwise refused: it would redo "
              "what humans reversed)")
 
 
-def _common(top: bool) -> argparse.ArgumentParser:
+class Parser(argparse.ArgumentParser):
+    """argparse that raises a :class:`UsageError` instead of printing and exiting, so that a usage error is
+    reported like every other error (one line; a JSON error document under ``--format json``)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, self.format_usage())
+
+
+def _common(top: bool) -> Parser:
     """The options every command takes, before or after the command's name (``banbot --config X run`` and
     ``banbot run --config X``): after it, an option left out keeps what was given before it."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = Parser(add_help=False)
 
     def default(value: object) -> object:
         return value if top else argparse.SUPPRESS
@@ -40,16 +51,16 @@ def _common(top: bool) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common(top=False)
-    listopts = argparse.ArgumentParser(add_help=False)
+    listopts = Parser(add_help=False)
     listopts.add_argument("--page", help="the list page (overrides list.page)")
     listopts.add_argument("--section", help="only this section of the page (overrides list.section)")
 
-    ap = argparse.ArgumentParser(prog="banbot", description="Enforce a global ban list across a MediaWiki farm.",
-                                 epilog=help_text(), formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 parents=[_common(top=True)])
+    ap = Parser(prog="banbot", description="Enforce a global ban list across a MediaWiki farm.",
+                epilog=help_text(), formatter_class=argparse.RawDescriptionHelpFormatter, parents=[_common(top=True)])
+    ap.add_argument("--version", action="version", version=f"banbot {__version__}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, text: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    def add(name: str, text: str, *parents: Parser) -> Parser:
         p = sub.add_parser(name, parents=[common, *parents], help=text, description=text)
         p.set_defaults(module=name)
         return p
@@ -113,6 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check", "log in on each wiki and check rights, list, kill switch, report page and journal")
     p.add_argument("--format", choices=["table", "json"])
 
+    p = add("journal", "look after the journal: `banbot journal backup PATH`")
+    jsub = p.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
+    b = jsub.add_parser("backup", parents=[common], help="copy the journal consistently, also while a run writes it",
+                        description="copy the journal with SQLite's online backup (safe while a run writes it; "
+                                    "a cp of a live SQLite file can be torn); the copy is checked before it is kept")
+    b.add_argument("path", metavar="PATH", help="the backup file (replaced if it exists)")
+    b.add_argument("--format", choices=["table", "json"])
+
     p = add("report", "a results table of what banbot did, per account and wiki")
     p.add_argument("--publish", action="store_true",
                    help="write it as wikitext to report.page on the central wiki (hidden accounts only counted)")
@@ -122,37 +141,88 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _fail(args: argparse.Namespace, code: Exit, message: str, kind: str) -> int:
-    """One line on stderr; and for ``--format json`` an error object on stdout, so a script never parses an
-    empty document."""
-    if args.log_format == "json":
-        logging.getLogger("banbot").error(message)  # stderr carries JSON lines only
+def wants_json(args: argparse.Namespace) -> bool:
+    """Whether the command's stdout is JSON: ``--format json``, or no ``--format`` given to a command whose
+    default off a terminal is JSON. A command without ``--format`` prints no error document."""
+    if not hasattr(args, "format"):
+        return False
+    return (args.format or ("table" if sys.stdout.isatty() else "json")) == "json"
+
+
+def _argv_wants_json(argv: Sequence[str]) -> bool:
+    """For a command line that did not parse: did it ask for JSON, or would its command default to it?"""
+    for i, arg in enumerate(argv):
+        if arg == "--format=json" or (arg == "--format" and i + 1 < len(argv) and argv[i + 1] == "json"):
+            return True
+        if arg == "--format" or arg.startswith("--format="):
+            return False
+    defaults = _format_defaults(build_parser())
+    commands = [a for a in argv if a in defaults]
+    return bool(commands) and defaults[commands[0]] is None and not sys.stdout.isatty()
+
+
+def _format_defaults(ap: argparse.ArgumentParser) -> dict[str, str | None]:
+    """Each command that has ``--format``, and its default (None: table on a terminal, JSON otherwise)."""
+    out: dict[str, str | None] = {}
+    for action in ap._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, parser in action.choices.items():
+                for a in parser._actions:
+                    if "--format" in a.option_strings:
+                        out[name] = a.default
+    return out
+
+
+def _fail(args: argparse.Namespace | None, code: Exit, message: str, kind: str, *, as_json: bool,
+          details: dict[str, Any] | None = None) -> int:
+    """One line on stderr; and for JSON output an error document on stdout, so a script never parses an
+    empty document: ``{"error": {"kind", "message"}, "banbot_version", "exit_code"}``."""
+    if args is not None and args.log_format == "json":
+        log.error(message)  # stderr carries JSON lines only
     else:
         print(f"banbot: error: {message}", file=sys.stderr)
-    if getattr(args, "format", None) == "json":
-        print(json.dumps({"error": {"kind": kind, "message": message}, "exit_code": int(code)}, ensure_ascii=False))
+    if as_json:
+        error: dict[str, Any] = {"kind": kind, "message": message, **({"details": details} if details else {})}
+        print(json.dumps({"error": error, "banbot_version": __version__, "exit_code": int(code)}, ensure_ascii=False,
+                         indent=2))
     return int(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return _main(argv)
+        return _main(list(sys.argv[1:] if argv is None else argv))
     except BrokenPipeError:
         # the reader went away (`banbot plan | head`): nothing more to say, and nobody to say it to
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return int(Exit.OK)
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+def _main(argv: list[str]) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as e:
+        print(e.usage, end="", file=sys.stderr)
+        return _fail(None, Exit.USAGE, str(e), "UsageError", as_json=_argv_wants_json(argv))
     logs.setup(args.verbose - args.quiet, args.log_format)
     command = importlib.import_module(f"banbot.commands.{args.module}")
     try:
         return int(command.run(args))
     except BanbotError as e:
-        return _fail(args, Exit(e.exit_code), str(e), type(e).__name__)
+        return _fail(args, Exit(e.exit_code), str(e), type(e).__name__, as_json=wants_json(args),
+                     details=getattr(e, "details", None))
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
     except KeyboardInterrupt:
-        return _fail(args, Exit.INTERRUPTED, "interrupted; the journal records what was done", "Interrupted")
+        return _fail(args, Exit.INTERRUPTED, "interrupted before anything was written, or at once by a second Ctrl-C; "
+                     "`banbot report` shows what the journal recorded", "Interrupted", as_json=wants_json(args))
+    except Exception as e:  # a bug, banbot's or pywikibot's: one line and exit 70, never a traceback
+        if args.verbose - args.quiet > 1:
+            log.error("internal error", exc_info=True)
+        first = str(e).splitlines()[0] if str(e) else ""
+        return _fail(args, Exit.INTERNAL, f"internal error: {type(e).__name__}: {first} — a bug in banbot or "
+                     "pywikibot; the journal records every write sent, and the next run settles it. Run again with "
+                     "-v -v for the traceback and report it with `banbot --version`", "InternalError",
+                     as_json=wants_json(args))
 
 
 if __name__ == "__main__":

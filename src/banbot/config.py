@@ -49,7 +49,7 @@ TABLE: Final = "a table"
 # [wikis] itself holds one table per wiki, [enforce.notices] one string per language code).
 SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
     "": {"list": TABLE, "farm": TABLE, "wikis": TABLE, "enforce": TABLE, "safety": TABLE, "report": TABLE,
-         "journal": TABLE, "run": TABLE},
+         "journal": TABLE, "run": TABLE, "alerts": TABLE, "approval": TABLE},
     "list": {"wiki": STRING, "page": STRING, "section": STRING, "link_prefix": STRING, "user_column": STRING},
     "farm": {"mode": STRING, "central": STRING, "pywikibot_dir": STRING, "user_agent": STRING,
              "ignore_centralauth": BOOL},
@@ -62,6 +62,9 @@ SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
     "report": {"page": STRING},
     "journal": {"path": STRING},
     "run": {"verify_every_hours": INTEGER},
+    "alerts": {"page": STRING, "email": STRINGS, "unusable_after_minutes": INTEGER},
+    "approval": {"page": STRING, "above_actions": INTEGER, "first_run": BOOL, "enforce_unlisted": BOOL,
+                 "expires_hours": INTEGER, "allow_interactive": BOOL},
 }
 _LANGUAGE_CODE = re.compile(r"[A-Za-z-]+")
 
@@ -112,6 +115,36 @@ class SafetyConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    """Where `run` and `watch` tell a human what holds them back (:mod:`banbot.alerts`): a page on the central
+    wiki and/or operator accounts mailed through the wiki (``action=emailuser``)."""
+
+    page: str | None = None
+    email: tuple[str, ...] = ()
+    unusable_after_minutes: int = 60  # the farm or the key unusable this long before it is an alert
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.page or self.email)
+
+
+@dataclass(frozen=True)
+class ApprovalConfig:
+    """The two-person rule (banbot.approval): which plans wait for a second trusted person's approval."""
+
+    page: str = "Project:Banbot/Approvals"  # on the list's wiki, protected like the list
+    above_actions: int = -1  # a plan with more actions waits; -1 to turn off
+    first_run: bool = False  # the first applied revision of a list waits
+    enforce_unlisted: bool = False  # `banbot enforce` of an account not on the list waits
+    expires_hours: int = 24  # an approval older than this no longer counts
+    allow_interactive: bool = True  # a steward confirming at a terminal may still act alone
+
+    @property
+    def enabled(self) -> bool:
+        return self.above_actions >= 0 or self.first_run or self.enforce_unlisted
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     list_wiki: str
@@ -124,7 +157,7 @@ class Config:
     user_agent: str
     journal: Path
     enforce: EnforceConfig
-    link_prefix: str = ""  # interwiki prefix for list links in reasons, e.g. "m:"
+    link_prefix: str = ""  # "": link the list by its wiki's address; else this interwiki prefix (banbot.links)
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     report_page: str | None = None  # the status page `banbot report --publish` writes, on the central wiki
     user_column: str | None = None  # the header of a table's account column, when not User/Username/Account/Name
@@ -132,18 +165,12 @@ class Config:
     # every account anyway, to find drift (a group re-added by hand, a new wiki). 0: every run is a full pass.
     verify_every_hours: int = 24
     ignore_centralauth: bool = False  # plain mode on a farm that runs CentralAuth, on purpose
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    approval: ApprovalConfig = field(default_factory=ApprovalConfig)
 
     @property
     def lock_file(self) -> Path:
         return self.safety.lock_file or self.journal.with_name(self.journal.name + ".lock")
-
-    @property
-    def list_link(self) -> str:
-        return f"{self.link_prefix}{self.list_page}"
-
-    @property
-    def permalink_prefix(self) -> str:
-        return f"{self.link_prefix}Special:PermanentLink/"
 
 
 def default_journal() -> Path:
@@ -238,7 +265,7 @@ def _check_table(table: Mapping[str, Any], where: str, schema: str) -> None:
 
 def _check_shape(data: Mapping[str, Any]) -> None:
     _check_table(data, "", "")
-    for table in ("list", "farm", "enforce", "safety", "report", "journal", "run"):
+    for table in ("list", "farm", "enforce", "safety", "report", "journal", "run", "alerts", "approval"):
         _check_table(data.get(table, {}), table, table)
     for db, w in data.get("wikis", {}).items():
         if not isinstance(w, dict):
@@ -431,6 +458,27 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     if verify_every < 0:
         raise ConfigError(f"run.verify_every_hours = {verify_every}: use a number of hours, or 0 for a full pass on "
                           "every run")
+    alt = _table(data, "alerts")
+    unusable = _get(alt, "unusable_after_minutes", "alerts", AlertsConfig.unusable_after_minutes)
+    if unusable < 0:
+        raise ConfigError(f"alerts.unusable_after_minutes = {unusable}: use a number of minutes (0: at once)")
+    alerts = AlertsConfig(page=_get(alt, "page", "alerts", "") or None, email=_strings(alt, "email", ()),
+                          unusable_after_minutes=unusable)
+    appr = _table(data, "approval")
+    ad = ApprovalConfig()
+    approval = ApprovalConfig(
+        page=_get(appr, "page", "approval", ad.page),
+        above_actions=_count(appr, "above_actions", "approval", ad.above_actions),
+        first_run=_get(appr, "first_run", "approval", ad.first_run),
+        enforce_unlisted=_get(appr, "enforce_unlisted", "approval", ad.enforce_unlisted),
+        expires_hours=_get(appr, "expires_hours", "approval", ad.expires_hours),
+        allow_interactive=_get(appr, "allow_interactive", "approval", ad.allow_interactive),
+    )
+    if approval.expires_hours <= 0:
+        raise ConfigError(f"approval.expires_hours = {approval.expires_hours}: use a number of hours above 0")
+    if not approval.page and approval.enabled:
+        raise ConfigError("[approval] asks for a second person but approval.page is empty; name the page where "
+                          "plans are posted for approval")
     return Config(
         path=path,
         list_wiki=list_wiki,
@@ -449,6 +497,8 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         user_column=_get(lst, "user_column", "list", "") or None,
         verify_every_hours=verify_every,
         ignore_centralauth=_get(farm, "ignore_centralauth", "farm", False),
+        alerts=alerts,
+        approval=approval,
     )
 
 

@@ -1,6 +1,7 @@
 """Typed errors: each says what went wrong and what the operator should do next.
 
     BanbotError                    exit 2 unless a subclass says otherwise
+    ├── UsageError                 the command line does not parse (argparse's message)
     ├── InputError                 the list, a file or the command line cannot be used as given
     │   ├── SourceUnreadable       not text, not UTF-8, missing file, missing page
     │   ├── SectionNotFound        --section names no heading on the page
@@ -13,6 +14,7 @@
     ├── JournalError               the journal cannot be opened, is corrupt or is locked
     │   └── JournalUnwritable      its disk is full or failing: free space, run again (exit 7)
     ├── UnsafeRun                  a safety rail holds the run back (see the message for the rule)
+    │   └── AwaitingApproval       [approval]: the plan waits for a second trusted person on the approval page
     ├── RunInProgress              another run holds the lock next to the journal (exit 6)
     └── WikiError                  an API or transport error, carrying ``code`` and ``info``
         ├── TransientWikiError     maxlag, ratelimited, readonly, 5xx, connection reset: try again later
@@ -34,6 +36,14 @@ class BanbotError(Exception):
     """Root of every error banbot raises on purpose."""
 
     exit_code = Exit.USAGE
+
+
+class UsageError(BanbotError):
+    """The command line does not parse; ``usage`` is the command's usage line."""
+
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 class InputError(BanbotError):
@@ -92,7 +102,11 @@ class ConfigError(BanbotError):
 
 
 class PlanRejected(BanbotError):
-    pass
+    """``details``: what a script needs to see why (for a reviewed plan: what changed), in the JSON error."""
+
+    def __init__(self, message: str, details: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.details = dict(details or {})
 
 
 class JournalError(BanbotError):
@@ -107,6 +121,12 @@ class JournalUnwritable(JournalError):
 
 class UnsafeRun(BanbotError):
     exit_code = Exit.UNSAFE
+
+
+class AwaitingApproval(UnsafeRun):
+    """The two-person rule holds the plan: posted, waiting, rejected or expired (rule ``approval``)."""
+
+    rule = "approval"
 
 
 class RunInProgress(BanbotError):

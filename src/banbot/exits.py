@@ -14,6 +14,7 @@ class Exit(IntEnum):
     ERROR = 5
     LOCKED = 6
     STORAGE = 7
+    INTERNAL = 70  # sysexits' EX_SOFTWARE
     INTERRUPTED = 130
 
 
@@ -28,7 +29,8 @@ MEANING = {
     Exit.LOCKED: "another banbot run holds the lock (this run did nothing)",
     Exit.STORAGE: "the journal could not be written: its disk is full or failing (free space or fix the disk, then run "
                   "again; the journal is intact)",
-    Exit.INTERRUPTED: "interrupted by Ctrl-C or SIGTERM (the journal records what was done)",
+    Exit.INTERNAL: "an internal error: a bug in banbot or pywikibot (one line; -v -v shows the traceback)",
+    Exit.INTERRUPTED: "interrupted by Ctrl-C or SIGTERM: what was done before is shown, the rest is left",
 }
 
 

@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -20,6 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from banbot import __version__
 from banbot.actions import Action
 from banbot.config import default_journal
 from banbot.errors import JournalError, JournalUnwritable
@@ -81,6 +83,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS dismissals_user ON dismissals(user);
     """,
+    # 6: the alerts `run` and `watch` have open (banbot.alerts: one per condition until it clears), and each line
+    # to publish, once per channel (the alert page, each operator mailed): sent stays NULL until it went out
+    """
+    CREATE TABLE IF NOT EXISTS alerts (key TEXT PRIMARY KEY, text TEXT NOT NULL, opened TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS alert_outbox (
+        id INTEGER PRIMARY KEY, line TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL, sent TEXT
+    );
+    CREATE INDEX IF NOT EXISTS alert_outbox_unsent ON alert_outbox(channel) WHERE sent IS NULL;
+    """,
+    # 7: plans posted for a second person's approval (banbot.approval): who proposed, who approved or rejected
+    """
+    CREATE TABLE IF NOT EXISTS approvals (
+        digest TEXT PRIMARY KEY, page TEXT NOT NULL, posted_revid INTEGER NOT NULL, proposed_by TEXT NOT NULL,
+        command TEXT NOT NULL, reasons TEXT NOT NULL, proposed TEXT NOT NULL, state TEXT NOT NULL,
+        decided_by TEXT, decided_revid INTEGER, decided TEXT, applied TEXT
+    );
+    """,
+    # 8: which banbot made each run (the first line of every bug report)
+    """
+    ALTER TABLE runs ADD COLUMN banbot_version TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -114,6 +137,62 @@ def ensure_folder(folder: Path, setting: str) -> None:
             raise JournalError(f"cannot create banbot's state folder {folder}: {e.strerror}") from None
         return
     raise JournalError(f"the folder {folder} does not exist; create it, or fix {setting} in the config")
+
+
+@dataclass(frozen=True)
+class Backup:
+    """What ``banbot journal backup`` copied, checked on the copy."""
+
+    source: Path
+    path: Path
+    schema: int
+    runs: int
+    actions: int
+    size: int
+
+    def data(self) -> dict[str, Any]:
+        return {"journal": str(self.source), "backup": str(self.path), "schema": self.schema, "runs": self.runs,
+                "actions": self.actions, "bytes": self.size}
+
+
+def backup(source: Path | str, dest: Path | str) -> Backup:
+    """A consistent copy of the journal, also while a run writes it: SQLite's online backup API (a ``cp`` of a
+    live SQLite file can be torn). The journal is opened read-only (no migration, nothing created); the copy
+    is written next to ``dest``, checked (``quick_check``), and only then renamed to ``dest``."""
+    src, dst = Path(source), Path(dest)
+    if not src.is_file():
+        raise JournalError(f"there is no journal at {src}: nothing to back up (check journal.path in the config)")
+    if not dst.parent.is_dir():
+        raise JournalError(f"the folder {dst.parent} does not exist; create it, or back up elsewhere")
+    if dst.exists() and dst.resolve() == src.resolve():
+        raise JournalError(f"{dst} is the journal itself; back it up to another file")
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".part", dir=dst.parent)
+    os.close(fd)
+    try:
+        reader = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30)
+        try:
+            copy = sqlite3.connect(tmp)
+            try:
+                reader.backup(copy)  # all pages in one step, under a read lock: one moment of the journal
+                check = copy.execute("PRAGMA quick_check").fetchone()
+                schema = int(copy.execute("PRAGMA user_version").fetchone()[0])
+                runs, actions = (copy.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("runs", "actions"))
+            finally:
+                copy.close()
+        finally:
+            reader.close()
+        if not check or check[0] != "ok":
+            raise JournalError(f"the copy of {src} failed its integrity check ({check}); the journal itself may be "
+                               "damaged: run `sqlite3 JOURNAL 'PRAGMA integrity_check'`")
+        os.replace(tmp, dst)
+    except sqlite3.Error as e:
+        raise JournalError(f"cannot back up {src} to {dst}: {e}") from None
+    except OSError as e:
+        raise JournalError(f"cannot back up {src} to {dst}: {e.strerror}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return Backup(src, dst, schema, int(runs), int(actions), dst.stat().st_size)
 
 
 def now() -> str:
@@ -170,6 +249,24 @@ class Dismissal:
     by: str
     reason: str
     at: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A plan posted for approval, and what became of it."""
+
+    digest: str
+    page: str
+    posted_revid: int
+    proposed_by: str
+    command: str
+    reasons: tuple[str, ...]
+    proposed: str
+    state: str  # waiting, approved, rejected, expired
+    decided_by: str | None = None
+    decided_revid: int | None = None
+    decided: str | None = None
+    applied: str | None = None
 
 
 # SQLite's primary result codes (the low byte of an extended code)
@@ -316,8 +413,8 @@ class Journal:
         self._adopt()
         with self._tx() as db:
             cur = db.execute("INSERT INTO runs (started, command, requested_by, why, list_location, list_title, "
-                             "list_revid, digest) VALUES (?,?,?,?,?,?,?,?)",
-                             (now(), command, requested_by, why, location, title, revid, digest))
+                             "list_revid, digest, banbot_version) VALUES (?,?,?,?,?,?,?,?,?)",
+                             (now(), command, requested_by, why, location, title, revid, digest, __version__))
             return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
@@ -470,6 +567,69 @@ class Journal:
             return {r[0]: Dismissal(r[0], r[1], r[2], r[3]) for r in cur}
         except sqlite3.Error as e:
             raise self._error(e) from None
+
+    # --- alerts (banbot.alerts) ----------------------------------------------------------------------
+    def open_alerts(self) -> dict[str, str]:
+        """key → the text each open alert was sent with."""
+        try:
+            return {r[0]: r[1] for r in self.db.execute("SELECT key, text FROM alerts ORDER BY key")}
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    def record_alerts(self, opened: list[tuple[str, str]], closed: list[str], lines: list[str],
+                      channels: list[str]) -> None:
+        """Open and close alerts and queue their lines on every channel, in one transaction."""
+        at = now()
+        with self._tx() as db:
+            db.executemany("INSERT OR REPLACE INTO alerts (key, text, opened) VALUES (?,?,?)",
+                           [(k, t, at) for k, t in opened])
+            db.executemany("DELETE FROM alerts WHERE key = ?", [(k,) for k in closed])
+            db.executemany("INSERT INTO alert_outbox (line, channel, at) VALUES (?,?,?)",
+                           [(line, ch, at) for line in lines for ch in channels])
+
+    def unsent_alerts(self) -> dict[str, list[tuple[int, str]]]:
+        """channel → the lines not sent on it yet (id, line), oldest first."""
+        out: dict[str, list[tuple[int, str]]] = {}
+        try:
+            for i, line, ch in self.db.execute("SELECT id, line, channel FROM alert_outbox WHERE sent IS NULL "
+                                               "ORDER BY id"):
+                out.setdefault(ch, []).append((i, line))
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        return out
+
+    def alerts_sent(self, ids: list[int]) -> None:
+        with self._tx() as db:
+            db.executemany("UPDATE alert_outbox SET sent = ? WHERE id = ?", [(now(), i) for i in ids])
+
+    # --- the two-person rule ---------------------------------------------------------------------
+    def proposal(self, digest: str) -> Proposal | None:
+        try:
+            r = self.db.execute("SELECT digest, page, posted_revid, proposed_by, command, reasons, proposed, state, "
+                                "decided_by, decided_revid, decided, applied FROM approvals WHERE digest = ?",
+                                (digest,)).fetchone()
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+        return None if r is None else Proposal(r[0], r[1], int(r[2]), r[3], r[4], tuple(json.loads(r[5])), r[6],
+                                               r[7], r[8], r[9], r[10], r[11])
+
+    def record_proposal(self, digest: str, page: str, revid: int, proposed_by: str, command: str,
+                        reasons: list[str]) -> None:
+        """A plan posted for approval (posted again after an expiry: the new revision replaces the old)."""
+        self._adopt()  # something was written on a wiki: a journal staged by --init-journal becomes the journal
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO approvals (digest, page, posted_revid, proposed_by, command, reasons, "
+                       "proposed, state) VALUES (?,?,?,?,?,?,?,?)",
+                       (digest, page, revid, proposed_by, command, json.dumps(reasons), now(), "waiting"))
+
+    def record_decision(self, digest: str, state: str, by: str | None, revid: int | None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE approvals SET state = ?, decided_by = ?, decided_revid = ?, decided = ? "
+                       "WHERE digest = ?", (state, by, revid, now(), digest))
+
+    def record_approved_applied(self, digest: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE approvals SET state = 'applied', applied = ? WHERE digest = ?", (now(), digest))
 
     # --- provenance of each entry ---------------------------------------------------------------
     def origins(self, location: str, title: str, section: str | None) -> dict[str, Vetted]:

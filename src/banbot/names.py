@@ -125,7 +125,7 @@ def normalize(raw: str) -> str | InvalidName:
     """
     text = unicodedata.normalize("NFC", decode_char_references(raw))
     text = _BIDI.sub("", text)
-    hidden = {c for c in text if is_invisible(c)}
+    hidden = set() if text.isascii() else {c for c in text if is_invisible(c)}  # no ASCII character is invisible
     if hidden:
         return InvalidName(raw, f"'{shown(text.strip())}' holds invisible characters ({_codes(hidden)}) and may "
                                 "imitate another account; enforce by hand with `banbot enforce`")
@@ -145,7 +145,7 @@ def normalize(raw: str) -> str | InvalidName:
                                 "bytes (%XX) and character references in names")
     if text in (".", "..") or "~~~" in text:
         return InvalidName(raw, f"'{shown(text)}' is not a valid user name (MediaWiki refuses '.', '..' and '~~~')")
-    trouble = {c for c in text if _TROUBLE.match(c)}
+    trouble = set(_TROUBLE.findall(text))
     if trouble:
         return InvalidName(raw, f"'{shown(text)}' is not a valid user name: it contains {_codes(trouble)}")
     if len(text.encode("utf-8")) > MAX_NAME_BYTES:
@@ -166,6 +166,8 @@ def normalize(raw: str) -> str | InvalidName:
 def is_ip_or_range(text: str) -> bool:
     """True for IPv4/IPv6 addresses and CIDR ranges, as MediaWiki's IPUtils would see them."""
     candidate = text.strip()
+    if "." not in candidate and ":" not in candidate:
+        return False  # an IPv4 address (hidden or not) has dots, an IPv6 address colons
     try:
         if "/" in candidate:
             ipaddress.ip_network(candidate, strict=False)

@@ -111,8 +111,8 @@ def plan_wikitext(plan: Plan) -> str:
     """A sortable wikitable to post on-wiki for review. Accounts CentralAuth hides (and those this key cannot
     see, which may be hidden) are counted under the table, never named."""
     rev = plan.source.revid
-    lines = [f"Plan {plan.digest[:12]} for [[{plan.source.title}]]" + (f" ([[Special:PermanentLink/{rev}|rev {rev}]])"
-                                                                        if rev else ""),
+    where = f"[[{plan.source.title}]]" if plan.source.kind == "wiki" else nowiki(str(plan.source.title))
+    lines = [f"Plan {plan.digest[:12]} for {where}" + (f" ([[Special:PermanentLink/{rev}|rev {rev}]])" if rev else ""),
              '{| class="wikitable sortable"', "! # !! User !! Wiki !! Action"]
     shown_actions = [a for a in plan.actions if not a.hidden]
     for i, a in enumerate(shown_actions):
@@ -169,7 +169,9 @@ def results_table(res: Results) -> str:
 
 def results_wikitext(res: Results, centralauth: bool) -> str:
     """The report to publish: a sortable wikitable; hidden accounts are counted below it, never named."""
-    lines = [f"Results of banbot runs (last {res.limit} actions), from its journal.", "",
+    from banbot import __version__
+
+    lines = [f"Results of banbot runs (last {res.limit} actions), from its journal (banbot {__version__}).", "",
              '{| class="wikitable sortable"', "! Account !! Wiki !! Action !! Outcome !! When !! Run"]
     for r in res.named:
         name = wiki_escaped(r.user)

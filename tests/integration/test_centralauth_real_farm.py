@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from devfarm.farm import FarmHandle
 
+from conftest import need_real_centralauth
 from integration.conftest import LISTED, banbot
 
 pytestmark = pytest.mark.integration
@@ -24,8 +25,7 @@ WIKIS = ("metawiki", "enwiki", "zhwiki")
 
 @pytest.fixture
 def real(farm: FarmHandle) -> FarmHandle:
-    if not farm.real_ca:
-        pytest.skip("needs the real CentralAuth: start the farm with BANBOT_CENTRALAUTH_DIR set")
+    need_real_centralauth(farm)
     return farm
 
 

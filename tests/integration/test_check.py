@@ -106,3 +106,19 @@ def test_an_unprotected_kill_switch_fails_the_check(farm: FarmHandle, configure:
     assert "is not protected at sysop" in out["problems"][0] and "protect it at sysop" in out["problems"][0]
     farm.protect("metawiki", switch)
     assert banbot("check", "--config", str(cfg), "--format", "json")[0] == 0
+
+
+def test_an_unprotected_approval_page_fails_the_check(farm: FarmHandle, configure: Callable[..., Path],
+                                                      uniq: str) -> None:
+    """An approval on a page anyone may edit counts for nothing: check says so before a plan waits there."""
+    page = f"Project:Banbot/Approvals {uniq}"
+    farm.edit("metawiki", page, "Plans waiting for a second person.")
+    cfg = healthy(farm, configure, uniq, "plain")
+    cfg.write_text(cfg.read_text() + f'\n[approval]\npage = "{page}"\nabove_actions = 5\n')
+    code, out, err = banbot("check", "--config", str(cfg), "--format", "json")
+    assert code == 1, err
+    assert out["problems"] == [f"approval-page (metawiki:{page}): not edit-protected at sysop, so no approval "
+                               "written there counts; protect the page at sysop (edit)"], out["problems"]
+    farm.protect("metawiki", page)
+    code, out, err = banbot("check", "--config", str(cfg), "--format", "json")
+    assert code == 0 and rows(out, "approval-page")[0]["ok"], (out, err)

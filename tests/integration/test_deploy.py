@@ -14,6 +14,7 @@ import pytest
 import yaml
 from devfarm.farm import FarmHandle
 
+from banbot.journal import Journal
 from integration.test_operations import accounts, blocked_anywhere, publish
 
 pytestmark = pytest.mark.integration
@@ -37,16 +38,21 @@ def test_the_crontab_line_runs_banbot_and_stays_quiet_when_clean(farm: FarmHandl
     lines = [ln for ln in (DEPLOY / "crontab").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     env = [ln for ln in lines if re.match(r"^[A-Z_]+=", ln)]
     jobs = [ln for ln in lines if ln not in env]
-    assert env == ["MAILTO=ops@example.org"] and len(jobs) == 1
-    fields = jobs[0].split(None, 5)
-    assert valid_cron(" ".join(fields[:5]))
+    assert env == ["MAILTO=ops@example.org"] and len(jobs) == 2
     cfg, name = a_list(farm, configure, uniq)
-    command = (fields[5].replace("/srv/banbot", str(ROOT)).replace("/etc/banbot/banbot.toml", str(cfg))
-               .replace("/var/tmp/banbot-last-run.log", str(tmp_path / "last.log")))
-    res = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300)
-    assert res.returncode == 0 and res.stdout == "", res.stdout + res.stderr  # a clean run mails nothing
+    (tmp_path / "backups").mkdir()
+    for job in jobs:  # the hourly run, then the daily backup of its journal
+        fields = job.split(None, 5)
+        assert valid_cron(" ".join(fields[:5]))
+        command = (fields[5].replace("/srv/banbot", str(ROOT)).replace("/etc/banbot/banbot.toml", str(cfg))
+                   .replace("/var/tmp/banbot-last-run.log", str(tmp_path / "last.log"))
+                   .replace("/var/backups/banbot", str(tmp_path / "backups")))
+        res = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300)
+        assert res.returncode == 0 and res.stdout == "", res.stdout + res.stderr  # a clean run mails nothing
     assert blocked_anywhere(farm, name)
     assert "2 blocked, 2 notified" in (tmp_path / "last.log").read_text()  # the one summary line
+    backups = list((tmp_path / "backups").glob("journal-*.sqlite"))
+    assert len(backups) == 1 and Journal(backups[0]).history()  # the run's actions, in a journal that opens
 
 
 def test_the_systemd_units_verify_and_the_service_command_runs(farm: FarmHandle, configure: Callable[..., Path],

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from devfarm.farm import FarmHandle
 
+from conftest import crash_points
 from integration.conftest import LISTED, baseline
 
 pytestmark = pytest.mark.integration
@@ -80,7 +81,7 @@ def banbot_env(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
 def test_a_crash_after_any_write_loses_and_doubles_nothing(farm: FarmHandle, configure: Callable[..., Path],
                                                            uniq: str, mode: str, accounts: int, writes: int,
                                                            tmp_path: Path) -> None:
-    for k in range(1, writes + 1):
+    for k in crash_points(writes):  # every write by default; a sample under scripts/test --fast
         (tmp_path / "journal.sqlite").unlink(missing_ok=True)  # each crash on a journal of its own
         cfg_path, names = setup_list(farm, f"{uniq}k{k}", mode, accounts, configure)
         cfg = str(cfg_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from banbot import app, render, terminal
 from banbot.actions import Plan
@@ -18,8 +19,10 @@ def run(args: argparse.Namespace) -> int:
     def prepare(a: app.App) -> tuple[BanList, Plan]:
         bans = a.read_list(args.page, args.section)
         only = a.listed_only(bans, args.user)
-        if reviewed is not None and only is None and set(reviewed.users) != {e.user for e in bans.active}:
-            only = a.listed_only(bans, list(reviewed.users))  # a plan made with --user is re-made for those only
+        if reviewed is not None and only is None and reviewed.source.revid == bans.source.revid \
+                and set(reviewed.users) < {e.user for e in bans.active}:
+            only = list(reviewed.users)  # a plan made with --user is re-made for those only
+        # (on a new list revision the whole list is planned: the refusal then shows every account it adds)
         plan = a.plan(bans, only)
         if reviewed is not None:
             app.check_same(reviewed, plan)
@@ -31,8 +34,11 @@ def run(args: argparse.Namespace) -> int:
     is_reviewed = reviewed is not None or bool(args.digest)
     # a reviewed plan file or digest, or the operator answering the prompt after seeing the plan, is a review
     policy = app.Policy(app.Command.APPLY, force=args.force, reviewed=is_reviewed or not args.yes,
-                        confirm=not (args.yes or is_reviewed), init_journal=args.init_journal)
+                        confirm=not (args.yes or is_reviewed), init_journal=args.init_journal,
+                        alone=not (args.yes or is_reviewed) and sys.stdin.isatty())
     ui = terminal.Terminal(fmt, show=not is_reviewed)
-    done = app.write(cfg, policy, prepare, ui)
-    print(render.to_json(done.report.to_json()) if fmt == "json" else render.report_table(done.report))
+    with terminal.interruptible(lambda: ui.writing) as stop:
+        done = app.write(cfg, policy, prepare, ui, stop)
+    print(terminal.document(done.report.to_json(), done.report.exit_code) if fmt == "json"
+          else render.report_table(done.report))
     return int(done.report.exit_code)

@@ -25,11 +25,12 @@ def run(args: argparse.Namespace) -> int:
         completed = a.journal.completed() if a.journal else {}
         plan = make_plan(bans, states, s, only=[n for n in wanted if n in listed], completed=completed)
     rows, out_of_place = audit_rows(wanted, listed, states, plan)
+    code = Exit.PENDING if out_of_place else Exit.OK
     if terminal.output(args) == "json":
-        print(render.to_json({"accounts": rows, "out_of_place": sorted(out_of_place)}))
+        print(terminal.document({"accounts": rows, "out_of_place": sorted(out_of_place)}, code))
     else:
         print(render.table(["user", "wiki", "list requires", "state", "ok"],
                            [(r["user"], r["wiki"], r["required"], r["state"], "yes" if r["ok"] else "NO")
                             for r in rows]))
         print(f"\naudit: {len(wanted)} accounts, {len(out_of_place)} out of place")
-    return int(Exit.PENDING if out_of_place else Exit.OK)
+    return int(code)

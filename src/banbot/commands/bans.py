@@ -15,5 +15,6 @@ def run(args: argparse.Namespace) -> int:
         cfg = terminal.config(args)
         with app.reading(cfg, login=False, only=[cfg.list_wiki]) as a:
             bans = a.read_list(args.page, args.section)
-    print(render.to_json(bans.to_json()) if terminal.output(args) == "json" else render.banlist_table(bans))
-    return int(Exit.PENDING if bans.problems else Exit.OK)
+    code = Exit.PENDING if bans.problems else Exit.OK
+    print(terminal.document(bans.to_json(), code) if terminal.output(args) == "json" else render.banlist_table(bans))
+    return int(code)

@@ -70,6 +70,13 @@ def gather(cfg: Config) -> list[Check]:
     if cfg.report_page and logged_in:  # without a login, the login's row already says what to fix
         page = cfg.report_page
         found += _guarded("report-page", page, "", lambda: report_page(cfg, bot, page))
+    alert_page = cfg.alerts.page
+    if alert_page and logged_in:
+        found += _guarded("alert-page", alert_page, "", lambda: report_page(cfg, bot, alert_page, "alert-page"))
+    if cfg.approval.enabled and logged_in:
+        found += _guarded("approval-page", cfg.approval.page, "", lambda: approval_page(cfg, bot))
+    if cfg.alerts.email and logged_in:
+        found += _guarded("alert-email", ", ".join(cfg.alerts.email), "", lambda: operators(cfg, bot))
     found.append(journal(cfg))
     return found
 
@@ -140,16 +147,56 @@ def kill_switch(cfg: Config, reader: app.App) -> Check:
                  "trusted editor")
 
 
-def report_page(cfg: Config, bot: app.App, page: str) -> Check:
+def report_page(cfg: Config, bot: app.App, page: str, kind: str = "report-page") -> Check:
     from banbot.wiki.identity import can_edit
 
     exists, editable = can_edit(bot.farm.central, page)
     where = f"{cfg.central}:{page}"
     if not editable:
-        return Check("report-page", where, False, "this key may not edit it",
+        return Check(kind, where, False, "this key may not edit it",
                      "give the key the grant to edit pages (editpage; editprotected if the page is protected), or "
                      "unprotect the page")
-    return Check("report-page", where, True, "editable" if exists else "does not exist yet; the bot may create it")
+    return Check(kind, where, True, "editable" if exists else "does not exist yet; the bot may create it")
+
+
+def approval_page(cfg: Config, bot: app.App) -> Check:
+    """The page plans wait on: the bot may post there, and an approval only counts on a page protected at
+    safety.require_protection (anyone could approve on an open page)."""
+    from banbot.wiki.approvals import page_protection
+
+    page, level = cfg.approval.page, cfg.safety.require_protection
+    posted = report_page(cfg, bot, page, "approval-page")
+    if not posted.ok or not level:
+        return posted
+    if protection_level(page_protection(bot.farm[cfg.list_wiki], page)) < PROTECTION_ORDER[level]:
+        return Check("approval-page", f"{cfg.list_wiki}:{page}", False, f"not edit-protected at {level}, so no "
+                     "approval written there counts", f"protect the page at {level} (edit)")
+    return Check("approval-page", f"{cfg.list_wiki}:{page}", True, f"{posted.detail}; protected at {level}")
+
+
+def operators(cfg: Config, bot: app.App) -> list[Check]:
+    """Each operator in alerts.email: an account the wiki will mail (a confirmed address, mail from users on)."""
+    me = bot.farm.central.username()
+    names = [*cfg.alerts.email, *([me] if me and me not in cfg.alerts.email else [])]
+    data = bot.farm.central.call({"action": "query", "list": "users", "ususers": "|".join(names),
+                                  "usprop": "emailable"})
+    out = []
+    for u in data["query"]["users"]:
+        where = f"{cfg.central}:User:{u.get('name')}"
+        if u.get("name") == me and me not in cfg.alerts.email:
+            out.append(Check("alert-email", where, bool(u.get("emailable")), "the bot may send mail"
+                             if u.get("emailable") else "the bot has no confirmed e-mail address, so the wiki "
+                             "sends no mail from it", "" if u.get("emailable") else
+                             "confirm an e-mail address for the bot account (Special:ChangeEmail)"))
+        elif u.get("missing") or u.get("invalid"):
+            out.append(Check("alert-email", where, False, "no such account", "fix the name in alerts.email"))
+        elif not u.get("emailable"):
+            out.append(Check("alert-email", where, False, "the wiki will not mail this account",
+                             "the operator confirms an e-mail address and allows mail from other users "
+                             "(Special:Preferences)"))
+        else:
+            out.append(Check("alert-email", where, True, "may be mailed"))
+    return out
 
 
 def journal(cfg: Config) -> Check:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 
 from banbot import app, render, terminal
 from banbot.actions import Plan
@@ -37,15 +38,18 @@ def run(args: argparse.Namespace) -> int:
         return bans, a.plan(bans, s=s)
 
     policy = app.Policy(app.Command.ENFORCE, confirm=not args.yes, init_journal=args.init_journal,
-                        requested_by=who, why=reason)
-    done = app.write(cfg, policy, prepare, terminal.Terminal(fmt))
+                        requested_by=who, why=reason, alone=not args.yes and sys.stdin.isatty())
+    ui = terminal.Terminal(fmt)
+    with terminal.interruptible(lambda: ui.writing) as stop:
+        done = app.write(cfg, policy, prepare, ui, stop)
     held = [h for h in done.plan.holds if h.user == name]
+    code = done.report.exit_code
+    if code == Exit.OK and held and not done.report.outcomes:
+        code = Exit.PENDING  # nothing was enforced: the account does not exist, or is held for a human
     if fmt == "json":
-        print(render.to_json(done.report.to_json() | {"holds": [h.data() for h in done.plan.holds]}))
+        print(terminal.document(done.report.to_json() | {"holds": [h.data() for h in done.plan.holds]}, code))
     else:
         print(render.report_table(done.report))
         for h in held:
             print(f"held: {h.user}{' on ' + h.wiki if h.wiki else ''}: {h.reason}")
-    if done.report.exit_code == Exit.OK and held and not done.report.outcomes:
-        return int(Exit.PENDING)  # nothing was enforced: the account does not exist, or is held for a human
-    return int(done.report.exit_code)
+    return int(code)

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     with app.reading(cfg, login=False) as a:
         if a.journal is None:
             if terminal.output(args) == "json":
-                print(render.to_json({"current_revid": None, "lifted": []}))
+                print(terminal.document({"current_revid": None, "lifted": []}, Exit.OK))
             else:
                 print(f"lifted: no journal at {cfg.journal}: banbot has sanctioned nothing with this config")
             return int(Exit.OK)
@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         gone = [u for u, at in last.items() if u not in active and not (u in dismissed and dismissed[u].at >= at)]
         rows = lifted_rows(sanctions, bans, a.observe(gone) if gone else {}, dismissed)
     if terminal.output(args) == "json":
-        print(render.to_json({"current_revid": bans.source.revid, "lifted": rows}))
+        print(terminal.document({"current_revid": bans.source.revid, "lifted": rows},
+                                Exit.PENDING if rows else Exit.OK))
     else:
         if rows:
             print(render.table(["user", "change", "still in place", "sanctioned"],
@@ -66,7 +67,7 @@ def dismiss(args: argparse.Namespace) -> int:
     finally:
         journal.close()
     if terminal.output(args) == "json":
-        print(render.to_json({"dismissed": {"user": name, "by": by, "reason": args.reason.strip()}}))
+        print(terminal.document({"dismissed": {"user": name, "by": by, "reason": args.reason.strip()}}, Exit.OK))
     else:
         print(f"lifted: {name} dismissed by {by}; it is shown again only if banbot sanctions it again")
     return int(Exit.OK)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from banbot import app, render, terminal
+from banbot.errors import ConfigError
 from banbot.exits import Exit
 
 
@@ -19,8 +20,12 @@ def run(args: argparse.Namespace) -> int:
             bans = a.read_list(args.page, args.section)
         plan = a.plan(bans, a.listed_only(bans, args.user))
         blockers = a.rails(bans, plan)
-    terminal.show_plan(plan, terminal.output(args), blockers)
-    if args.out:
-        Path(args.out).write_text(render.to_json(plan.to_json()) + "\n", encoding="utf-8")
+    code = Exit.PENDING if plan.actions else Exit.OK
+    if args.out:  # before the plan is shown: a file that cannot be written is the one document on stdout
+        try:
+            Path(args.out).write_text(render.to_json(terminal.plan_document(plan)) + "\n", encoding="utf-8")
+        except OSError as e:
+            raise ConfigError(f"cannot write the plan to {args.out}: {e.strerror}; choose another --out") from None
         print(f"plan written to {args.out}", file=sys.stderr)
-    return int(Exit.PENDING if plan.actions else Exit.OK)
+    terminal.show_plan(plan, terminal.output(args), blockers, code)
+    return int(code)

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if not cfg.journal.exists():
         note = f"no journal at {cfg.journal} yet: nothing has been applied"
         if fmt == "json":
-            print(render.to_json(Results((), args.limit, 0).to_json() | {"note": note, "exit_code": int(Exit.OK)}))
+            print(terminal.document(Results((), args.limit, 0).to_json() | {"note": note}, Exit.OK))
         else:
             print(f"report: {note}")
         return int(Exit.OK)
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         journal.close()
     if fmt == "json":
-        print(render.to_json(res.to_json() | {"published": published, "exit_code": int(Exit.OK)}))
+        print(terminal.document(res.to_json() | {"published": published}, Exit.OK))
     else:
         print(text if fmt == "wikitext" else render.results_table(res))
     return int(Exit.OK)

@@ -7,7 +7,7 @@ import argparse
 import threading
 from collections.abc import Sequence
 
-from banbot import app, render, terminal
+from banbot import alerting, app, terminal
 from banbot.actions import Action, Plan
 from banbot.banlist import BanList
 from banbot.config import Config
@@ -26,16 +26,20 @@ class _Cron(app.Quiet):
     """No operator: remember what was planned, for the one summary line."""
 
     seen: tuple[BanList, Plan] | None = None
+    blockers: Sequence[Blocker] = ()
+    writing = False
 
     def show(self, bans: BanList, plan: Plan, blockers: Sequence[Blocker]) -> None:
-        self.seen = (bans, plan)
+        self.seen, self.blockers = (bans, plan), blockers
 
     def progress(self, done: int, total: int, action: Action) -> None:
-        return None
+        self.writing = True
 
 
-def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | None = None) -> int:
-    """One scheduled pass: plan and apply within every rail; prints one line (or a JSON report)."""
+def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | None = None, *,
+             lines: bool = False) -> int:
+    """One scheduled pass: plan and apply within every rail; prints one line (or a JSON report; ``lines``: on
+    one line, for ``watch``)."""
     ui = _Cron()
     quiet_since: list[str] = []
 
@@ -47,19 +51,30 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
             return bans, Plan(bans.source, ())  # unchanged and settled: the list read was the only request
         return bans, a.plan(bans, a.changes_only(bans) if not getattr(args, "verify", False) else None)
 
+    policy = app.Policy(app.Command.RUN, init_journal=args.init_journal)
     try:
-        done = app.write(cfg, app.Policy(app.Command.RUN, init_journal=args.init_journal), prepare, ui, stopping)
+        if stopping is not None:  # watch: its own signal handlers
+            done = app.write(cfg, policy, prepare, ui, stopping)
+        else:
+            with terminal.interruptible(lambda: ui.writing) as stop:
+                done = app.write(cfg, policy, prepare, ui, stop)
     except UnsafeRun as e:
-        if ui.seen:
+        alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, error=e), stopping)
+        if ui.seen and args.format != "json":  # JSON: the error document says it
             print(_line(*ui.seen, str(e)), flush=True)
         raise
+    except BanbotError as e:
+        alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, error=e), stopping)
+        raise
+    alerting.after_pass(cfg, alerting.outcome(ui.seen, ui.blockers, done.report, unchanged=bool(quiet_since)),
+                        stopping)
     if quiet_since and args.format != "json":
         print(_line(done.bans, done.plan, f"unchanged since the full pass of {quiet_since[0]} (run --verify "
                                           "re-reads every account); nothing to do"), flush=True)
     elif args.format == "json":
-        print(render.to_json(done.report.to_json() | {"held": [h.data() for h in done.plan.holds],
-                                                      "unchanged_since": quiet_since[0] if quiet_since else None}),
-              flush=True)
+        print(terminal.document(done.report.to_json() | {"held": [h.data() for h in done.plan.holds],
+                                                         "unchanged_since": quiet_since[0] if quiet_since else None},
+                                done.report.exit_code, line=lines), flush=True)
     else:
         print(_line(done.bans, done.plan, done.report.line().removeprefix("apply: ")), flush=True)
         for o in done.report.failed:
@@ -68,11 +83,16 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
 
 
 def guarded_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event) -> int:
-    """A pass inside a long-running process: its errors are one line and an exit code, never the end."""
+    """A pass inside a long-running process: its errors are one line (JSON: one JSON line) and an exit code,
+    never the end."""
     try:
-        return one_pass(cfg, args, stopping)
+        return one_pass(cfg, args, stopping, lines=True)
     except BanbotError as e:
-        print(f"banbot: error: {e}", flush=True)
+        if args.format == "json":
+            print(terminal.document({"error": {"kind": type(e).__name__, "message": str(e)}}, e.exit_code, line=True),
+                  flush=True)
+        else:
+            print(f"banbot: error: {e}", flush=True)
         return int(e.exit_code)
 
 
@@ -84,9 +104,10 @@ def run(args: argparse.Namespace) -> int:
         bans = a.read_list(args.page, args.section)
         plan = a.plan(bans)
         blockers = a.rails(bans, plan)
+    code = Exit.PENDING if plan.actions else Exit.OK
     if args.format == "json":
-        terminal.show_plan(plan, args.format, blockers)
+        terminal.show_plan(plan, args.format, blockers, code)
     else:
         held = f", held back by {', '.join(b.rule for b in blockers)}" if blockers else ""
         print(_line(bans, plan, f"dry run, {len(plan.actions)} actions pending{held}"))
-    return int(Exit.PENDING if plan.actions else Exit.OK)
+    return int(code)

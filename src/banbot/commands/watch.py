@@ -6,14 +6,18 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
+import time
 from types import FrameType
 
-from banbot import terminal
+from banbot import alerting, terminal
 from banbot.commands.run import guarded_pass
+from banbot.errors import WikiError
 from banbot.exits import Exit
 from banbot.watch import watch
 from banbot.wiki.pages import latest_revisions
 from banbot.wiki.session import open_farm
+
+IDLE_ALERTS_S = 300.0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,25 +29,46 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    pages = [args.page or cfg.list_page] + ([cfg.safety.kill_switch] if cfg.safety.kill_switch else [])
+    # an approval on the approval page (on the list's wiki, the same request) starts a pass as a list edit does
+    on_list = [args.page or cfg.list_page] + ([cfg.approval.page] if cfg.approval.enabled else [])
+    pages = on_list + ([cfg.safety.kill_switch] if cfg.safety.kill_switch else [])
     # one long-lived, read-only session for the polls; each pass opens its own, logged in
     peeker = open_farm(cfg, login=False, simulate=True, only=[cfg.list_wiki])[cfg.list_wiki]
     if cfg.safety.kill_switch and cfg.central != cfg.list_wiki:
         switch_client = open_farm(cfg, login=False, simulate=True, only=[cfg.central])[cfg.central]
 
         def peek() -> dict[str, int | None]:
-            return latest_revisions(peeker, pages[:1]) | latest_revisions(switch_client, pages[1:])
+            return latest_revisions(peeker, on_list) | latest_revisions(switch_client, pages[len(on_list):])
     else:
         def peek() -> dict[str, int | None]:
             return latest_revisions(peeker, pages)
 
     hours = cfg.verify_every_hours if args.verify_every is None else args.verify_every
+    ticked = [-float("inf")]
+
+    def peek_and_alert() -> dict[str, int | None]:
+        """A poll; between passes, alerts learn of the farm failing or answering again and the hourly login
+        check falls due (every few minutes at most; no request unless the check is due)."""
+        try:
+            got = peek()
+        except WikiError as e:
+            alerting.after_pass(cfg, alerting.outcome(None, (), error=e), stop)
+            ticked[0] = -float("inf")  # the first poll that answers again says so at once
+            raise
+        if time.monotonic() - ticked[0] >= IDLE_ALERTS_S:
+            ticked[0] = time.monotonic()
+            alerting.after_pass(cfg, alerting.idle(), stop)
+        return got
 
     def run_pass(verify: bool) -> int:
         args.verify = verify  # a verification falling due re-reads every account; a new revision is a run
         return guarded_pass(cfg, args, stop)
 
-    stats = watch(peek, run_pass, stop, poll_s=args.poll, verify_every_s=hours * 3600 if hours else None)
-    print(f"watch: stopped after {stats.polls} polls ({peeker.counter.total()} requests) and {stats.passes} passes",
-          flush=True)
+    stats = watch(peek_and_alert, run_pass, stop, poll_s=args.poll, verify_every_s=hours * 3600 if hours else None)
+    if args.format == "json":
+        print(terminal.document({"watch": {"stopped": True, "polls": stats.polls, "requests": peeker.counter.total(),
+                                           "passes": stats.passes}}, Exit.OK, line=True), flush=True)
+    else:
+        print(f"watch: stopped after {stats.polls} polls ({peeker.counter.total()} requests) and {stats.passes} "
+              "passes", flush=True)
     return int(Exit.OK)

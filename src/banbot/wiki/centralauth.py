@@ -143,6 +143,16 @@ def remove_interwiki_groups(client: WikiClient, name: str, wiki: str, groups: tu
 
 
 @tolerant
+def lists_centralauth(client: WikiClient) -> bool:
+    """Whether this wiki's own siteinfo, as it answers this run, names CentralAuth among its central ID providers
+    (``allcentralidlookupproviders``: CentralAuth registers itself there whenever it is loaded). Core siteinfo
+    only, so a wiki without the extension is asked nothing it would warn about; and no request at all when the
+    general siteinfo already rode along with this run's first query."""
+    providers = client.live_general().get("allcentralidlookupproviders") or []
+    return "CentralAuth" in [str(p) for p in providers]
+
+
+@tolerant
 def runs_centralauth(client: WikiClient) -> bool:
     """Whether this wiki's API answers CentralAuth's ``meta=globaluserinfo`` (a wiki without the extension
     ignores the unknown module with a warning and answers nothing for it)."""

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from banbot.errors import TransientWikiError, WikiError
+from banbot.errors import BanbotError, TransientWikiError, WikiError
 from banbot.logs import redact_params
 
 log = logging.getLogger(__name__)
@@ -146,9 +146,31 @@ class WikiClient:
         self._unconfirmed = False  # logged in this run; the wiki has not yet said who we are
         self._si_known = False  # pywikibot's siteinfo filled (from the cache or the wiki)
         self._si_live = False  # this run has seen the wiki's own general siteinfo
+        self._general: dict[str, Any] | None = None  # that general siteinfo, as the wiki gave it this run
+        site.ratelimit = self._ratelimit  # pywikibot's own needs userinfo and paraminfo it may not have
         cached = cache.get(api) if cache is not None and api else None
         if cached is not None:
             self._fill_siteinfo(cached)
+
+    def _ratelimit(self, action: str) -> Any:
+        """How long pywikibot waits before retrying an answer of ``ratelimited`` (it asks ``site.ratelimit``).
+
+        pywikibot's own reads the session's userinfo (``KeyError: 'ratelimits'`` when it was read without them)
+        or, with none, paraminfo: requests of its own, themselves ratelimited, that fail inside pywikibot
+        (issue 17). Here: the wiki's own limit for the action when the session knows one, else pywikibot's
+        ``retry_wait`` (which pywikibot doubles on each retry, up to ``retry_max``)."""
+        from pywikibot import config as pwbconfig
+        from pywikibot.tools.collections import RateLimit
+
+        info = getattr(self.site, "_userinfo", None)
+        limits = (info.get("ratelimits") if isinstance(info, dict) else None) or {}
+        per_group = limits.get(action) if isinstance(limits, dict) else None
+        best = None
+        for group, limit in (per_group.items() if isinstance(per_group, dict) else ()):
+            if isinstance(limit, dict) and limit.get("hits") and limit.get("seconds") and (
+                    best is None or limit["hits"] / limit["seconds"] > best.hits / best.seconds):
+                best = RateLimit(group=str(group), hits=int(limit["hits"]), seconds=int(limit["seconds"]))
+        return best or RateLimit(group="unknown", hits=1, seconds=pwbconfig.retry_wait)
 
     def __repr__(self) -> str:
         return f"WikiClient({self.dbname})"
@@ -235,6 +257,15 @@ class WikiClient:
             # CentralAuth's setglobalaccountstatus can answer with a list-shaped "error", which
             # pywikibot cannot read (it raises TypeError): report it, do not guess success.
             raise WikiError.from_code("malformed-error", str(e), wiki=self.dbname) from None
+        except BanbotError:
+            raise
+        except Exception as e:
+            # anything else pywikibot raises while it sends, retries or reads (a KeyError of its own, say): this
+            # request failed, one line says how; the traceback is pywikibot's, shown only with -v -v
+            log.debug("api: pywikibot raised while sending to %s", self.dbname, exc_info=True)
+            first = str(e).splitlines()[0] if str(e) else ""
+            raise WikiError.from_code("pywikibot-error", f"{type(e).__name__}: {first} (raised inside pywikibot; "
+                                      "-v -v shows where)", wiki=self.dbname) from None
         self._answered = True
         if write and _KILL_AFTER_WRITES:
             global _writes_done
@@ -278,6 +309,7 @@ class WikiClient:
         if self._cache is not None and self._api:
             self._cache.put(self._api, props)
         self._si_live = True
+        self._general = dict(props["general"])
         self._fill_siteinfo(props)
 
     def _siteinfo_params(self) -> dict[str, str]:
@@ -297,6 +329,7 @@ class WikiClient:
             self._ensure_siteinfo()
             return
         self._si_live = True
+        self._general = dict(general)
         if self._check is not None:
             self._check(dict(general))
 
@@ -434,6 +467,19 @@ class WikiClient:
             return dict(self.site.siteinfo["general"])
         except Exception as e:
             raise WikiError.from_code("siteinfo", f"{type(e).__name__}: {e}", wiki=self.dbname) from None
+
+    def live_general(self) -> dict[str, Any]:
+        """``general`` siteinfo as the wiki answers it this run, not from the cache kept across runs: the copy
+        that rode along with this run's first query (no request), else one public ``meta=siteinfo`` read."""
+        self._ensure_siteinfo()  # without a cached copy, this reads it live
+        if self._general is None:
+            data = self.call({"action": "query", "meta": "siteinfo", "siprop": "general"}, public=True)
+            general = data.get("query", {}).get("general")
+            if not isinstance(general, dict):
+                raise WikiError.from_code("siteinfo", "the answer has no general siteinfo", wiki=self.dbname)
+            self._verify_live(general)
+        assert self._general is not None
+        return dict(self._general)
 
     def username(self) -> str | None:
         """The bot's account name as configured (also for a read-only or anonymous session)."""

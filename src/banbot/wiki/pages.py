@@ -173,3 +173,10 @@ def latest_revisions(client: WikiClient, titles: list[str]) -> dict[str, int | N
         title = back.get(page["title"], page["title"])
         out[title] = None if page.get("missing") or page.get("invalid") else int(page["lastrevid"])
     return out
+
+
+@tolerant
+def interwiki_map(client: WikiClient) -> list[dict[str, Any]]:
+    """The wiki's interwiki table (``meta=siteinfo&siprop=interwikimap``): prefix → address, ``$1`` for a title."""
+    data = client.call({"action": "query", "meta": "siteinfo", "siprop": "interwikimap"}, public=True)
+    return [dict(e) for e in data["query"]["interwikimap"] if isinstance(e, dict)]
