@@ -28,13 +28,17 @@ _counter = itertools.count()
 # Test profiles (scripts/test --fast sets BANBOT_TEST_PROFILE=fast): how many hypothesis examples each property
 # draws, and whether the crash test crashes after every write or after a sample (crash_points). Set before any
 # test module is imported, so every @settings inherits it. BANBOT_HYPOTHESIS_EXAMPLES overrides both (nightly).
+# scripts/mutation runs the fast tier once per mutant with the "mutation" profile: derandomized (the same examples
+# for every mutant) and without an example database (a mutant's failures must not replay against the real code).
 PROFILE = os.environ.get("BANBOT_TEST_PROFILE", "full")
-if PROFILE not in ("full", "fast"):
-    raise pytest.UsageError(f"BANBOT_TEST_PROFILE={PROFILE!r}: use full (the default) or fast")
+if PROFILE not in ("full", "fast", "mutation"):
+    raise pytest.UsageError(f"BANBOT_TEST_PROFILE={PROFILE!r}: use full (the default), fast or mutation")
 _examples = os.environ.get("BANBOT_HYPOTHESIS_EXAMPLES")
 for _name, _default in (("full", 200), ("fast", 20)):
     hypothesis_settings.register_profile(_name, max_examples=int(_examples or _default), deadline=None,
                                          suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("mutation", max_examples=int(_examples or 20), deadline=None, derandomize=True,
+                                     database=None, print_blob=False, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile(PROFILE)
 
 

@@ -509,3 +509,10 @@ def test_a_tables_date_cell_is_read_whole_even_when_it_links_the_account_again()
 def test_a_bullets_date_is_read_after_the_whole_template_that_names_the_account() -> None:
     got = bullets("* {{user|A|2026-01-01}}, since 5 March 2026")
     assert entries(got) == [("A", MARCH_5, False, 2)]
+
+
+def test_an_entry_keeps_the_links_that_name_it_and_equality_ignores_them() -> None:
+    got = table("! User", "| <nowiki>[[User:Hidden Link]]</nowiki>", "| [[User:Shown|Shown]]", "| Plain")
+    assert [(e.user, e.links) for e in got.entries] == [("Hidden Link", ("User:Hidden Link",)),
+                                                        ("Shown", ("User:Shown",)), ("Plain", ())]
+    assert banlist.BanEntry("A", None, False, 1, links=("User:A",)) == banlist.BanEntry("A", None, False, 1)

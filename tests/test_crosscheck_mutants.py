@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from banbot.banlist import BanEntry, BanList, ListSource, Problem
-from banbot.crosscheck import Anchor, demote, objections, read_rendered
+from banbot.crosscheck import Anchor, Interwiki, demote, host, interwiki_map, objections, read_rendered
 
 SOURCE = ListSource("wiki", "metawiki", "Global bans/List", 30)
 
@@ -169,3 +169,26 @@ def test_anchors_without_a_target_and_stray_end_tags_are_read_without_error() ->
 
 def test_text_at_the_very_end_of_the_page_is_read() -> None:
     assert why("<p>x</p>Plain Name &", one("Plain Name", linked=False)) is None
+
+
+def test_hidden_text_leaves_nothing_behind_not_even_a_letter() -> None:
+    assert why("<td>A<s>q</s>B</td>", one("AXB", linked=False)) is not None
+
+
+@pytest.mark.parametrize("url, where", [("https://Meta.Example.org/wiki/$1", "meta.example.org"),
+                                        ("//meta.example.org/w/$1", "meta.example.org"),
+                                        ("http://127.0.0.1:8081/index.php/$1", "127.0.0.1:8081"),
+                                        ("meta.example.org/wiki/$1", "meta.example.org"), ("", "")])
+def test_the_host_a_link_leads_to(url: str, where: str) -> None:
+    assert host(url) == where
+
+
+def test_interwiki_rows_without_a_prefix_are_skipped_and_each_prefix_is_sorted_once() -> None:
+    rows = [{"url": "https://elsewhere.org/$1"}, {"prefix": "", "url": "https://elsewhere.org/$1"},
+            {"prefix": "M", "localinterwiki": True, "url": "https://meta.example.org/wiki/$1"},
+            {"prefix": "en", "language": True, "url": "https://en.example.org/wiki/$1"},
+            {"prefix": "meta", "url": "https://meta.example.org/wiki/$1"},
+            {"prefix": "nourl"}]
+    iw = interwiki_map(rows, ["Meta.Example.org"])
+    assert iw == Interwiki(own=frozenset({"meta"}), local=frozenset({"m"}), languages=frozenset({"en"}),
+                           elsewhere={"en": "en.example.org", "nourl": "?"})

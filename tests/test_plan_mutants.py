@@ -288,3 +288,11 @@ def test_locks_then_blocks_then_global_then_local_groups_then_notices() -> None:
 def test_the_plan_comes_from_the_lists_revision() -> None:
     listing = BanList(SOURCE, None, (BanEntry("A", None, False, 1),), ())
     assert make_plan(listing, {}, settings()).source == SOURCE
+
+
+def test_an_entry_whose_row_untrusted_editors_wrote_is_held_and_the_others_planned() -> None:
+    plan = make_plan(bans("V", "W"), {"V": account("V"), "W": account("W")}, settings(),
+                     doubts={"V": "written by Vandal in revision 21", "W": ""})
+    assert {a.user for a in plan.actions} == {"W"} and plan.users == ("V", "W")
+    assert [(h.user, h.why) for h in plan.holds] == [("V", Why.UNTRUSTED_ORIGIN)]
+    assert "written by Vandal in revision 21" in plan.holds[0].reason
