@@ -516,3 +516,9 @@ def test_an_entry_keeps_the_links_that_name_it_and_equality_ignores_them() -> No
     assert [(e.user, e.links) for e in got.entries] == [("Hidden Link", ("User:Hidden Link",)),
                                                         ("Shown", ("User:Shown",)), ("Plain", ())]
     assert banlist.BanEntry("A", None, False, 1, links=("User:A",)) == banlist.BanEntry("A", None, False, 1)
+
+
+@pytest.mark.parametrize("row", ["* <s></s>", "* '''[[User:Bold]]'''", "* [[Help:Contents]]"])
+def test_a_bullet_that_does_not_start_with_an_account_link_is_not_the_list(row: str) -> None:
+    got = banlist.parse(f"{row}\n\n* [[User:A]]")
+    assert [e.user for e in got.entries] == ["A"] and problems(got) == [1]

@@ -163,3 +163,7 @@ def test_shown_escapes_invisible_control_private_and_odd_space_characters_only()
 
 def test_an_empty_name_is_refused_as_empty() -> None:
     assert reason("&#32;_\u3000") == "the user name is empty"
+
+
+def test_a_name_with_a_slash_and_a_dot_is_no_ip_range() -> None:
+    assert not is_ip_or_range("Release 1.2/beta")
