@@ -149,3 +149,60 @@ def test_an_origin_survives_the_journal_round_trip() -> None:
                 ("SockB", page(LEGIT), "b", ()), ("Admin", page(LEGIT, ROW), "a", ("mw-rollback",)))
     o = origin(h)
     assert Origin.from_data(o.name, o.row, o.data()) == o
+
+
+def test_a_rollback_tag_restores_even_when_the_text_is_not_identical() -> None:
+    """MediaWiki's own revert tags say a row came back, whatever the sha1s say."""
+    for tag in ("mw-rollback", "mw-manual-revert", "mw-undo"):
+        h = history(("Admin", page(LEGIT), "a", ()), ("Vandal", page(LEGIT, ROW), "b", ()),
+                    ("Admin", page(LEGIT), "c", ()), ("Admin", page(LEGIT, ROW, "x"), "d", (tag,)))
+        assert [w.user for w in origin(h).chain] == ["Admin", "Vandal"], tag
+
+
+def test_a_trusted_editor_re_adding_a_row_by_hand_writes_it_afresh() -> None:
+    """No revert tag and no identical text: the admin typed the row again, and vouches for it."""
+    h = history(("Admin", page(LEGIT), "a", ()), ("Vandal", page(LEGIT, ROW), "b", ()),
+                ("Admin", page(LEGIT), "c", ()), ("Steward", page(LEGIT, "* [[User:New]]", ROW), "d", ()))
+    o = origin(h)
+    assert [(w.user, w.role) for w in o.chain] == [("Steward", Role.WROTE)] and o.doubt(TRUSTED) is None
+
+
+def test_hidden_sha1s_are_never_taken_for_identical_texts() -> None:
+    h = [Version(3, 2, "Admin", None, (), page(LEGIT, ROW)), Version(2, 1, "Vandal", None, (), page(LEGIT)),
+         Version(1, 0, "Admin", None, (), page(LEGIT, ROW))]
+    assert [w.user for w in trace("Innocent", ROW, h, complete=True).chain] == ["Admin"]
+
+
+def test_an_undo_counts_every_older_copy_of_the_row() -> None:
+    h = history(("Vandal", page(ROW), "a", ()), ("Admin", page(), "b", ()), ("Admin", page(ROW, "x"), "c", ()),
+                ("Admin", page("x"), "d", ()), ("Admin", page("x", ROW, "y"), "e", ("mw-undo",)))
+    o = origin(h)
+    assert [(w.user, w.role) for w in o.chain] == [("Admin", Role.RESTORED), ("Admin", Role.WROTE),
+                                                   ("Vandal", Role.WROTE)]
+    assert o.gap == Gap.NONE and "Vandal" in (o.doubt(TRUSTED) or "")
+
+
+def test_an_undo_on_a_partial_history_fails_closed() -> None:
+    h = history(("Admin", page(ROW), "a", ()), ("Admin", page(), "b", ()), ("Admin", page(ROW, "x"), "c", ("mw-undo",)))
+    partial = h[:2]  # the page's first revision was not read
+    o = trace("Innocent", ROW, partial, complete=False)
+    assert o.gap == Gap.HISTORY_ENDS and o.gap_revid == 2 and o.doubt(TRUSTED)
+
+
+def test_a_hidden_revision_at_the_end_of_a_partial_history_fails_closed() -> None:
+    h = [Version(3, 2, "Admin", "c", (), page(ROW)), Version(2, 1, "Vandal", None, (), None)]
+    o = trace("Innocent", ROW, h, complete=False)
+    assert o.gap == Gap.HISTORY_ENDS and [w.role for w in o.chain] == [Role.KEPT, Role.HIDDEN]
+    assert trace("Innocent", ROW, h, complete=True).gap == Gap.NONE
+
+
+def test_an_origin_with_a_gap_and_times_survives_the_journal_round_trip() -> None:
+    o = Origin("X", ROW, (Writer(5, "Admin", Role.RESTORED, "2026-01-02T00:00:00Z"), Writer(3, None, Role.HIDDEN)),
+               Gap.HISTORY_ENDS, 3)
+    back = Origin.from_data("X", ROW, o.data())
+    assert back == o and back.chain[0].timestamp == "2026-01-02T00:00:00Z" and o.editors() == {"Admin"}
+
+
+def test_rows_match_across_every_kind_of_newline() -> None:
+    assert holds_row(lines_of("a\rb\rc"), "b") and holds_row(lines_of("a\r\nb"), "a\nb")
+    assert not holds_row(lines_of("ab"), "a")
