@@ -56,10 +56,9 @@ def _cmp(v: Version) -> Version:
                                             v.timestamp)
 
 
-def _continuous(row: str, versions: Sequence[Version], after: int) -> bool:
-    """Whether ``row`` stood in every revision newer than ``after`` (none hidden)."""
-    newer = [v for v in versions if v.revid > after]
-    return all(v.text is not None and holds_row(lines_of(v.text), row) for v in newer)
+def _continuous(row: str, framed: Sequence[str | None]) -> bool:
+    """Whether ``row`` stood in every revision given (framed by :func:`lines_of`; None: hidden)."""
+    return all(text is not None and holds_row(text, row) for text in framed)
 
 
 def origins(bans: BanList, client: WikiClient, journal: Journal | None,
@@ -80,12 +79,14 @@ def origins(bans: BanList, client: WikiClient, journal: Journal | None,
         history.versions = [_cmp(v) for v in got]
         history.next_start = got[-1].parentid or None if got else src.revid
     covered = head is not None and any(v.revid <= head for v in history.versions)
+    # every revision since the last vetting, framed once (all known rows were vetted at ``head``)
+    since_head = [None if v.text is None else lines_of(v.text) for v in history.versions
+                  if head is not None and v.revid > head]
     keep: dict[str, Vetted] = {}
     todo: dict[str, str] = {}
     for name, row in rows.items():
         v = known.get(name)
-        if v is not None and v.row == row and (v.revid == src.revid or covered and _continuous(row, history.versions,
-                                                                                         v.revid)):
+        if v is not None and v.row == row and (v.revid == src.revid or covered and _continuous(row, since_head)):
             keep[name] = v
         else:
             todo[name] = row

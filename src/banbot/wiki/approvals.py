@@ -8,6 +8,7 @@ from banbot.approval import ApprovalPage, PageRevision
 from banbot.banlist import Protection
 from banbot.errors import WikiError
 from banbot.wiki.client import WikiClient, tolerant
+from banbot.wiki.trust import main_text, revision_pages
 
 MAX_REVISIONS = 500  # revisions read after a proposal; more than this and the newest are read (fail closed: older
 # verdicts unread, a later reader sees them again only if still on the page)
@@ -31,22 +32,14 @@ def read_approval_page(client: WikiClient, title: str, since: int) -> ApprovalPa
                               "rvprop": "ids|user|timestamp|content"}
     revs: list[PageRevision] = []
     base: str | None = None
-    while len(revs) < MAX_REVISIONS:
-        data = client.call(params, public=True)
-        for p in data.get("query", {}).get("pages", []):
-            for r in p.get("revisions", []):
-                main = r.get("slots", {}).get("main", {})
-                text = None if main.get("texthidden") or "content" not in main else str(main["content"])
-                rev = PageRevision(int(r["revid"]), None if r.get("userhidden") else r.get("user"),
-                                   str(r.get("timestamp", "")), text)
-                if rev.revid == since:
-                    base = text
-                elif rev.revid > since:
-                    revs.append(rev)
-        cont = data.get("continue")
-        if not cont:
-            break
-        params = {**params, **cont}
+    for r in revision_pages(client, params, public=True, most=MAX_REVISIONS):
+        text = main_text(r)
+        rev = PageRevision(int(r["revid"]), None if r.get("userhidden") else r.get("user"),
+                           str(r.get("timestamp", "")), text)
+        if rev.revid == since:
+            base = text
+        elif rev.revid > since:
+            revs.append(rev)
     revs.sort(key=lambda r: r.revid)
     return ApprovalPage(title, protection, base, tuple(revs))
 

@@ -3,7 +3,7 @@ whether editors hold a trusted group (local groups on the list's wiki; global gr
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from banbot.banlist import Protection
@@ -15,6 +15,27 @@ from banbot.wiki.client import WikiClient, tolerant
 BATCH = 50
 
 
+def revision_pages(client: WikiClient, params: dict[str, Any], *, public: bool = False,
+                   most: int | None = None) -> Iterator[dict[str, Any]]:
+    """Every revision a ``prop=revisions`` query returns, following ``continue`` (at most ``most``)."""
+    seen = 0
+    while True:
+        data = client.call(params, public=public)
+        revs = [r for page in data.get("query", {}).get("pages", []) for r in page.get("revisions", [])]
+        yield from revs
+        seen += len(revs)
+        cont = data.get("continue")
+        if not cont or not revs or (most is not None and seen >= most):
+            return
+        params = {**params, **cont}
+
+
+def main_text(r: Mapping[str, Any]) -> str | None:
+    """A revision's main-slot wikitext; None when revision deletion hides it (or it was not asked for)."""
+    main = r.get("slots", {}).get("main", {})
+    return None if main.get("texthidden") or "content" not in main else str(main["content"])
+
+
 @tolerant
 def revisions_after(client: WikiClient, title: str, since: int, upto: int) -> tuple[list[Revision], str | None]:
     """Revisions of ``title`` after ``since`` up to ``upto``, oldest first, and the sha1 of ``since`` itself
@@ -24,21 +45,14 @@ def revisions_after(client: WikiClient, title: str, since: int, upto: int) -> tu
                               "rvprop": "ids|user|timestamp|sha1|comment"}
     revs: list[Revision] = []
     since_sha1: str | None = None
-    while True:
-        data = client.call(params)
-        for page in data.get("query", {}).get("pages", []):
-            for r in page.get("revisions", []):
-                rev = Revision(int(r["revid"]), int(r.get("parentid") or 0),
-                               None if r.get("userhidden") else r.get("user"), str(r.get("timestamp", "")),
-                               None if r.get("sha1hidden") else r.get("sha1"), str(r.get("comment", "")))
-                if rev.revid == since:
-                    since_sha1 = rev.sha1
-                elif since < rev.revid <= upto:
-                    revs.append(rev)
-        cont = data.get("continue")
-        if not cont:
-            break
-        params = {**params, **cont}
+    for r in revision_pages(client, params):
+        rev = Revision(int(r["revid"]), int(r.get("parentid") or 0),
+                       None if r.get("userhidden") else r.get("user"), str(r.get("timestamp", "")),
+                       None if r.get("sha1hidden") else r.get("sha1"), str(r.get("comment", "")))
+        if rev.revid == since:
+            since_sha1 = rev.sha1
+        elif since < rev.revid <= upto:
+            revs.append(rev)
     revs.sort(key=lambda r: r.revid)
     return revs, since_sha1
 
@@ -53,9 +67,9 @@ def revision_texts(client: WikiClient, revids: Iterable[int]) -> dict[int, str]:
                             "rvprop": "ids|content", "rvslots": "main"})
         for page in data.get("query", {}).get("pages", []):
             for r in page.get("revisions", []):
-                main = r.get("slots", {}).get("main", {})
-                if "content" in main and not main.get("texthidden"):
-                    out[int(r["revid"])] = str(main["content"])
+                text = main_text(r)
+                if text is not None:
+                    out[int(r["revid"])] = text
     return out
 
 
@@ -100,21 +114,9 @@ def read_versions(client: WikiClient, title: str, start: int, *, stop: int | Non
                               "rvprop": "ids|user|timestamp|sha1|tags|content"}
     if stop is not None:
         params["rvendid"] = stop
-    out: list[Version] = []
-    while len(out) < limit:
-        data = client.call(params, public=True)
-        for page in data.get("query", {}).get("pages", []):
-            for r in page.get("revisions", []):
-                main = r.get("slots", {}).get("main", {})
-                hidden = main.get("texthidden") or "content" not in main
-                out.append(Version(int(r["revid"]), int(r.get("parentid") or 0),
-                                   None if r.get("userhidden") else r.get("user"),
-                                   None if r.get("sha1hidden") else r.get("sha1"), tuple(r.get("tags", [])),
-                                   None if hidden else str(main["content"]), str(r.get("timestamp", ""))))
-        cont = data.get("continue")
-        if not cont or not out:
-            break
-        params = {**params, **cont}
+    out = [Version(int(r["revid"]), int(r.get("parentid") or 0), None if r.get("userhidden") else r.get("user"),
+                   None if r.get("sha1hidden") else r.get("sha1"), tuple(r.get("tags", [])), main_text(r),
+                   str(r.get("timestamp", ""))) for r in revision_pages(client, params, public=True, most=limit)]
     out.sort(key=lambda v: -v.revid)
     last = out[-1] if out else None
     if last is None or last.parentid == 0 or (stop is not None and last.revid <= stop):
