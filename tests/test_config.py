@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -235,7 +236,13 @@ NON_DEFAULT = {
     "alerts.email": ["Alice"], "alerts.unusable_after_minutes": 5,
     "approval.page": "Project:Other", "approval.above_actions": 3, "approval.first_run": True,
     "approval.enforce_unlisted": True, "approval.expires_hours": 2, "approval.allow_interactive": False,
+    "sources.*.name": "other", "sources.*.wiki": "enwiki", "sources.*.page": "Other/List",
+    "sources.*.sanction": "restrict", "sources.*.section": "Active", "sources.*.link_prefix": "m:",
+    "sources.*.user_column": "Account name", "sources.*.trusted_groups": ["steward"], "sources.*.notify": False,
+    "sources.*.reason": "Removed: {user}", "sources.*.notice_title": "Removed",
+    "sources.*.notices": {"en": "Removed. <!-- {marker} -->"},
 }
+ONE_SOURCE = {"name": "foundation", "page": "Global bans/List"}
 TWO_WIKIS = config(wikis={"metawiki": {"api": "http://h/api.php"}, "enwiki": {"api": "http://e/api.php"}})
 
 
@@ -244,11 +251,60 @@ def test_every_key_banbot_accepts_has_an_effect() -> None:
 
     assert set(NON_DEFAULT) == {f"{t}.{k}" for t, keys in SCHEMA.items() if t for k in keys}
     base = parse_config(TWO_WIKIS, Path("/srv/banbot.toml"))
+    sourced = {**{t: v for t, v in TWO_WIKIS.items() if t != "list"}, "sources": [ONE_SOURCE]}
+    sourced_base = parse_config(sourced, Path("/srv/banbot.toml"))
     for key, value in NON_DEFAULT.items():
         table, name = key.rsplit(".", 1)
         data = {t: dict(v) for t, v in TWO_WIKIS.items()}
+        if table == "sources.*":
+            changed = {**sourced, "sources": [{**ONE_SOURCE, name: value}]}
+            assert parse_config(changed, Path("/srv/banbot.toml")) != sourced_base, f"{key} = {value!r} changed nothing"
+            continue
         if table == "wikis.*":
             data["wikis"] = {db: {**w, name: value} for db, w in TWO_WIKIS["wikis"].items()}
         else:
             data[table] = {**data.get(table, {}), name: value}
         assert parse_config(data, Path("/srv/banbot.toml")) != base, f"{key} = {value!r} changed nothing"
+
+
+def test_the_old_list_table_is_one_ban_source_named_list() -> None:
+    from banbot.config import SanctionKind as Sanction
+
+    c = parse_config(MINIMAL)
+    assert [(s.name, s.sanction, s.page) for s in c.sources] == [("list", Sanction.BAN, "Global bans/List")]
+
+
+def test_sources_name_their_sanction_and_each_setting_of_their_own() -> None:
+    from banbot.config import SanctionKind as Sanction
+
+    data = {**{t: v for t, v in MINIMAL.items() if t != "list"}, "sources": [
+        {"name": "foundation", "page": "WMF Global Ban Policy/List", "sanction": "ban"},
+        {"name": "rights-removals", "page": "Office actions/Rights removals", "sanction": "restrict",
+         "trusted_groups": ["steward"], "notify": True}]}
+    c = parse_config(data)
+    assert [s.sanction for s in c.sources] == [Sanction.BAN, Sanction.RESTRICT]
+    assert c.source("rights-removals").trusted_groups == ("steward",) and c.source(None).name == "foundation"
+    assert c.sources[1].notify is True and c.sources[0].notify is None
+
+
+@pytest.mark.parametrize(("sources", "words"), [
+    ([{"name": "a", "page": "P", "sanction": "globalblock"}], "sources[0].sanction = 'globalblock': use one of ban"),
+    ([{"page": "P"}], "sources[0].name is missing"),
+    ([{"name": "a b", "page": "P"}], "sources[0].name = 'a b': use letters"),
+    ([{"name": "a", "page": "P"}, {"name": "a", "page": "Q"}], "two sources share a name (a)"),
+    ([{"name": "a", "page": "P"}, {"name": "b", "page": "P"}], "two sources read the same list"),
+    ([{"name": "a", "page": "P", "wiki": "xwiki"}], "sources[0].wiki = 'xwiki' is not one of the [wikis]"),
+    ([{"name": "a", "page": "P", "colour": "red"}], "unknown"),
+    ([], "[[sources]] is empty"),
+])
+def test_a_bad_source_is_one_clear_error(sources: list[dict[str, Any]], words: str) -> None:
+    data = {**{t: v for t, v in MINIMAL.items() if t != "list"}, "sources": sources}
+    with pytest.raises(ConfigError) as e:
+        parse_config(data)
+    assert words in str(e.value)
+
+
+def test_an_unknown_source_name_lists_the_configured_ones() -> None:
+    data = {**{t: v for t, v in MINIMAL.items() if t != "list"}, "sources": [{"name": "foundation", "page": "P"}]}
+    with pytest.raises(ConfigError, match="no source is called 'x'; the config has foundation"):
+        parse_config(data).source("x")

@@ -27,7 +27,13 @@ FOLLOWS = {"list.wiki", "farm.central", "enforce.block", "journal.path"}  # defa
 
 
 def accepted() -> set[str]:
-    return {f"{table}.{key}" for table, keys in SCHEMA.items() if table for key in keys}
+    """The keys of the tables the example shows live ([[sources]] is shown as an alternative to [list])."""
+    return {f"{table}.{key}" for table, keys in SCHEMA.items() if table and table != "sources.*" for key in keys}
+
+
+def sources_block(text: str) -> dict[str, Any]:
+    """The example's commented [[sources]] tables (lines starting ``##``), as TOML."""
+    return tomllib.loads("\n".join(line[2:] for line in text.splitlines() if line.startswith("##")))
 
 
 def dotted(doc: dict[str, Any]) -> dict[str, Any]:
@@ -67,8 +73,8 @@ def example_problems(text: str) -> list[str]:
     except tomllib.TOMLDecodeError as e:
         return [f"not valid TOML once its commented fields are uncommented (a key shown twice?): {e}"]
     problems = []
-    if set(full) != set(SCHEMA[""]):
-        problems.append(f"top-level tables {sorted(full)} are not banbot's {sorted(SCHEMA[''])}")
+    if set(full) != set(SCHEMA[""]) - {"sources"}:
+        problems.append(f"top-level tables {sorted(full)} are not banbot's {sorted(set(SCHEMA['']) - {'sources'})}")
     for wiki, body in full.get("wikis", {}).items():
         if set(body) != set(SCHEMA["wikis.*"]):
             problems.append(f"[wikis.{wiki}] documents {sorted(body)}, not every key {sorted(SCHEMA['wikis.*'])}")
@@ -131,3 +137,16 @@ def test_the_example_check_finds_a_wrong_missing_or_unknown_field(edit: tuple[st
 def test_the_example_check_finds_a_field_shown_both_live_and_commented() -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace('notify = true', 'notify = true\n# notify = true', 1)
     assert "a key shown twice" in example_problems(text)[0]
+
+
+def test_the_example_documents_every_sources_key_and_its_sources_load_in_place_of_list() -> None:
+    text = EXAMPLE.read_text()
+    block = sources_block(text)
+    documented = {k for table in block["sources"] for k in table}
+    assert documented == set(SCHEMA["sources.*"])
+    doc = tomllib.loads(text)
+    del doc["list"]
+    cfg = parse_config({**doc, **block}, EXAMPLE)
+    assert [(s.name, str(s.sanction)) for s in cfg.sources] == [("foundation", "ban"), ("rights-removals", "restrict")]
+    with pytest.raises(ConfigError, match=r"both \[list\] and \[\[sources\]\]"):
+        parse_config({**tomllib.loads(text), **block}, EXAMPLE)

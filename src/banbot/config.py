@@ -36,6 +36,8 @@ DEFAULT_NOTICES = {
 }
 # The fields banbot.plan fills in (its _fill calls): the reason and, with {marker}, the notices.
 REASON_FIELDS: Final = ("user", "list_link", "permalink", "revid")
+# A restriction removes named groups only: its own default reason (a source's ``reason`` overrides it).
+RESTRICT_REASON = "Rights removal: see [[{list_link}]] ([[{permalink}|revision {revid}]])"
 NOTICE_FIELDS: Final = (*REASON_FIELDS, "marker")
 
 # What each table's values must be.
@@ -44,13 +46,17 @@ BOOL: Final = "a bool (true or false)"
 INTEGER: Final = "an integer"
 STRINGS: Final = "a list of strings"
 TABLE: Final = "a table"
+TABLES: Final = "an array of tables (each one [[sources]])"
 
 # Every key banbot accepts, table by table ("" is the top level; "wikis.*" is each [wikis.<dbname>] table;
 # [wikis] itself holds one table per wiki, [enforce.notices] one string per language code).
 SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
-    "": {"list": TABLE, "farm": TABLE, "wikis": TABLE, "enforce": TABLE, "safety": TABLE, "report": TABLE,
-         "journal": TABLE, "run": TABLE, "alerts": TABLE, "approval": TABLE},
+    "": {"list": TABLE, "sources": TABLES, "farm": TABLE, "wikis": TABLE, "enforce": TABLE, "safety": TABLE,
+         "report": TABLE, "journal": TABLE, "run": TABLE, "alerts": TABLE, "approval": TABLE},
     "list": {"wiki": STRING, "page": STRING, "section": STRING, "link_prefix": STRING, "user_column": STRING},
+    "sources.*": {"name": STRING, "wiki": STRING, "page": STRING, "sanction": STRING, "section": STRING,
+                  "link_prefix": STRING, "user_column": STRING, "trusted_groups": STRINGS, "notify": BOOL,
+                  "reason": STRING, "notice_title": STRING, "notices": TABLE},
     "farm": {"mode": STRING, "central": STRING, "pywikibot_dir": STRING, "user_agent": STRING,
              "ignore_centralauth": BOOL},
     "wikis.*": {"api": STRING, "lang": STRING},
@@ -72,6 +78,13 @@ _LANGUAGE_CODE = re.compile(r"[A-Za-z-]+")
 class FarmMode(StrEnum):
     CENTRALAUTH = "centralauth"  # global accounts: lock, global groups, interwiki group removal
     PLAIN = "plain"  # separate accounts on each wiki: local blocks
+
+
+class SanctionKind(StrEnum):
+    """What a source's entries require (one module each under :mod:`banbot.sanctions`)."""
+
+    BAN = "ban"  # lock (CentralAuth) or block (plain), strip groups, one talk-page notice
+    RESTRICT = "restrict"  # remove only the named groups on the named wikis; no lock, no block
 
 
 class Nobots(StrEnum):
@@ -145,11 +158,32 @@ class ApprovalConfig:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One list banbot enforces, with its sanction. Its revision, trust and baseline are its own: a source held
+    by a rail does not hold the others. ``None`` settings fall back to [enforce] and [safety]."""
+
+    name: str  # a label shown in plans, the journal and reports
+    wiki: str
+    page: str
+    sanction: SanctionKind = SanctionKind.BAN
+    section: str | None = None
+    user_column: str | None = None  # the header of a table's account column, when not User/Username/Account/Name
+    link_prefix: str = ""  # "": link the list by its wiki's address; else this interwiki prefix (banbot.links)
+    trusted_groups: tuple[str, ...] | None = None  # None: safety.trusted_groups
+    notify: bool | None = None  # None: ban lists notify (enforce.notify), restrictions do not
+    reason: str | None = None  # None: enforce.reason (ban) or RESTRICT_REASON (restrict)
+    notice_title: str | None = None
+    notices: Mapping[str, str] | None = None  # None: enforce.notices
+
+    @property
+    def restricts(self) -> bool:
+        return self.sanction == SanctionKind.RESTRICT
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
-    list_wiki: str
-    list_page: str
-    list_section: str | None
+    sources: tuple[Source, ...]
     mode: FarmMode
     central: str
     wikis: Mapping[str, WikiConfig]
@@ -157,10 +191,8 @@ class Config:
     user_agent: str
     journal: Path
     enforce: EnforceConfig
-    link_prefix: str = ""  # "": link the list by its wiki's address; else this interwiki prefix (banbot.links)
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     report_page: str | None = None  # the status page `banbot report --publish` writes, on the central wiki
-    user_column: str | None = None  # the header of a table's account column, when not User/Username/Account/Name
     # run/watch: an unchanged, fully applied list revision costs one request; every so often a full pass re-reads
     # every account anyway, to find drift (a group re-added by hand, a new wiki). 0: every run is a full pass.
     verify_every_hours: int = 24
@@ -171,6 +203,41 @@ class Config:
     @property
     def lock_file(self) -> Path:
         return self.safety.lock_file or self.journal.with_name(self.journal.name + ".lock")
+
+    # The first source's settings, for the commands that read one list (bans, check, report, audit): with
+    # several sources they take --source NAME (see :meth:`source`).
+    @property
+    def list_wiki(self) -> str:
+        return self.sources[0].wiki
+
+    @property
+    def list_page(self) -> str:
+        return self.sources[0].page
+
+    @property
+    def list_section(self) -> str | None:
+        return self.sources[0].section
+
+    @property
+    def user_column(self) -> str | None:
+        return self.sources[0].user_column
+
+    @property
+    def link_prefix(self) -> str:
+        return self.sources[0].link_prefix
+
+    def source(self, name: str | None) -> Source:
+        """The source called ``name`` (None: the first); an unknown name is a usage error that lists them."""
+        if name is None:
+            return self.sources[0]
+        found = next((s for s in self.sources if s.name == name), None)
+        if found is None:
+            raise ConfigError(f"no source is called {name!r}; the config has {', '.join(s.name for s in self.sources)}")
+        return found
+
+    def source_of(self, wiki: str, page: str | None) -> Source | None:
+        """The configured source read from ``page`` on ``wiki`` (a plan file names its list that way)."""
+        return next((s for s in self.sources if s.wiki == wiki and s.page == page), None)
 
 
 def default_journal() -> Path:
@@ -224,6 +291,8 @@ def _is(kind: str, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == STRINGS:
         return isinstance(value, list)  # the items are checked one by one, to name the bad one
+    if kind == TABLES:
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
     return isinstance(value, dict)
 
 
@@ -267,15 +336,24 @@ def _check_shape(data: Mapping[str, Any]) -> None:
     _check_table(data, "", "")
     for table in ("list", "farm", "enforce", "safety", "report", "journal", "run", "alerts", "approval"):
         _check_table(data.get(table, {}), table, table)
+    for i, src in enumerate(data.get("sources", [])):
+        if not isinstance(src, dict):
+            raise ConfigError("sources must be an array of tables: write each list as a [[sources]] table")
+        _check_table(src, f"sources[{i}]", "sources.*")
+        _check_languages(src.get("notices", {}), f"sources[{i}].notices")
     for db, w in data.get("wikis", {}).items():
         if not isinstance(w, dict):
             raise ConfigError(f"wikis.{db} must be a table with api = \"…/api.php\"")
         _check_table(w, f"wikis.{db}", "wikis.*")
-    for lang, text in data.get("enforce", {}).get("notices", {}).items():
+    _check_languages(data.get("enforce", {}).get("notices", {}), "enforce.notices")
+
+
+def _check_languages(notices: Mapping[str, Any], where: str) -> None:
+    for lang, text in notices.items():
         if not _LANGUAGE_CODE.fullmatch(lang):
-            raise ConfigError(f"enforce.notices has the key {json.dumps(lang, ensure_ascii=False)}, which is not a "
+            raise ConfigError(f"{where} has the key {json.dumps(lang, ensure_ascii=False)}, which is not a "
                               "language code; use the wikis' lang codes (letters and hyphens), e.g. en or zh-hans")
-        _check_value(text, STRING, f"enforce.notices.{lang}")
+        _check_value(text, STRING, f"{where}.{lang}")
 
 
 # --- checking the templates ----------------------------------------------------------------------------------
@@ -371,11 +449,7 @@ def _count(table: Mapping[str, Any], key: str, where: str, default: int) -> int:
     return value
 
 
-def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
-    base = path.parent if path else Path.cwd()
-    _check_shape(data)
-    lst = _table(data, "list", required=True)
-    farm = _table(data, "farm", required=True)
+def _wikis(data: Mapping[str, Any]) -> dict[str, WikiConfig]:
     wikis_t = _table(data, "wikis", required=True)
     if not wikis_t:
         raise ConfigError("[wikis] is empty; add at least one [wikis.<dbname>] table with api = \"…/api.php\"")
@@ -385,32 +459,32 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         if not api.startswith(("http://", "https://")) or not api.endswith("api.php"):
             raise ConfigError(f"wikis.{db}.api must be the full URL of api.php, e.g. https://wiki.example.org/w/api.php")
         wikis[db] = WikiConfig(db, api, _get(w, "lang", f"wikis.{db}", "en"))
+    return wikis
+
+
+def _mode(farm: Mapping[str, Any]) -> FarmMode:
     mode_name = _get(farm, "mode", "farm", "centralauth")
     if mode_name not in tuple(FarmMode):
         raise ConfigError(f"farm.mode must be \"centralauth\" or \"plain\", not {mode_name!r}")
-    mode = FarmMode(mode_name)
-    central = _get(farm, "central", "farm", next(iter(wikis)))
-    list_wiki = _get(lst, "wiki", "list", central)
-    for key, db in (("farm.central", central), ("list.wiki", list_wiki)):
-        if db not in wikis:
-            raise ConfigError(f"{key} = {db!r} is not one of the [wikis] tables ({', '.join(wikis)})")
-    pwb = _get(farm, "pywikibot_dir", "farm", "")
-    ua = _get(farm, "user_agent", "farm", "")
-    if ua and ("@" not in ua and "http" not in ua):
-        raise ConfigError("farm.user_agent must include contact details (a URL or an e-mail address), "
-                          "as the Wikimedia User-Agent policy asks")
+    return FarmMode(mode_name)
+
+
+def _notices(table: Mapping[str, Any], where: str, base: Mapping[str, str]) -> dict[str, str]:
+    notices = dict(base)
+    notices.update(_get(table, "notices", where, {}))
+    for lang, text in notices.items():
+        _check_template(text, f"{where}.notices.{lang}", NOTICE_FIELDS)
+    return notices
+
+
+def _enforce(data: Mapping[str, Any], mode: FarmMode, wikis: Mapping[str, WikiConfig]) -> EnforceConfig:
     enf = _table(data, "enforce")
     defaults = EnforceConfig()
-    notices = dict(DEFAULT_NOTICES)
-    notices.update(_get(enf, "notices", "enforce", {}))
     nobots_name = _get(enf, "nobots", "enforce", str(defaults.nobots))
     if nobots_name not in tuple(Nobots):
         raise ConfigError("enforce.nobots must be \"skip\" (respect {{nobots}}) or \"ignore\"")
-    nobots = Nobots(nobots_name)
     reason = _get(enf, "reason", "enforce", defaults.reason)
     _check_template(reason, "enforce.reason", REASON_FIELDS)
-    for lang, text in notices.items():
-        _check_template(text, f"enforce.notices.{lang}", NOTICE_FIELDS)
     notice_title = _get(enf, "notice_title", "enforce", defaults.notice_title)
     _check_verbatim(notice_title, "enforce.notice_title")
     enforce = EnforceConfig(
@@ -423,15 +497,19 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         no_notice_wikis=_strings(enf, "no_notice_wikis", defaults.no_notice_wikis),
         notify_all_wikis=_get(enf, "notify_all_wikis", "enforce", defaults.notify_all_wikis),
         noemail=_get(enf, "noemail", "enforce", defaults.noemail),
-        nobots=nobots,
+        nobots=Nobots(nobots_name),
         reason=reason,
         notice_title=notice_title,
-        notices=notices,
+        notices=_notices(enf, "enforce", DEFAULT_NOTICES),
     )
     for key in ("no_block_wikis", "no_notice_wikis"):
         stray = set(getattr(enforce, key)) - set(wikis)
         if stray:
             raise ConfigError(f"enforce.{key} names wikis not in [wikis]: {sorted(stray)}")
+    return enforce
+
+
+def _safety(data: Mapping[str, Any], base: Path) -> SafetyConfig:
     saf = _table(data, "safety")
     sd = SafetyConfig()
     level = _get(saf, "require_protection", "safety", sd.require_protection)
@@ -439,7 +517,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         raise ConfigError(f"safety.require_protection = {level!r}: use \"sysop\", \"autoconfirmed\" (or another "
                           "protection level), or \"\" to turn the rule off")
     lock = _get(saf, "lock_file", "safety", "")
-    safety = SafetyConfig(
+    return SafetyConfig(
         require_protection=level,
         trusted_groups=_strings(saf, "trusted_groups", sd.trusted_groups),
         max_new_entries=_count(saf, "max_new_entries", "safety", sd.max_new_entries),
@@ -448,22 +526,27 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         kill_switch_word=_get(saf, "kill_switch_word", "safety", sd.kill_switch_word),
         lock_file=(base / Path(lock).expanduser()).resolve() if lock else None,
     )
-    rep = _table(data, "report")
+
+
+def _journal(data: Mapping[str, Any], base: Path) -> Path:
     journal_t = _table(data, "journal")
     if journal_t.get("path") == "":
         raise ConfigError("journal.path is empty; remove it to use the default "
                           "(~/.local/state/banbot/journal.sqlite), or name a file")
     journal = Path(_get(journal_t, "path", "journal", str(default_journal()))).expanduser()
-    verify_every = _get(_table(data, "run"), "verify_every_hours", "run", 24)
-    if verify_every < 0:
-        raise ConfigError(f"run.verify_every_hours = {verify_every}: use a number of hours, or 0 for a full pass on "
-                          "every run")
+    return journal if journal.is_absolute() else (base / journal).resolve()
+
+
+def _alerts(data: Mapping[str, Any]) -> AlertsConfig:
     alt = _table(data, "alerts")
     unusable = _get(alt, "unusable_after_minutes", "alerts", AlertsConfig.unusable_after_minutes)
     if unusable < 0:
         raise ConfigError(f"alerts.unusable_after_minutes = {unusable}: use a number of minutes (0: at once)")
-    alerts = AlertsConfig(page=_get(alt, "page", "alerts", "") or None, email=_strings(alt, "email", ()),
-                          unusable_after_minutes=unusable)
+    return AlertsConfig(page=_get(alt, "page", "alerts", "") or None, email=_strings(alt, "email", ()),
+                        unusable_after_minutes=unusable)
+
+
+def _approval(data: Mapping[str, Any]) -> ApprovalConfig:
     appr = _table(data, "approval")
     ad = ApprovalConfig()
     approval = ApprovalConfig(
@@ -479,26 +562,93 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     if not approval.page and approval.enabled:
         raise ConfigError("[approval] asks for a second person but approval.page is empty; name the page where "
                           "plans are posted for approval")
+    return approval
+
+
+def _source(table: Mapping[str, Any], where: str, central: str, name: str | None = None) -> Source:
+    """One [[sources]] table (or the old [list] table, a ban list named ``list``)."""
+    name = name or _get(table, "name", where)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+        raise ConfigError(f"{where}.name = {name!r}: use letters, digits, '.', '_' or '-' (it labels plans, the "
+                          "journal and reports)")
+    sanction_name = _get(table, "sanction", where, str(SanctionKind.BAN))
+    if sanction_name not in tuple(SanctionKind):
+        raise ConfigError(f"{where}.sanction = {sanction_name!r}: use one of {', '.join(map(str, SanctionKind))}")
+    reason = _get(table, "reason", where, None)
+    if reason is not None:
+        _check_template(reason, f"{where}.reason", REASON_FIELDS)
+    title = _get(table, "notice_title", where, None)
+    if title is not None:
+        _check_verbatim(title, f"{where}.notice_title")
+    groups = _get(table, "trusted_groups", where, None)
+    return Source(name=name, wiki=_get(table, "wiki", where, central), page=_get(table, "page", where),
+                  sanction=SanctionKind(sanction_name), section=_get(table, "section", where, "") or None,
+                  user_column=_get(table, "user_column", where, "") or None,
+                  link_prefix=_get(table, "link_prefix", where, ""),
+                  trusted_groups=tuple(groups) if groups is not None else None,
+                  notify=_get(table, "notify", where, None), reason=reason, notice_title=title,
+                  notices=_notices(table, where, {}) if "notices" in table else None)
+
+
+def _sources(data: Mapping[str, Any], central: str, wikis: Mapping[str, WikiConfig]) -> tuple[Source, ...]:
+    if "list" in data and "sources" in data:
+        raise ConfigError("the config has both [list] and [[sources]]; move the [list] table into a [[sources]] "
+                          "table (with name and sanction = \"ban\")")
+    if "sources" in data:
+        sources = tuple(_source(t, f"sources[{i}]", central) for i, t in enumerate(data["sources"]))
+    else:
+        sources = (_source(_table(data, "list", required=True), "list", central, name="list"),)
+    if not sources:
+        raise ConfigError("[[sources]] is empty; name at least one list")
+    names = [s.name for s in sources]
+    if len(set(names)) < len(names):
+        raise ConfigError(f"two sources share a name ({', '.join(sorted({n for n in names if names.count(n) > 1}))}); "
+                          "give each its own")
+    pages = [(s.wiki, s.page, s.section) for s in sources]
+    if len(set(pages)) < len(pages):
+        raise ConfigError("two sources read the same list (wiki, page and section); keep one")
+    for i, s in enumerate(sources):
+        if s.wiki not in wikis:
+            where = "list" if "sources" not in data else f"sources[{i}]"
+            raise ConfigError(f"{where}.wiki = {s.wiki!r} is not one of the [wikis] tables ({', '.join(wikis)})")
+    return sources
+
+
+def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
+    base = path.parent if path else Path.cwd()
+    _check_shape(data)
+    farm = _table(data, "farm", required=True)
+    wikis = _wikis(data)
+    mode = _mode(farm)
+    central = _get(farm, "central", "farm", next(iter(wikis)))
+    if central not in wikis:
+        raise ConfigError(f"farm.central = {central!r} is not one of the [wikis] tables ({', '.join(wikis)})")
+    sources = _sources(data, central, wikis)
+    pwb = _get(farm, "pywikibot_dir", "farm", "")
+    ua = _get(farm, "user_agent", "farm", "")
+    if ua and ("@" not in ua and "http" not in ua):
+        raise ConfigError("farm.user_agent must include contact details (a URL or an e-mail address), "
+                          "as the Wikimedia User-Agent policy asks")
+    verify_every = _get(_table(data, "run"), "verify_every_hours", "run", 24)
+    if verify_every < 0:
+        raise ConfigError(f"run.verify_every_hours = {verify_every}: use a number of hours, or 0 for a full pass on "
+                          "every run")
     return Config(
         path=path,
-        list_wiki=list_wiki,
-        list_page=_get(lst, "page", "list"),
-        list_section=_get(lst, "section", "list", "") or None,
+        sources=sources,
         mode=mode,
         central=central,
         wikis=wikis,
         pywikibot_dir=(base / pwb).resolve() if pwb else None,
         user_agent=ua,
-        journal=journal if journal.is_absolute() else (base / journal).resolve(),
-        enforce=enforce,
-        link_prefix=_get(lst, "link_prefix", "list", ""),
-        safety=safety,
-        report_page=_get(rep, "page", "report", "") or None,
-        user_column=_get(lst, "user_column", "list", "") or None,
+        journal=_journal(data, base),
+        enforce=_enforce(data, mode, wikis),
+        safety=_safety(data, base),
+        report_page=_get(_table(data, "report"), "page", "report", "") or None,
         verify_every_hours=verify_every,
         ignore_centralauth=_get(farm, "ignore_centralauth", "farm", False),
-        alerts=alerts,
-        approval=approval,
+        alerts=_alerts(data),
+        approval=_approval(data),
     )
 
 

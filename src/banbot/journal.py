@@ -17,15 +17,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from banbot import __version__
-from banbot.actions import Action
 from banbot.config import default_journal
 from banbot.errors import JournalError, JournalUnwritable
 from banbot.provenance import Origin
+from banbot.sanctions import ACTION_TYPES, Action, Scope
+from banbot.sanctions.base import Status as Status  # the outcome type lives with the actions; re-exported
 
 # Each migration takes the journal from the version before it (PRAGMA user_version) to its own number.
 # Version 1 is the schema journals had before versioning (their user_version is 0; its statements are
@@ -106,19 +106,6 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class Status(StrEnum):
-    """A journal row's status. ``intended`` is written before the request goes out; the rest after."""
-
-    INTENDED = "intended"
-    DONE = "done"
-    ALREADY = "already"  # the wiki says it was already so
-    RESTORED = "restored"  # done, and an edit someone made in the same second was put back
-    FAILED = "failed"
-    SKIPPED = "skipped"  # never sent: the kill switch, a fatal error, or the journal says it is done
-    VERIFIED = "verified"  # left intended by a crash; a fresh read shows it took effect
-    INTERRUPTED = "interrupted"  # left intended by a crash; a fresh read shows it did not
 
 
 CONFIRMED = (Status.DONE, Status.ALREADY, Status.RESTORED, Status.VERIFIED)
@@ -225,7 +212,8 @@ class Vetted:
     revid: int
 
 
-SANCTION_KINDS = ("lock", "block", "remove-global-groups", "remove-local-groups")
+# the kinds whose effect stays on the account (audit and lifted look for them): each kind says so itself
+SANCTION_KINDS = tuple(k for k, t in ACTION_TYPES.items() if t.lasting)
 
 
 @dataclass(frozen=True)
@@ -455,7 +443,8 @@ class Journal:
 
     def settled_users(self) -> set[str]:
         """Accounts whose lock the journal has confirmed: their detail reads can be skipped when still locked."""
-        return {r.user for r in self._rows(f"WHERE kind = 'lock' AND status IN {_CONFIRMED_SQL}")}
+        locks = ",".join(f"'{k}'" for k, t in ACTION_TYPES.items() if t.scope == Scope.GLOBAL and t.protective)
+        return {r.user for r in self._rows(f"WHERE kind IN ({locks}) AND status IN {_CONFIRMED_SQL}")}
 
     def history(self, users: list[str] | None = None) -> list[JournalRow]:
         if users:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from banbot.actions import ACTION_TYPES, ActionKind
+from banbot.actions import ACTION_TYPES
 from banbot.journal import CONFIRMED, JournalRow, Status
 
 OUTCOME = {Status.DONE: "done", Status.ALREADY: "already in place",
@@ -75,7 +75,7 @@ class Results:
 def _result(r: ResultRow) -> str:
     """``locked``, ``local groups removed``… for what took effect; ``lock failed`` and the like otherwise."""
     try:
-        kind = ACTION_TYPES[ActionKind(r.kind)]
+        kind = ACTION_TYPES[r.kind]
     except ValueError:
         return f"{r.kind} {r.outcome}"
     return kind.label if r.status in CONFIRMED else f"{r.kind} {r.outcome}"

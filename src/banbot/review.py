@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from banbot.actions import ActionKind, Plan, Scope
+from banbot.actions import Plan, Scope
 from banbot.banlist import BanList
 from banbot.journal import Dismissal, Sanction
 from banbot.state import AccountState
@@ -41,7 +41,7 @@ def audit_rows(wanted: Sequence[str], listed: Collection[str], states: Mapping[s
                 not any(h.wiki == acct.wiki for h in held)
             rows.append({"user": name, "wiki": acct.wiki, "required": required, "state": state, "ok": ok})
         for a in pending:
-            if a.kind != ActionKind.NOTIFY:
+            if a.lasting:
                 continue
             row = next((r for r in rows if r["user"] == name and r["wiki"] == a.wiki), None)
             if row is None:

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from banbot.errors import WikiError
-from banbot.journal import Status
+from banbot.sanctions.base import Status
 from banbot.state import AccountState, LocalAccount
 from banbot.wiki.client import WikiClient, tolerant
 

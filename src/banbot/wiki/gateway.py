@@ -1,14 +1,16 @@
-"""Carry out one planned action on the farm, and check whether its effect is in place.
+"""The port actions are performed through (:class:`banbot.sanctions.base.Port`): one method per API call.
 
-The executor (:mod:`banbot.enforce`) only ever calls :meth:`WikiGateway.perform`; everything about which
-API module does what, and how each one reports "already done", lives here.
+The executor (:mod:`banbot.enforce`) only ever calls :meth:`WikiGateway.perform`, which asks the action's own
+kind (:mod:`banbot.sanctions`) how it is done; this module only knows which API module does what.
 """
 
 from __future__ import annotations
 
-from banbot.actions import Action, Block, Lock, Notify, RemoveGlobalGroups, RemoveLocalGroups
-from banbot.errors import WikiError
-from banbot.journal import Status
+from collections.abc import Sequence
+from typing import Any
+
+from banbot.sanctions.base import Action, Status
+from banbot.state import AccountState, LocalAccount
 from banbot.wiki import centralauth, pages, users
 from banbot.wiki.session import Farm
 
@@ -20,99 +22,38 @@ class WikiGateway:
     def perform(self, action: Action) -> Status:
         """Send the action; returns done, already or restored (done, and an edit made in the same second was
         put back), or raises WikiError."""
-        central = self.farm.central
-        if isinstance(action, Lock):
-            return self._lock(action)
-        if isinstance(action, RemoveGlobalGroups):
-            removed = centralauth.remove_global_groups(central, action.user, action.groups, action.reason)
-            return self._check_removed(action, removed)
-        if isinstance(action, RemoveLocalGroups):
-            if action.via_central:
-                removed = centralauth.remove_interwiki_groups(central, action.user, action.wiki, action.groups,
-                                                              action.reason)
-            else:
-                removed = users.remove_groups(self.farm[action.wiki], action.user, action.groups, action.reason)
-            return self._check_removed(action, removed)
-        if isinstance(action, Block):
-            return users.block(self.farm[action.wiki], action.user, action.reason, noemail=action.noemail,
-                               reblock=action.reblock)
-        if isinstance(action, Notify):
-            client = self.farm[action.wiki]
-            try:
-                edit = pages.post_notice(
-                    client, title=action.title, section_title=action.section_title, text=action.text,
-                    summary=action.reason, base_revid=action.base_revid, base_text=action.base_text,
-                    base_timestamp=action.base_timestamp, start_timestamp=action.start_timestamp)
-            except WikiError as e:
-                # the page moved on since it was read: maybe our own earlier attempt landed; never post twice
-                if e.code in ("editconflict", "articleexists", "missingtitle") and \
-                        pages.notice_check(client, action.title)[0]:
-                    return Status.ALREADY
-                raise
-            # a repeat of an edit that already landed changes nothing: MediaWiki answers "nochange"
-            if edit.get("nochange"):
-                return Status.ALREADY
-            return Status.RESTORED if self._restore_intervening_edit(action, edit) else Status.DONE
-        raise TypeError(f"unknown action {action!r}")
+        return action.perform(self)
 
-    def _lock(self, action: Lock) -> Status:
-        central = self.farm.central
-        try:
-            return centralauth.lock(central, action.user, action.reason, action.statecheck)
-        except WikiError as e:
-            if e.code != "editconflict":
-                raise
-            # statecheck failed: the account changed since it was observed, or it is hidden at the level we
-            # did not guess (the hash covers the hidden *level*, which no read reveals). Locked meanwhile is fine.
-            state, _ = centralauth.global_account(central, action.user)
-            if state.locked:
-                return Status.ALREADY
-            if not state.hidden or action.statecheck not in state.lock_checks:
-                raise  # a real change since the plan: re-plan
-            for check in state.lock_checks:  # same account, same id, still unlocked: the other hidden level
-                if check == action.statecheck:
-                    continue
-                try:
-                    return centralauth.lock(central, action.user, action.reason, check)
-                except WikiError as again:
-                    if again.code != "editconflict":
-                        raise
-            raise
+    def lock(self, user: str, reason: str, statecheck: str | None) -> Status:
+        return centralauth.lock(self.farm.central, user, reason, statecheck)
 
-    def _restore_intervening_edit(self, action: Notify, edit: dict[str, object]) -> bool:
-        """MediaWiki detects edit conflicts by timestamp, to the second: an edit saved in the same second as
-        our read can be overwritten without a conflict. The response's ``oldrevid`` tells: if it is not the
-        revision we based on, put that revision's text back, with the notice appended."""
-        old, new = edit.get("oldrevid"), edit.get("newrevid")
-        if action.base_revid is None or not isinstance(old, int) or not isinstance(new, int) or \
-                old == action.base_revid:
-            return False
-        wiki = self.farm[action.wiki]
-        kept = pages.revision_text(wiki, old)
-        pages.post_notice(wiki, title=action.title, section_title=action.section_title, text=action.text,
-                          summary=action.reason + " (keeping an edit made meanwhile)", base_revid=new,
-                          base_text=kept, base_timestamp=str(edit.get("newtimestamp")), start_timestamp=None)
-        return True
+    def global_account(self, user: str) -> AccountState:
+        return centralauth.global_account(self.farm.central, user)[0]
 
-    def _check_removed(self, action: RemoveGlobalGroups | RemoveLocalGroups, removed: list[str]) -> Status:
-        """userrights silently drops what it cannot do: compare with what was asked, then look again."""
-        if set(action.groups) <= set(removed):
-            return Status.DONE
-        still = set(self.current_groups(action)) & set(action.groups)
-        if not still:
-            return Status.DONE if removed else Status.ALREADY
-        raise WikiError.from_code(
-            "groups-not-removed",
-            f"the wiki kept {', '.join(sorted(still))}: the bot may lack the right to remove them (check its "
-            "user rights and its BotPassword/OAuth grants)", wiki=action.wiki)
+    def remove_global_groups(self, user: str, groups: Sequence[str], reason: str) -> list[str]:
+        return centralauth.remove_global_groups(self.farm.central, user, tuple(groups), reason)
 
-    def current_groups(self, action: RemoveGlobalGroups | RemoveLocalGroups) -> tuple[str, ...]:
-        if isinstance(action, RemoveGlobalGroups):
-            state, _ = centralauth.global_account(self.farm.central, action.user)
-            return state.global_groups
-        if action.via_central:  # no session on that wiki: CentralAuth reports its groups
-            state, _ = centralauth.global_account(self.farm.central, action.user)
-            found = state.on(action.wiki)
-            return found.groups if found else ()
-        acct = users.local_accounts(self.farm[action.wiki], [action.user]).get(action.user)
-        return acct.groups if acct else ()
+    def remove_local_groups(self, user: str, wiki: str, groups: Sequence[str], reason: str,
+                            via_central: bool) -> list[str]:
+        if via_central:
+            return centralauth.remove_interwiki_groups(self.farm.central, user, wiki, tuple(groups), reason)
+        return users.remove_groups(self.farm[wiki], user, tuple(groups), reason)
+
+    def local_account(self, user: str, wiki: str) -> LocalAccount | None:
+        return users.local_accounts(self.farm[wiki], [user]).get(user)
+
+    def block(self, user: str, wiki: str, reason: str, noemail: bool, reblock: bool) -> Status:
+        return users.block(self.farm[wiki], user, reason, noemail=noemail, reblock=reblock)
+
+    def post_notice(self, wiki: str, *, title: str, section_title: str, text: str, summary: str,
+                    base_revid: int | None, base_text: str | None, base_timestamp: str | None,
+                    start_timestamp: str | None) -> dict[str, Any]:
+        return pages.post_notice(self.farm[wiki], title=title, section_title=section_title, text=text,
+                                 summary=summary, base_revid=base_revid, base_text=base_text,
+                                 base_timestamp=base_timestamp, start_timestamp=start_timestamp)
+
+    def notice_posted(self, wiki: str, title: str) -> bool:
+        return bool(pages.notice_check(self.farm[wiki], title)[0])
+
+    def revision_text(self, wiki: str, revid: int) -> str | None:
+        return pages.revision_text(self.farm[wiki], revid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from banbot.errors import WikiError
-from banbot.journal import Status
+from banbot.sanctions.base import Status
 from banbot.state import LocalAccount
 from banbot.wiki.client import WikiClient, tolerant
 
