@@ -23,6 +23,7 @@ from banbot.config import Config
 from banbot.errors import PermanentWikiError, WikiError
 from banbot.journal import Status
 from banbot.plan import Action, Plan, PlanSettings
+from banbot.rails import Rails
 from banbot.safety import Blocker, ListHistory, SwitchPage, kill_switch_blocker
 from banbot.state import AccountState, LocalAccount
 
@@ -57,6 +58,24 @@ class FakeFarm:
         return Status.DONE
 
 
+class FakeRails(Rails):
+    """The real rails with the list's history, its rows' writers and the kill switch answered by a FakeFarm."""
+
+    fake: FakeFarm
+
+    def list_history(self, bans: BanList) -> ListHistory:
+        last = self.last_applied(bans)
+        if last is None or last[0] == bans.source.revid:
+            return ListHistory(None, trusted=frozenset(self.fake.trusted))
+        return ListHistory(last[0], "old", (), frozenset(self.fake.trusted))
+
+    def doubts(self, bans: BanList) -> dict[str, str]:
+        return {e.user: self.fake.doubts[e.user] for e in bans.active if e.user in self.fake.doubts}
+
+    def kill_switch(self, max_age_s: float = 10.0) -> Blocker | None:
+        return kill_switch_blocker(self.config.safety, self.fake.switch, trusted=self.fake.trusted)
+
+
 class FakeApp(app.App):
     """The real App with its reads and writes answered by a FakeFarm."""
 
@@ -84,18 +103,6 @@ class FakeApp(app.App):
         self.fake.calls.append("rails")
         return super().rails(bans, plan)
 
-    def list_history(self, bans: BanList) -> ListHistory:
-        last = self._last_applied(bans)
-        if last is None or last[0] == bans.source.revid:
-            return ListHistory(None, trusted=frozenset(self.fake.trusted))
-        return ListHistory(last[0], "old", (), frozenset(self.fake.trusted))
-
-    def doubts(self, bans: BanList) -> dict[str, str]:
-        return {e.user: self.fake.doubts[e.user] for e in bans.active if e.user in self.fake.doubts}
-
-    def kill_switch(self, max_age_s: float = 10.0) -> Blocker | None:
-        return kill_switch_blocker(self.config.safety, self.fake.switch, trusted=self.fake.trusted)
-
     def apply(self, bans: BanList, plan: Plan, policy: app.Policy, progress: Any = None) -> Any:
         self.fake.calls.append("apply")
         return super().apply(bans, plan, policy, progress)
@@ -111,6 +118,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeFarm:
     def connect(config: Config, journal: Any, **_: Any) -> FakeApp:
         a = FakeApp(config, None, journal)  # type: ignore[arg-type]
         a.fake = farm
+        a.vetting = FakeRails(config, a.source, None, journal, a.reader.parse)  # type: ignore[arg-type]
+        a.vetting.fake = farm
         return a
 
     monkeypatch.setattr(app, "connect", connect)

@@ -17,7 +17,7 @@ from banbot.config import EnforceConfig, FarmMode, SanctionKind
 from banbot.errors import WikiError
 from banbot.holds import Why
 from banbot.plan import PlanSettings, make_plan
-from banbot.sanctions import ACTION_MODULES, ACTION_TYPES, PLANNERS, SANCTION_MODULES, Action, Status
+from banbot.sanctions import ACTION_MODULES, ACTION_TYPES, SANCTION_MODULES, SANCTIONS, Action, Status
 from banbot.sanctions.base import Port
 from banbot.state import AccountState, LocalAccount, TalkPage
 
@@ -32,11 +32,11 @@ def test_every_module_of_the_package_is_registered() -> None:
 
 
 def test_every_sanction_of_the_config_has_a_planner() -> None:
-    assert set(PLANNERS) == set(SanctionKind)
+    assert set(SANCTIONS) == set(SanctionKind)
 
 
 def test_every_action_kind_has_a_planner_a_performer_a_label_and_an_order() -> None:
-    planned = {t for m in SANCTION_MODULES for t in m.PLANS}
+    planned = {t for s in SANCTIONS.values() for t in s.plans}
     assert planned == set(ACTION_TYPES.values()), "an action kind no sanction plans (or plans one not registered)"
     orders = []
     for kind, cls in ACTION_TYPES.items():

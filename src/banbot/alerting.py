@@ -115,14 +115,18 @@ def _failing(cfg: Config, j: Journal, o: PassOutcome, clock: float,
     return list(got.conditions)
 
 
-def _lifted(j: Journal, o: PassOutcome) -> list[Condition]:
+def _lifted(j: Journal, o: PassOutcome, scoped: bool = False) -> list[Condition]:
+    """Accounts banbot sanctioned for this pass's list that it no longer lists (``scoped``: with several
+    sources, each source's alerts are its own)."""
     if o.bans is None:
         return []
-    sanctions = j.sanctions()
+    src = o.bans.source
+    sanctions = j.sanctions(src.location, src.title) if scoped else j.sanctions()
     last = {s.user: s.at for s in sanctions}
     dismissed = {u for u, d in j.dismissals().items() if u in last and d.at >= last[u]}
     hidden = {r.user for r in j.history(sorted(last)) if r.data.get("hidden")} if last else set()
-    return alerts.lifted_conditions(last, {e.user for e in o.bans.active}, dismissed, hidden)
+    return alerts.lifted_conditions(last, {e.user for e in o.bans.active}, dismissed, hidden,
+                                    scope=f"{src.location}:{src.title}" if scoped else "")
 
 
 def after_pass(cfg: Config, o: PassOutcome | None, stopping: threading.Event | None = None, *,
@@ -130,13 +134,23 @@ def after_pass(cfg: Config, o: PassOutcome | None, stopping: threading.Event | N
                check_login: Callable[[Config], dict[str, str]] = login_problems,
                send: Sender | None = None) -> None:
     """Record what this pass found, open and close alerts, and send what is unsent. Never raises."""
+    after_passes(cfg, [o], stopping, clock=clock, check_login=check_login, send=send)
+
+
+def after_passes(cfg: Config, outcomes: Sequence[PassOutcome | None], stopping: threading.Event | None = None, *,
+                 clock: Callable[[], float] = time.time,
+                 check_login: Callable[[Config], dict[str, str]] = login_problems,
+                 send: Sender | None = None) -> None:
+    """:func:`after_pass` for a pass over several sources, one outcome each: an alert is resolved only when
+    every source's pass looked at its kind of condition, so one source cut short resolves nothing of another's."""
     try:
         if stopping is not None and stopping.is_set():
             return  # SIGTERM: stop now; what this pass found is found again by the next one
-        if o is None or not cfg.alerts.enabled or not cfg.journal.exists():
+        found = [o for o in outcomes if o is not None]
+        if not found or not cfg.alerts.enabled or not cfg.journal.exists():
             return  # no channel: nobody to tell (the pass's own line and exit code still say it)
         with RunLock(cfg.lock_file):  # another run holds it: it alerts, or this process does next pass
-            _after_pass(cfg, o, clock, check_login, send or deliver)
+            _after_pass(cfg, found, clock, check_login, send or deliver)
     except RunInProgress:
         log.info("alerts: another run holds the lock; its pass, or the next one here, sends the alerts")
     except Exception as e:  # noqa: BLE001 - an alert that cannot be sent must never end the pass
@@ -144,14 +158,16 @@ def after_pass(cfg: Config, o: PassOutcome | None, stopping: threading.Event | N
                     if str(e) else "")
 
 
-def _after_pass(cfg: Config, o: PassOutcome, clock: Callable[[], float],
+def _after_pass(cfg: Config, found: Sequence[PassOutcome], clock: Callable[[], float],
                 check_login: Callable[[Config], dict[str, str]], send: Sender) -> None:
     j = Journal(cfg.journal)
     try:
-        current = alerts.pass_conditions(o) + _failing(cfg, j, o, clock(), check_login)
-        looked_at = set(o.looked_at) | {Family.UNUSABLE, Family.KEY}
+        current = [c for o in found for c in alerts.pass_conditions(o)]
+        current += _failing(cfg, j, found[0], clock(), check_login)
+        looked_at = set.intersection(*(set(o.looked_at) for o in found)) | {Family.UNUSABLE, Family.KEY}
         if Family.LIFTED in looked_at:
-            current += _lifted(j, o)
+            scoped = len(cfg.sources) > 1
+            current += [c for o in found for c in _lifted(j, o, scoped)]
         d = alerts.diff(j.open_alerts(), current, {str(f) for f in looked_at})
         at = now()
         lines = [alerts.line("alert", c, at) for c in d.new] + [alerts.line("resolved", c, at) for c in d.resolved]

@@ -132,14 +132,16 @@ def pass_conditions(o: PassOutcome) -> list[Condition]:
 
 
 def lifted_conditions(sanctioned: Iterable[str], active: Collection[str], dismissed: Collection[str],
-                      hidden: Collection[str]) -> list[Condition]:
+                      hidden: Collection[str], scope: str = "") -> list[Condition]:
     """One condition per account banbot sanctioned that is no longer an active entry and that no human has
     dismissed since (``sanctioned``, ``dismissed``: as :mod:`banbot.commands.lifted` reads them)."""
     out = []
     for user in sorted(set(sanctioned) - set(active) - set(dismissed)):
         who = HIDDEN if user in hidden else shown(user)
-        out.append(Condition(f"lifted:{user}", f"{who}, whom banbot sanctioned, is no longer listed; banbot lifts "
-                                               "nothing: a steward reviews it (`banbot lifted`)"))
+        key = f"lifted:{scope}:{user}" if scope else f"lifted:{user}"  # scope: one list of several
+        listed = f"listed on {scope}" if scope else "listed"
+        out.append(Condition(key, f"{who}, whom banbot sanctioned, is no longer {listed}; banbot lifts nothing: a "
+                                  "steward reviews it (`banbot lifted`)"))
     return out
 
 

@@ -11,12 +11,10 @@ and ``apply``, ``run`` and ``enforce`` differ only in their :class:`Policy`.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,24 +23,24 @@ from pathlib import Path
 from typing import Protocol
 
 from banbot.actions import Action, Plan, plan_from_json
-from banbot.banlist import BanEntry, BanList, ListSource, link_prefixes, parse
-from banbot.config import Config, FarmMode
-from banbot.crosscheck import demote, host, interwiki_map, objections, read_rendered
+from banbot.banlist import BanEntry, BanList, ListSource, parse
+from banbot.config import RESTRICT_REASON, Config, EnforceConfig, FarmMode, SanctionKind, Source
 from banbot.enforce import KILL_SWITCH, Gateway, Report, apply_plan
-from banbot.errors import ConfigError, InputError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
+from banbot.errors import ConfigError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun
+from banbot.exits import Exit
 from banbot.journal import Journal, Status
 from banbot.links import ListLink, article_url, leads_to
 from banbot.names import InvalidName, normalize
 from banbot.plan import PlanSettings, make_plan
-from banbot.provenance import lines_of
+from banbot.rails import Rails
 from banbot.runlock import RunLock
-from banbot.safety import Blocker, ListHistory, SwitchPage, kill_switch_blocker, trust_blockers
+from banbot.safety import Blocker
+from banbot.sources import SourceReader
 from banbot.state import AccountState
 from banbot.wiki.session import Farm, open_farm
 
 log = logging.getLogger(__name__)
 
-SWITCH_MAX_AGE_S = 10.0  # a stop written on the wiki during a run takes effect within this many seconds
 
 
 class Command(StrEnum):
@@ -112,8 +110,10 @@ def read_text_file(path: str | Path) -> str:
         raise SourceUnreadable(f"{p} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
 
 
-def list_from_file(path: str | Path, section: str | None, user_column: str | None = None) -> BanList:
-    return parse(read_text_file(path), section=section, source=ListSource("file", str(path)), user_column=user_column)
+def list_from_file(path: str | Path, section: str | None, user_column: str | None = None,
+                   restrictions: bool = False) -> BanList:
+    return parse(read_text_file(path), section=section, source=ListSource("file", str(path)), user_column=user_column,
+                 restrictions=restrictions)
 
 
 def canonical_names(raw_names: Sequence[str] | None) -> list[str] | None:
@@ -132,71 +132,45 @@ def canonical_names(raw_names: Sequence[str] | None) -> list[str] | None:
 class App:
     """One run: the config, the farm and the journal, and every step a command takes."""
 
-    def __init__(self, config: Config, farm: Farm, journal: Journal | None) -> None:
+    def __init__(self, config: Config, farm: Farm, journal: Journal | None, source: Source | None = None) -> None:
         self.config = config
+        self.source = source or config.sources[0]  # the list this run reads, vets and enforces
         self.farm = farm
         self.journal = journal
         self.stopping = threading.Event()  # set by a signal handler: stop before the next write
-        self._switch: tuple[float, SwitchPage] | None = None  # the last reading and when (monotonic)
-        self._trusted: dict[str, bool] = {}  # editors checked against safety.trusted_groups in this run
         self._mode_checked = False
-        self._doubts: dict[tuple[str, str | None, int | None, str | None], dict[str, str]] = {}
-        self.quiet_since: str | None = None  # unchanged(): this revision was applied and settled, read then
-        self._changes_only: tuple[list[str], str] | None = None  # changes_only(): the entries, the last full read
         self._link: ListLink | None = None  # how reasons and notices link the list, checked once a run
+        self.reader = SourceReader(config, self.source, farm, journal)  # the list (banbot.sources)
+        self.vetting = Rails(config, self.source, farm, journal, self.reader.parse)  # its rails (banbot.rails)
 
-    # --- the list --------------------------------------------------------------------------------
+    # --- the list: banbot.sources reads it, banbot.rails vets it -------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
-        """The list at its current revision, checked against what MediaWiki renders and resolves
-        (:mod:`banbot.crosscheck`)."""
-        from banbot.wiki.pages import read_ban_page
+        """The list at its current revision, checked against what MediaWiki renders and resolves."""
+        return self.reader.read(page, section)
 
-        cfg = self.config
-        text, source = read_ban_page(self.farm[cfg.list_wiki], page or cfg.list_page)
-        log.info("list: read %s revision %s by %s", source.title, source.revid, source.user)
-        bans = parse(text, section=section if section is not None else cfg.list_section, source=source,
-                     user_column=cfg.user_column)
-        return demote(bans, self._objections(bans))
-
-    def _objections(self, bans: BanList) -> dict[str, str]:
-        """The cross-check of one list revision (1 + ⌈N/50⌉ requests), kept in the journal per revision so a
-        steady-state run pays nothing for it."""
-        from banbot.wiki.pages import interwiki_rows, rendered_html, resolve_names
-
-        src = bans.source
-        if src.revid is None:
-            return {}
-        known = self.journal.list_check(src.location, src.title, src.revid, bans.section) if self.journal else None
-        if known is not None:
-            return known
-        client = self.farm[src.location]
-        names = [e.user for e in bans.active]
-        own = [host(w.api) for w in self.config.wikis.values()]
-        rendered = read_rendered(rendered_html(client, src.revid), own)
-        # where a link's prefix leads: one more request, only when a row links an account through a prefix
-        prefixed = any(link_prefixes(t)[1] for e in bans.active for t in e.links)
-        iw = interwiki_map(interwiki_rows(client), own) if prefixed else None
-        found = objections(bans, rendered, resolve_names(client, names) if names else {}, iw)
-        if self.journal is not None:
-            self.journal.record_list_check(src.location, src.title, src.revid, bans.section, found)
-        if found:
-            log.warning("list: %d entries are not what readers see or MediaWiki resolves; reported as problems",
-                        len(found))
-        return found
+    @property
+    def quiet_since(self) -> str | None:
+        """When :meth:`unchanged` found this revision applied and settled (None: a full pass)."""
+        return self.reader.quiet_since
 
     def unchanged(self, bans: BanList) -> str | None:
-        """When this list revision was last applied and every account read and found settled, if that was
-        less than ``run.verify_every_hours`` ago: then nothing can be pending and the run may stop after the
-        one request that read the list. None: a full pass is needed."""
-        hours = self.config.verify_every_hours
-        if self.journal is None or hours <= 0 or bans.source.kind != "wiki":
-            return None
-        verified = self.journal.settled_since(bans.source.location, bans.source.title, bans.source.revid)
-        if verified is None:
-            return None
-        age = time.time() - calendar.timegm(time.strptime(verified, "%Y-%m-%dT%H:%M:%SZ"))
-        self.quiet_since = verified if age < hours * 3600 else None
-        return self.quiet_since
+        return self.reader.unchanged(bans)
+
+    def changes_only(self, bans: BanList) -> list[str] | None:
+        return self.reader.changes_only(bans)
+
+    def doubts(self, bans: BanList) -> dict[str, str]:
+        return self.vetting.doubts(bans)
+
+    def rails(self, bans: BanList, plan: Plan) -> list[Blocker]:
+        return self.vetting.check(bans, plan)
+
+    def kill_switch(self) -> Blocker | None:
+        return self.vetting.kill_switch()
+
+    def trusted(self, names: Sequence[str], client_db: str | None = None,
+                groups: Sequence[str] | None = None) -> frozenset[str]:
+        return self.vetting.trusted(names, client_db, groups)
 
     def request(self, name: str, requested_by: str) -> BanList:
         """A steward's request for one account, standing in for the list (``banbot enforce``)."""
@@ -205,14 +179,26 @@ class App:
 
     # --- the farm and the plan -------------------------------------------------------------------
     def settings(self) -> PlanSettings:
-        cfg = self.config
+        cfg, src = self.config, self.source
         bot = self.farm.central.username()
         link = self.list_link()
-        enforce = dataclasses.replace(cfg.enforce, reason=link.template(cfg.enforce.reason),
-                                      notices={lang: link.template(t) for lang, t in cfg.enforce.notices.items()})
+        enforce = self.enforce_rules()
+        enforce = dataclasses.replace(enforce, reason=link.template(enforce.reason),
+                                      notices={lang: link.template(t) for lang, t in enforce.notices.items()})
         return PlanSettings(mode=cfg.mode, central=cfg.central, wikis=tuple(cfg.wikis),
                             langs={db: w.lang for db, w in cfg.wikis.items()}, enforce=enforce,
-                            list_link=link.list_link, bot_name=bot, permalink_prefix=link.permalink_prefix)
+                            list_link=link.list_link, bot_name=bot, permalink_prefix=link.permalink_prefix,
+                            sanction=src.sanction, source=src.name if len(cfg.sources) > 1 else "")
+
+    def enforce_rules(self) -> EnforceConfig:
+        """[enforce] as this source's sanction reads it: a restriction posts no notice unless its source says
+        so, and has its own default reason; a source's notify, reason and notices override [enforce]'s."""
+        src, enf = self.source, self.config.enforce
+        restricts = src.sanction == SanctionKind.RESTRICT
+        notify = src.notify if src.notify is not None else (enf.notify and not restricts)
+        reason = src.reason or (RESTRICT_REASON if restricts else enf.reason)
+        return dataclasses.replace(enf, notify=notify, reason=reason, notices=src.notices or enf.notices,
+                                   notice_title=src.notice_title or enf.notice_title)
 
     def list_link(self) -> ListLink:
         """How reasons and notices link the list from any wiki (:mod:`banbot.links`), checked once a run: the
@@ -222,23 +208,23 @@ class App:
             return self._link
         from banbot.wiki.pages import interwiki_map
 
-        cfg = self.config
-        article = article_url(self.farm[cfg.list_wiki].siteinfo())
+        cfg, src = self.config, self.source
+        article = article_url(self.farm[src.wiki].siteinfo())
         if article is None:
-            raise ConfigError(f"{cfg.list_wiki}'s siteinfo gives no address for its pages (server and articlepath), "
+            raise ConfigError(f"{src.wiki}'s siteinfo gives no address for its pages (server and articlepath), "
                               "so reasons and notices cannot link the list from other wikis; set list.link_prefix to "
                               "the farm's interwiki prefix for it (e.g. \"m:\")")
-        if not cfg.link_prefix:
-            self._link = ListLink(cfg.list_page, article=article)
+        if not src.link_prefix:
+            self._link = ListLink(src.page, article=article)
             return self._link
-        for db in dict.fromkeys([cfg.central, cfg.list_wiki]):
-            wrong = leads_to(interwiki_map(self.farm[db]), cfg.link_prefix, article)
+        for db in dict.fromkeys([cfg.central, src.wiki]):
+            wrong = leads_to(interwiki_map(self.farm[db]), src.link_prefix, article)
             if wrong is not None:
-                raise ConfigError(f"list.link_prefix = {cfg.link_prefix!r} does not lead to {cfg.list_wiki} on {db}: "
+                raise ConfigError(f"list.link_prefix = {src.link_prefix!r} does not lead to {src.wiki} on {db}: "
                                   f"its interwiki table sends it to {wrong}, not {article}; set the prefix the farm's "
                                   "interwiki table has for the list wiki, or leave list.link_prefix empty to link by "
                                   "address")
-        self._link = ListLink(cfg.list_page, prefix=cfg.link_prefix)
+        self._link = ListLink(src.page, prefix=src.link_prefix)
         return self._link
 
     def check_mode(self) -> None:
@@ -270,7 +256,10 @@ class App:
         from banbot.observe import observe
 
         self.check_mode()
-        settled = self.journal.settled_users() if self.journal else set()
+        from banbot.sanctions import SANCTIONS
+
+        lock_settles = SANCTIONS[self.source.sanction].lock_settles
+        settled = self.journal.settled_users() if self.journal and lock_settles else set()
         return observe(self.farm, list(names), s or self.settings(), settled)
 
     def plan(self, bans: BanList, only: Sequence[str] | None = None, s: PlanSettings | None = None) -> Plan:
@@ -282,21 +271,6 @@ class App:
         pending = [r.key for r in self.journal.pending()] if self.journal else []
         return make_plan(bans, observed, s, only=only, completed=completed, pending=pending, doubts=doubts)
 
-    def doubts(self, bans: BanList) -> dict[str, str]:
-        """Why each active entry whose row is not all trusted editors' work may not be acted on
-        (:mod:`banbot.vetting`); once per list revision and run."""
-        from banbot import vetting
-
-        src = bans.source
-        key = (src.location, src.title, src.revid, bans.section)
-        if key not in self._doubts:
-            if src.kind != "wiki" or not self.config.safety.trusted_groups:
-                self._doubts[key] = {}
-            else:
-                self._doubts[key] = vetting.origins(bans, self.farm[src.location], self.journal,
-                                                    lambda names: self.trusted(names, src.location))
-        return self._doubts[key]
-
     def listed_only(self, bans: BanList, raw_names: Sequence[str] | None) -> list[str] | None:
         only = canonical_names(raw_names)
         if only is None:
@@ -307,90 +281,6 @@ class App:
             raise ConfigError(f"not active on the ban list: {', '.join(unlisted)}; use `banbot enforce NAME "
                               "--reason` for an account that is not listed")
         return only
-
-    # --- the rails -------------------------------------------------------------------------------
-    def rails(self, bans: BanList, plan: Plan) -> list[Blocker]:
-        """Every rule that holds this plan back, the kill switch first."""
-        history = self.list_history(bans) if bans.source.kind == "wiki" else None
-        last = self._last_applied(bans)
-        found = trust_blockers(bans, plan, self.config.safety, history=history,
-                               last_applied=last[1] if last else None)
-        switch = self.kill_switch()
-        return ([switch] if switch else []) + found
-
-    def _last_applied(self, bans: BanList) -> tuple[int | None, list[str]] | None:
-        return self.journal.last_applied(bans.source.location, bans.source.title) if self.journal else None
-
-    def kill_switch(self, max_age_s: float = SWITCH_MAX_AGE_S) -> Blocker | None:
-        """Read before the first write and again once older than ``max_age_s``; fails closed on any error, on
-        missing protection and on a last change of its text by anyone untrusted."""
-        from banbot.wiki.trust import read_switch
-
-        cfg = self.config.safety
-        if not cfg.kill_switch:
-            return None
-        try:
-            if self._switch is None or time.monotonic() - self._switch[0] > max_age_s:
-                self._switch = (time.monotonic(), read_switch(self.farm.central, cfg.kill_switch))
-            page = self._switch[1]
-            trusted = self.trusted([page.user] if page.user and page.text is not None else [])
-        except WikiError as e:
-            return kill_switch_blocker(cfg, None, error=f"{e.code}: {e.info}")
-        return kill_switch_blocker(cfg, page, trusted=trusted)
-
-    def trusted(self, names: Sequence[str], client_db: str | None = None) -> frozenset[str]:
-        """The editors among ``names`` in safety.trusted_groups (global groups too on CentralAuth farms)."""
-        from banbot.wiki.trust import trusted_editors
-
-        groups = self.config.safety.trusted_groups
-        todo = [n for n in names if n not in self._trusted]
-        if todo and groups:
-            central = self.farm.central if self.config.mode == FarmMode.CENTRALAUTH else None
-            found = trusted_editors(self.farm[client_db or self.config.central], central, todo, groups)
-            self._trusted.update({n: n in found for n in todo})
-        return frozenset(n for n in names if self._trusted.get(n))
-
-    def list_history(self, bans: BanList) -> ListHistory:
-        """Every revision since the last applied one, who made it, what the untrusted ones added, and the
-        entries new since then whose rows trusted editors did not write."""
-        from banbot.wiki.trust import revision_texts, revisions_after
-
-        src = bans.source
-        last = self._last_applied(bans)
-        since = last[0] if last else None
-        client = self.farm[src.location]
-        if since is not None and since == src.revid:
-            return ListHistory(since)  # the baseline itself: vetted (or overridden after review) when applied
-        if since is None or src.revid is None or since > src.revid:
-            editors = [src.user] if src.user else []
-            return ListHistory(None, trusted=self.trusted(editors, src.location) if editors else frozenset())
-        revs, since_sha1 = revisions_after(client, str(src.title), since, src.revid)
-        history = ListHistory(since, since_sha1, tuple(revs))
-        before = set(last[1]) if last else set()
-        doubts = self.doubts(bans)
-        editors = sorted({r.user for r in history.changed() if r.user})
-        history = dataclasses.replace(history, trusted=self.trusted(editors, src.location),
-                                      doubts={n: d for n, d in doubts.items() if n not in before})
-        suspect = history.untrusted()
-        if not suspect:
-            return history
-        texts = revision_texts(client, [r.revid for r in suspect] + [r.parentid for r in suspect if r.parentid])
-        added: dict[int, tuple[str, ...] | None] = {}
-        for r in suspect:
-            after = self._active_in(texts.get(r.revid), bans)
-            prior = self._active_in(texts.get(r.parentid), bans) if r.parentid else set()
-            added[r.revid] = None if after is None else tuple(sorted(after - (prior or set())))
-        return dataclasses.replace(history, added=added)
-
-    def _active_in(self, text: str | None, bans: BanList) -> set[str] | None:
-        if text is None:
-            return None
-        try:
-            old = parse(text, section=bans.section if bans.section is not None else self.config.list_section,
-                        user_column=self.config.user_column)
-        except InputError:
-            return None
-        return {e.user for e in old.active}
 
     # --- applying --------------------------------------------------------------------------------
     def apply(self, bans: BanList, plan: Plan, policy: Policy,
@@ -404,7 +294,8 @@ class App:
             return blocker.message if blocker else None
 
         active = [e.user for e in bans.active]
-        partial = self._changes_only is not None and set(plan.users) == set(self._changes_only[0])
+        changed = self.reader.changed
+        partial = changed is not None and set(plan.users) == set(changed[0])
         report = apply_plan(plan, self.gateway(), self.journal, command=str(policy.command),
                             requested_by=policy.requested_by, why=policy.why, progress=progress, record_list=False,
                             guard=guard if plan.actions else None, stopping=self.stopping.is_set)
@@ -412,32 +303,10 @@ class App:
         if bans.source.kind == "wiki" and (whole or partial) and not report.stopped and \
                 not any(o.code == KILL_SWITCH for o in report.outcomes):
             settled = not report.failed and not any(o.status == Status.SKIPPED for o in report.outcomes)
-            verified = self._changes_only[1] if partial and not whole and self._changes_only else None
+            verified = changed[1] if partial and not whole and changed else None
             self.journal.record_applied(bans.source.location, bans.source.title, bans.source.revid, active,
                                         settled=settled, verified=verified)
         return report
-
-    def changes_only(self, bans: BanList) -> list[str] | None:
-        """The entries a new list revision added or whose rows it changed, when every other entry was read and
-        found settled less than ``run.verify_every_hours`` ago: only those need reading now (the rails and the
-        provenance of every entry are checked all the same). None: a full pass is needed."""
-        hours = self.config.verify_every_hours
-        src = bans.source
-        if self.journal is None or hours <= 0 or src.kind != "wiki":
-            return None
-        base = self.journal.settled_base(src.location, src.title)
-        if base is None or base[0] == src.revid:
-            return None
-        age = time.time() - calendar.timegm(time.strptime(base[2], "%Y-%m-%dT%H:%M:%SZ"))
-        if age >= hours * 3600:
-            return None
-        before = set(base[1])
-        known = self.journal.origins(src.location, str(src.title), bans.section)
-        changed = [e.user for e in bans.active  # held for their origin: shown again, at no cost (never read)
-                   if e.user not in before or e.user not in known or known[e.user].doubt
-                   or known[e.user].row != lines_of(e.text).strip("\n")]
-        self._changes_only = (changed, base[2])
-        return changed
 
     def second_person(self, bans: BanList, plan: Plan, policy: Policy) -> str | None:
         """The two-person rule (:mod:`banbot.approval`): None when the plan needs no second person; the approver
@@ -450,9 +319,9 @@ class App:
         cfg, journal = self.config.approval, self.journal
         if not cfg.enabled or not plan.actions or journal is None or (policy.alone and cfg.allow_interactive):
             return None
-        listed = journal.last_applied(self.config.list_wiki, self.config.list_page)
+        listed = self.vetting.last_applied(bans) if bans.source.kind == "wiki" else None
         why = approval.reasons(actions=len(plan.actions), above_actions=cfg.above_actions, first_run=cfg.first_run,
-                               first_of_list=bans.source.kind == "wiki" and self._last_applied(bans) is None,
+                               first_of_list=bans.source.kind == "wiki" and self.vetting.last_applied(bans) is None,
                                enforce_unlisted=cfg.enforce_unlisted,
                                unlisted=policy.command == Command.ENFORCE and not set(plan.users) <= set(
                                    listed[1] if listed else ()))
@@ -460,7 +329,7 @@ class App:
             return None
         bot = self.farm.central.username() or "banbot"
         proposer = policy.requested_by or bot
-        client = self.farm[self.config.list_wiki]
+        client = self.farm[self.source.wiki]
         prop = journal.proposal(plan.digest)
         short = f"[{AwaitingApproval.rule}] plan {plan.digest[:12]}"
         if prop is not None and prop.state == approval.State.REJECTED:
@@ -472,7 +341,7 @@ class App:
                                                              bans.section).items() if name in plan.users
                        for w in v.origin.chain if w.user} if bans.source.kind == "wiki" else set()
             excluded = writers | {proposer, prop.proposed_by, bot} | ({bans.source.user} if bans.source.user else set())
-            d = approval.decide(page, plan.digest, trusted=self.trusted(authors, self.config.list_wiki),
+            d = approval.decide(page, plan.digest, trusted=self.trusted(authors, self.source.wiki),
                                 excluded=excluded, require_protection=self.config.safety.require_protection,
                                 expires_hours=cfg.expires_hours)
             log.info("approval: plan %s on %s: %s", plan.digest[:12], cfg.page, d.describe())
@@ -520,30 +389,48 @@ def refuse_if_unsafe(blockers: Sequence[Blocker], policy: Policy) -> None:
 
 
 def connect(config: Config, journal: Journal | None, *, login: bool, simulate: bool,
-            only: list[str] | None = None) -> App:
-    """The App of one command: the farm's sites are opened lazily, on first use."""
-    return App(config, open_farm(config, login=login, simulate=simulate, only=only), journal)
+            only: list[str] | None = None, source: Source | None = None) -> App:
+    """The App of one command (and one source): the farm's sites are opened lazily, on first use."""
+    return App(config, open_farm(config, login=login, simulate=simulate, only=only), journal, source)
+
+
+def selected_sources(config: Config, name: str | None, page: str | None = None) -> tuple[Source, ...]:
+    """The sources a command works on: ``--source NAME``, else every one. ``--page`` overrides one list's page,
+    so with several sources it needs ``--source``."""
+    if name is not None:
+        return (config.source(name),)
+    if page is not None and len(config.sources) > 1:
+        raise ConfigError(f"--page overrides one list's page, but the config has {len(config.sources)} sources "
+                          f"({', '.join(s.name for s in config.sources)}): add --source NAME")
+    return config.sources
+
+
+def worst(codes: Sequence[int]) -> Exit:
+    """The exit code of a command over several sources: the most serious of theirs (a held source is 3 even
+    when the others applied cleanly)."""
+    return Exit(max(codes, default=Exit.OK))
 
 
 @contextmanager
-def reading(config: Config, *, login: bool, only: list[str] | None = None) -> Iterator[App]:
+def reading(config: Config, *, login: bool, only: list[str] | None = None,
+            source: Source | None = None) -> Iterator[App]:
     """An App for a command that writes nothing: pywikibot's simulation is on, the journal only if it exists."""
     journal = Journal(config.journal) if config.journal.exists() else None
     try:
-        yield connect(config, journal, login=login, simulate=True, only=only)
+        yield connect(config, journal, login=login, simulate=True, only=only, source=source)
     finally:
         if journal is not None:
             journal.close()
 
 
 def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList, Plan]],
-          ui: Interaction, stopping: threading.Event | None = None) -> Written:
+          ui: Interaction, stopping: threading.Event | None = None, source: Source | None = None) -> Written:
     """The one lifecycle of every command that writes:
     lock → journal → read → plan → rails → show what holds it back → confirm → apply."""
     with RunLock(config.lock_file):
         journal = Journal.for_writes(config.journal, init=policy.init_journal)
         try:
-            app = connect(config, journal, login=True, simulate=False)
+            app = connect(config, journal, login=True, simulate=False, source=source)
             if stopping is not None:
                 app.stopping = stopping
             bans, plan = prepare(app)

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     listopts = Parser(add_help=False)
     listopts.add_argument("--page", help="the list page (overrides list.page)")
     listopts.add_argument("--section", help="only this section of the page (overrides list.section)")
+    listopts.add_argument("--source", metavar="NAME", help="only the [[sources]] list called NAME (default: every "
+                                                           "source; commands that read one list: the first)")
 
     ap = Parser(prog="banbot", description="Enforce a global ban list across a MediaWiki farm.",
                 epilog=help_text(), formatter_class=argparse.RawDescriptionHelpFormatter, parents=[_common(top=True)])

@@ -235,9 +235,14 @@ class Config:
             raise ConfigError(f"no source is called {name!r}; the config has {', '.join(s.name for s in self.sources)}")
         return found
 
-    def source_of(self, wiki: str, page: str | None) -> Source | None:
-        """The configured source read from ``page`` on ``wiki`` (a plan file names its list that way)."""
-        return next((s for s in self.sources if s.wiki == wiki and s.page == page), None)
+    def source_of(self, wiki: str, title: str | None) -> Source | None:
+        """The configured source read from the page ``title`` on ``wiki`` (a plan file names its list that way,
+        as the wiki spells the title: spaces for underscores, the first letter upper-case)."""
+        def canon(t: str | None) -> str:
+            t = (t or "").replace("_", " ").strip()
+            return t[:1].upper() + t[1:]
+
+        return next((s for s in self.sources if s.wiki == wiki and canon(s.page) == canon(title)), None)
 
 
 def default_journal() -> Path:

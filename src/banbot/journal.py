@@ -532,14 +532,16 @@ class Journal:
         return (row[1], json.loads(row[2])) if row else None
 
     # --- sanctions and their review (`banbot lifted`) -------------------------------------------------
-    def sanctions(self) -> list[Sanction]:
-        """Every lock, block and group removal the wikis confirmed, oldest first, with the run that did it."""
+    def sanctions(self, location: str | None = None, title: str | None = None) -> list[Sanction]:
+        """Every lock, block and group removal the wikis confirmed, oldest first, with the run that did it;
+        with ``location`` and ``title``, those placed by runs of that list only (one source of several)."""
         kinds = ",".join(f"'{k}'" for k in SANCTION_KINDS)
+        where, args = ("AND r.location = ? AND r.title = ?", (location, title)) if location is not None else ("", ())
         try:
             cur = self.db.execute(
                 "SELECT a.user, a.wiki, a.kind, a.data, COALESCE(a.finished, a.intended), r.command, r.requested_by "
                 f"FROM actions a JOIN runs r ON r.id = a.run_id WHERE a.kind IN ({kinds}) AND a.status IN "
-                f"{_CONFIRMED_SQL} ORDER BY a.id")
+                f"{_CONFIRMED_SQL} {where} ORDER BY a.id", args)
             return [Sanction(r[0], r[1], r[2], tuple(json.loads(r[3]).get("groups") or ()), r[4], r[5], r[6])
                     for r in cur]
         except sqlite3.Error as e:

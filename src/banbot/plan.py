@@ -31,7 +31,7 @@ from banbot.actions import (
 from banbot.banlist import BanEntry, BanList, ListSource
 from banbot.config import FarmMode
 from banbot.notices import NOTICE_MARKER, opts_out
-from banbot.sanctions import PLANNERS
+from banbot.sanctions import SANCTIONS
 from banbot.sanctions.ban import late, registered_after
 from banbot.sanctions.base import Basis, fill
 from banbot.sanctions.base import Settings as PlanSettings
@@ -119,7 +119,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
     basis = Basis(state, _reason(s.enforce.reason, state, links), links, since,
                   groups=tuple(getattr(entry, "groups", ())), wikis=tuple(getattr(entry, "wikis", ())),
                   ours=frozenset(ours))
-    actions, holds = PLANNERS[s.sanction](basis, s)
+    actions, holds = SANCTIONS[s.sanction].plan(basis, s)
     if s.source:
         actions = [dataclasses.replace(a, sources=(s.source,)) for a in actions]
     return actions, holds

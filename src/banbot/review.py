@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from banbot.actions import Plan, Scope
+from banbot.actions import ACTION_TYPES, Plan, Scope
 from banbot.banlist import BanList
 from banbot.journal import Dismissal, Sanction
 from banbot.state import AccountState
@@ -95,21 +95,9 @@ def in_place(placed: Sequence[Sanction], st: AccountState) -> list[str]:
         return ["not visible to this key (hidden accounts need centralauth-suppress)"]
     if not st.exists:
         return []
-    still: list[str] = []
-    kinds = {s.kind for s in placed}
-    if "lock" in kinds and st.locked:
-        still.append("locked")
-    for wiki in dict.fromkeys(s.wiki for s in placed if s.kind == "block"):
-        acct = st.on(wiki)
-        if acct is not None and acct.blocked:
-            still.append(f"blocked on {wiki}")
-    if kinds & {"lock", "block"}:
-        return still
-    for s in placed:  # banbot only took groups: in place while none of them is back
-        if s.kind == "remove-global-groups" and not set(s.groups) & set(st.global_groups):
-            still.append(f"global groups {','.join(s.groups)} removed")
-        if s.kind == "remove-local-groups":
-            acct = st.on(s.wiki)
-            if acct is not None and not set(s.groups) & set(acct.groups):
-                still.append(f"groups {','.join(s.groups)} removed on {s.wiki}")
+    # a lock or block stops the account: only those are reported; banbot took only groups: each removal in place
+    protective = [s for s in placed if ACTION_TYPES[s.kind].protective]
+    looked = sorted(protective, key=lambda s: ACTION_TYPES[s.kind].order) if protective else placed
+    still = [text for s in looked
+             if (text := ACTION_TYPES[s.kind].in_place({"wiki": s.wiki, "groups": list(s.groups)}, st))]
     return list(dict.fromkeys(still))

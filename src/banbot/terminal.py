@@ -57,6 +57,20 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     return plan.to_json() | {"banbot_version": __version__}
 
 
+def show_plans(shown: Sequence[tuple[str, Plan, Sequence[Blocker], int]], fmt: str, code: int) -> None:
+    """The plans of several sources, each under its name: one JSON document ``{"sources": {name: plan}}``,
+    or each plan in turn."""
+    if fmt == "json":
+        print(document({"sources": {name: plan_document(plan) | {"held_back_by": [b.data() for b in blockers],
+                                                                 "exit_code": int(c)}
+                                    for name, plan, blockers, c in shown}}, code))
+        return
+    for i, (name, plan, blockers, c) in enumerate(shown):
+        if fmt == "table":
+            print(("\n" if i else "") + f"== {name} ==")
+        show_plan(plan, fmt, blockers, c)
+
+
 def show_plan(plan: Plan, fmt: str, blockers: Sequence[Blocker], code: int) -> None:
     if fmt == "json":
         print(document(plan_document(plan) | {"held_back_by": [b.data() for b in blockers]}, code))

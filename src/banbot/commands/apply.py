@@ -8,12 +8,38 @@ import sys
 from banbot import app, render, terminal
 from banbot.actions import Plan
 from banbot.banlist import BanList
-from banbot.errors import PlanRejected
+from banbot.config import Config, Source
+from banbot.errors import ConfigError, PlanRejected, UnsafeRun
 
 
 def run(args: argparse.Namespace) -> int:
     cfg = terminal.config(args)
     reviewed = app.load_plan_file(args.plan) if args.plan else None
+    if reviewed is not None and reviewed.source.kind == "wiki" and args.source is None and len(cfg.sources) > 1:
+        found = cfg.source_of(reviewed.source.location, reviewed.source.title)
+        if found is None:
+            raise PlanRejected(f"{args.plan} is a plan for {reviewed.source.location}:{reviewed.source.title}, which "
+                               "is none of the config's sources; add --source NAME")
+        return _apply(cfg, args, reviewed, found)
+    sources = app.selected_sources(cfg, args.source, args.page)
+    if len(sources) > 1 and (reviewed is not None or args.digest or args.user):
+        raise ConfigError(f"the config has {len(sources)} sources ({', '.join(s.name for s in sources)}): a digest or "
+                          "--user names one list's plan; add --source NAME")
+    if len(sources) == 1:
+        return _apply(cfg, args, reviewed, sources[0])
+    codes = []
+    for source in sources:  # each source on its own: one held back does not hold the others
+        try:
+            codes.append(_apply(cfg, args, reviewed, source, name=source.name))
+        except (UnsafeRun, PlanRejected) as e:
+            print(f"banbot: [{source.name}] {e}", file=sys.stderr, flush=True)
+            codes.append(int(e.exit_code))
+    return int(app.worst(codes))
+
+
+def _apply(cfg: Config, args: argparse.Namespace, reviewed: Plan | None, source: Source, name: str = "") -> int:
+    """Plan and apply one source (each asks its own confirmation and is held back on its own); ``name``: one of
+    several, each report (a JSON document a line) labelled with it."""
     fmt = terminal.output(args)
 
     def prepare(a: app.App) -> tuple[BanList, Plan]:
@@ -38,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
                         alone=not (args.yes or is_reviewed) and sys.stdin.isatty())
     ui = terminal.Terminal(fmt, show=not is_reviewed)
     with terminal.interruptible(lambda: ui.writing) as stop:
-        done = app.write(cfg, policy, prepare, ui, stop)
-    print(terminal.document(done.report.to_json(), done.report.exit_code) if fmt == "json"
-          else render.report_table(done.report))
+        done = app.write(cfg, policy, prepare, ui, stop, source)
+    if fmt == "json":
+        label = {"source": name} if name else {}
+        print(terminal.document(label | done.report.to_json(), done.report.exit_code, line=bool(name)))
+    else:
+        print((f"== {name} ==\n" if name else "") + render.report_table(done.report))
     return int(done.report.exit_code)

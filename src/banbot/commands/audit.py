@@ -16,7 +16,7 @@ from banbot.review import audit_rows
 
 def run(args: argparse.Namespace) -> int:
     cfg = terminal.config(args)
-    with app.reading(cfg, login=not args.anonymous) as a:
+    with app.reading(cfg, login=not args.anonymous, source=cfg.source(args.source)) as a:
         bans = a.read_list(args.page, args.section)
         listed = [e.user for e in bans.active]
         wanted = app.canonical_names(args.name) or listed

@@ -6,8 +6,10 @@ itself: a steward decides."""
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from banbot import app, render, terminal
+from banbot.config import Config, Source
 from banbot.errors import ConfigError
 from banbot.exits import Exit
 from banbot.journal import Journal
@@ -18,22 +20,21 @@ def run(args: argparse.Namespace) -> int:
     cfg = terminal.config(args)
     if args.dismiss is not None:
         return dismiss(args)
-    with app.reading(cfg, login=False) as a:
-        if a.journal is None:
-            if terminal.output(args) == "json":
-                print(terminal.document({"current_revid": None, "lifted": []}, Exit.OK))
-            else:
-                print(f"lifted: no journal at {cfg.journal}: banbot has sanctioned nothing with this config")
-            return int(Exit.OK)
-        bans = a.read_list(args.page, args.section)
-        sanctions = a.journal.sanctions()
-        dismissed = a.journal.dismissals()
-        active = {e.user for e in bans.active}
-        last = {s.user: s.at for s in sanctions}  # oldest first: each account's latest sanction
-        gone = [u for u, at in last.items() if u not in active and not (u in dismissed and dismissed[u].at >= at)]
-        rows = lifted_rows(sanctions, bans, a.observe(gone) if gone else {}, dismissed)
+    if not cfg.journal.exists():
+        if terminal.output(args) == "json":
+            print(terminal.document({"current_revid": None, "lifted": []}, Exit.OK))
+        else:
+            print(f"lifted: no journal at {cfg.journal}: banbot has sanctioned nothing with this config")
+        return int(Exit.OK)
+    rows: list[dict[str, object]] = []
+    revids: dict[str, int | None] = {}
+    several = len(cfg.sources) > 1
+    for source in app.selected_sources(cfg, args.source, args.page):
+        found, revids[source.name] = _lifted(cfg, args, source, several)
+        rows += [{**r, "source": source.name} for r in found] if several else found
+    current: object = next(iter(revids.values())) if not several else revids
     if terminal.output(args) == "json":
-        print(terminal.document({"current_revid": bans.source.revid, "lifted": rows},
+        print(terminal.document({"current_revid": current, "lifted": rows},
                                 Exit.PENDING if rows else Exit.OK))
     else:
         if rows:
@@ -45,6 +46,24 @@ def run(args: argparse.Namespace) -> int:
     return int(Exit.PENDING if rows else Exit.OK)
 
 
+def _lifted(cfg: Config, args: argparse.Namespace, source: Source, scoped: bool) -> tuple[list[dict[str, Any]],
+                                                                                          int | None]:
+    """One source's lifted rows, and the list revision they were judged against. ``scoped``: with several
+    sources each reviews what it sanctioned, so a struck restriction is its own row."""
+    with app.reading(cfg, login=False, source=source) as a:
+        bans = a.read_list(args.page, args.section)
+        journal = a.journal
+        if journal is None:
+            return [], bans.source.revid
+        src = bans.source
+        sanctions = journal.sanctions(src.location, src.title) if scoped else journal.sanctions()
+        dismissed = journal.dismissals()
+        active = {e.user for e in bans.active}
+        last = {s.user: s.at for s in sanctions}  # oldest first: each account's latest sanction
+        gone = [u for u, at in last.items() if u not in active and not (u in dismissed and dismissed[u].at >= at)]
+        return lifted_rows(sanctions, bans, a.observe(gone) if gone else {}, dismissed), src.revid
+
+
 def dismiss(args: argparse.Namespace) -> int:
     """A human's review of one such account, journaled: it leaves `lifted` until banbot sanctions it again."""
     cfg = terminal.config(args)
@@ -52,7 +71,7 @@ def dismiss(args: argparse.Namespace) -> int:
         raise ConfigError("--dismiss needs --reason TEXT: why the sanction stays (recorded in the journal)")
     names = app.canonical_names([args.dismiss]) or []
     name, by = names[0], terminal.requester(args)
-    with app.reading(cfg, login=False) as a:
+    with app.reading(cfg, login=False, source=cfg.source(args.source)) as a:
         if a.journal is None:
             raise ConfigError(f"no journal at {cfg.journal}: banbot has sanctioned nothing with this config")
         if name not in {s.user for s in a.journal.sanctions()}:

@@ -7,19 +7,36 @@ import sys
 from pathlib import Path
 
 from banbot import app, render, terminal
+from banbot.actions import Plan
+from banbot.config import Config, Source
 from banbot.errors import ConfigError
 from banbot.exits import Exit
+from banbot.safety import Blocker
+
+
+def _plan(cfg: Config, args: argparse.Namespace, source: Source) -> tuple[Plan, list[Blocker]]:
+    with app.reading(cfg, login=not args.anonymous, source=source) as a:
+        if args.source_file:
+            bans = app.list_from_file(args.source_file, args.section, source.user_column, source.restricts)
+        else:
+            bans = a.read_list(args.page, args.section)
+        plan = a.plan(bans, a.listed_only(bans, args.user))
+        return plan, a.rails(bans, plan)
 
 
 def run(args: argparse.Namespace) -> int:
     cfg = terminal.config(args)
-    with app.reading(cfg, login=not args.anonymous) as a:
-        if args.source_file:
-            bans = app.list_from_file(args.source_file, args.section, cfg.user_column)
-        else:
-            bans = a.read_list(args.page, args.section)
-        plan = a.plan(bans, a.listed_only(bans, args.user))
-        blockers = a.rails(bans, plan)
+    sources = app.selected_sources(cfg, args.source, args.page or args.source_file)
+    if len(sources) > 1:
+        if args.out or args.user:
+            raise ConfigError(f"the config has {len(sources)} sources ({', '.join(s.name for s in sources)}): "
+                              "--out and --user plan one list; add --source NAME")
+        shown = [(s.name, *_plan(cfg, args, s)) for s in sources]
+        done = [(name, plan, blockers, Exit.PENDING if plan.actions else Exit.OK) for name, plan, blockers in shown]
+        code = app.worst([c for *_, c in done])
+        terminal.show_plans(done, terminal.output(args), code)
+        return int(code)
+    plan, blockers = _plan(cfg, args, sources[0])
     code = Exit.PENDING if plan.actions else Exit.OK
     if args.out:  # before the plan is shown: a file that cannot be written is the one document on stdout
         try:

@@ -9,21 +9,18 @@ state. Planning, executing, rendering and the journal ask these registries, neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from banbot.config import SanctionKind
-from banbot.holds import Hold
 from banbot.sanctions import ban, block, groups, lock, notice, restrict
-from banbot.sanctions.base import Action, Basis, Port, Scope, Settings, Status
-
-Planner = Callable[[Basis, Settings], tuple[list[Action], list[Hold]]]
+from banbot.sanctions.base import Action, Basis, Port, Sanction, Scope, Settings, Status
 
 ACTION_MODULES = (lock, block, groups, notice)
 SANCTION_MODULES = (ban, restrict)
 
 ACTION_TYPES: Mapping[str, type[Action]] = {t.kind: t for m in ACTION_MODULES for t in m.ACTIONS}
-PLANNERS: Mapping[SanctionKind, Planner] = {m.KIND: m.plan for m in SANCTION_MODULES}
+SANCTIONS: Mapping[SanctionKind, Sanction] = {m.SANCTION.kind: m.SANCTION for m in SANCTION_MODULES}
 
 
 def action_from_data(data: Mapping[str, Any]) -> Action:
@@ -31,5 +28,5 @@ def action_from_data(data: Mapping[str, Any]) -> Action:
     return ACTION_TYPES[data["kind"]].from_data(data)
 
 
-__all__ = ["ACTION_TYPES", "PLANNERS", "Action", "Basis", "Planner", "Port", "Scope", "Settings", "Status",
+__all__ = ["ACTION_TYPES", "SANCTIONS", "Action", "Basis", "Port", "Sanction", "Scope", "Settings", "Status",
            "action_from_data"]

@@ -8,15 +8,12 @@ from collections.abc import Iterable
 
 from banbot.config import EnforceConfig, FarmMode, SanctionKind
 from banbot.holds import Hold, Why
-from banbot.sanctions.base import Action, Basis, Settings
+from banbot.sanctions.base import Action, Basis, Sanction, Settings
 from banbot.sanctions.block import Block, needs_block
 from banbot.sanctions.groups import RemoveGlobalGroups, RemoveLocalGroups
 from banbot.sanctions.lock import Lock
 from banbot.sanctions.notice import Notify, plan_notices
 from banbot.state import LocalAccount
-
-KIND = SanctionKind.BAN
-PLANS = (Lock, Block, RemoveGlobalGroups, RemoveLocalGroups, Notify)  # the action kinds it may plan
 
 
 def removable(groups: Iterable[str], enforce: EnforceConfig) -> tuple[str, ...]:
@@ -92,3 +89,7 @@ def plan(b: Basis, s: Settings) -> tuple[list[Action], list[Hold]]:
     late_wikis = {h.wiki for h in holds}
     notices, notice_holds = plan_notices(b, s, skip=late_wikis)
     return actions + more + notices, holds + held + notice_holds
+
+
+SANCTION = Sanction(SanctionKind.BAN, plan, plans=(Lock, Block, RemoveGlobalGroups, RemoveLocalGroups, Notify),
+                    lock_settles=True)

@@ -11,13 +11,13 @@ these, never a table kept elsewhere.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 from banbot.config import EnforceConfig, FarmMode, SanctionKind
-from banbot.holds import hidden_fact
+from banbot.holds import Hold, hidden_fact
 from banbot.names import InvalidName, normalize
 from banbot.state import AccountState, LocalAccount
 
@@ -175,3 +175,15 @@ class Basis:
     groups: tuple[str, ...] = ()  # restrict: the groups named by the entry
     wikis: tuple[str, ...] = ()  # restrict: the wikis named ((): every wiki)
     ours: frozenset[str] = frozenset()  # journal keys of notices banbot posted (or was posting)
+
+
+@dataclass(frozen=True)
+class Sanction:
+    """What a list's sanction is made of: its planner and the action kinds it may plan. ``lock_settles``: an
+    account whose lock the journal confirmed needs no detail read while it stays locked (true of a ban, which
+    took everything when it locked; never of a restriction, whose groups are read wherever it applies)."""
+
+    kind: SanctionKind
+    plan: Callable[[Basis, Settings], tuple[list[Action], list[Hold]]]
+    plans: tuple[type[Action], ...]
+    lock_settles: bool = False

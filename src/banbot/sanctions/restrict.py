@@ -7,12 +7,9 @@ from __future__ import annotations
 from banbot.config import FarmMode, SanctionKind
 from banbot.holds import Hold, Why
 from banbot.sanctions.ban import local_accounts, unattached
-from banbot.sanctions.base import Action, Basis, Settings
+from banbot.sanctions.base import Action, Basis, Sanction, Settings
 from banbot.sanctions.groups import RemoveGlobalGroups, RemoveLocalGroups
 from banbot.sanctions.notice import Notify, plan_notices
-
-KIND = SanctionKind.RESTRICT
-PLANS = (RemoveGlobalGroups, RemoveLocalGroups, Notify)  # the action kinds it may plan (Notify: notify = true)
 
 
 def _unknown_wikis(b: Basis, s: Settings) -> list[Hold]:
@@ -45,3 +42,7 @@ def plan(b: Basis, s: Settings) -> tuple[list[Action], list[Hold]]:
     holds += _unknown_wikis(b, s)
     notices, notice_holds = plan_notices(b, s, skip={h.wiki for h in holds})
     return actions + notices, holds + notice_holds
+
+
+# Notify only when the source says notify = true
+SANCTION = Sanction(SanctionKind.RESTRICT, plan, plans=(RemoveGlobalGroups, RemoveLocalGroups, Notify))
