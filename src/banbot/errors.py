@@ -97,9 +97,10 @@ class NotARestrictionsList(InputError):
 
     def __init__(self, where: str, why: str) -> None:
         super().__init__(
-            f"a restrictions list is a table with the columns User | Groups | Wikis | Date; in {where} {why}: "
-            "rewrite the list as such a table (Groups: comma-separated group names, Wikis: comma-separated "
-            "database names or empty for every wiki), or point list settings at the right page or section"
+            f"a restrictions list is a table with the columns User | Groups | Wikis | Date; {where} holds none "
+            f"({why}): write the list as such a table (Groups: comma-separated group names such as sysop, "
+            "Wikis: comma-separated database names such as enwiki, or empty for every wiki), or point the list "
+            "settings at the page or section that holds it"
         )
         self.where = where
         self.why = why

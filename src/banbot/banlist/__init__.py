@@ -38,7 +38,7 @@ __all__ = [
     "BanList", "ListSource", "Problem", "Protection", "account_in_title", "blank_comments", "link_prefixes", "parse",
 ]
 
-_BULLETED = "its list is bulleted; write it as a table"
+_BULLETED = "its list is bulleted"
 
 
 def _table_end(lines: list[str], i: int, hi: int) -> int:
@@ -130,7 +130,7 @@ def parse(text: str, *, section: str | None = None, source: ListSource | None = 
     lists = _find_lists(lines, comment_only, lo, hi, scope, user_column, restrictions)
     where = f"the section {section!r}" if section else "the page"
     if not lists:
-        raise NotARestrictionsList(where, "it holds no table with a user column") if restrictions else NoBanList(where)
+        raise NotARestrictionsList(where, "no table has a user column") if restrictions else NoBanList(where)
     if len(lists) > 1:
         raise AmbiguousBanList([f.section for f in lists])
     found = lists[0]

@@ -73,12 +73,12 @@ def _names(cell: str, column: str, pattern: re.Pattern[str], kind: str) -> tuple
 def _groups(cell: str) -> tuple[str, ...] | str:
     if not cell:
         return "the Groups cell of this row is empty; name the groups to remove, e.g. sysop, bureaucrat"
-    groups = _names(cell, "Groups", GROUP_NAME, "group name")
-    implicit = [g for g in groups if g in IMPLICIT_GROUPS] if isinstance(groups, tuple) else []
+    # before the plain-text rule: "*" is a markup character, but the mistake to name is the group's
+    implicit = [t for t in (t.strip() for t in cell.split(",")) if t in IMPLICIT_GROUPS]
     if implicit:
         return (f"{implicit[0]!r} is an implicit group, cannot be removed: every account is in it; "
                 "take it off this row")
-    return groups
+    return _names(cell, "Groups", GROUP_NAME, "group name")
 
 
 def _wikis(cell: str) -> tuple[str, ...] | str:

@@ -148,8 +148,7 @@ def _restriction_columns(header: list[str]) -> tuple[tuple[int, int] | None, str
         found += cols
         missing += [] if cols else [name.capitalize()]
     if missing:
-        return None, (f"its table has no column headed {' or '.join(missing)} "
-                      f"(its columns are: {', '.join(header)})")
+        return None, f"its table has no column headed {' or '.join(missing)}; its columns are {', '.join(header)}"
     return (found[0], found[1]), None
 
 
