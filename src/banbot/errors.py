@@ -8,6 +8,8 @@
     │   ├── NoBanList              nothing on the page looks like a ban list
     │   ├── AmbiguousBanList       more than one list: name a section
     │   ├── AmbiguousColumns       two table columns could name the account: set list.user_column
+    │   ├── NotARestrictionsList   a restrictions list is not a table User | Groups | Wikis | Date
+    │   ├── AmbiguousRestrictionColumns  two columns headed Groups (or Wikis): rename one on the wiki
     │   └── AmbiguousSection       two sections carry the configured heading
     ├── ConfigError                the TOML config is missing, malformed or invalid (names the field)
     ├── PlanRejected               a plan file does not match its digest, or the world moved since it was made
@@ -86,6 +88,31 @@ class AmbiguousColumns(InputError):
             f"the ban list table has {len(headers)} columns that could name the account ({', '.join(headers)}); "
             "banbot will not guess: set list.user_column in the config to the header of the account column"
         )
+        self.headers = headers
+
+
+class NotARestrictionsList(InputError):
+    """A page read as a restrictions list holds a list of another shape: bullets, or a table without the
+    Groups or Wikis column. Its rows would name accounts without the rights to take, so none is read."""
+
+    def __init__(self, where: str, why: str) -> None:
+        super().__init__(
+            f"a restrictions list is a table with the columns User | Groups | Wikis | Date; {where} holds none "
+            f"({why}): write the list as such a table (Groups: comma-separated group names such as sysop, "
+            "Wikis: comma-separated database names such as enwiki, or empty for every wiki), or point the list "
+            "settings at the page or section that holds it"
+        )
+        self.where = where
+        self.why = why
+
+
+class AmbiguousRestrictionColumns(InputError):
+    def __init__(self, column: str, headers: list[str]) -> None:
+        super().__init__(
+            f"the restrictions table has {len(headers)} columns headed {column} ({', '.join(headers)}); "
+            f"banbot will not guess which names the {column.lower()}: rename or remove one of them on the wiki"
+        )
+        self.column = column
         self.headers = headers
 
 
