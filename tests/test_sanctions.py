@@ -74,9 +74,8 @@ def settings(mode: FarmMode = FarmMode.CENTRALAUTH, **enforce: Any) -> PlanSetti
 
 
 def restricted(name: str, groups: tuple[str, ...], wikis: tuple[str, ...] = ()) -> BanList:
-    entry = BanEntry(name, MARCH_5, False, 3, f"| [[User:{name}]] || {', '.join(groups)} || {', '.join(wikis)} ||")
-    object.__setattr__(entry, "groups", groups)
-    object.__setattr__(entry, "wikis", wikis)
+    entry = BanEntry(name, MARCH_5, False, 3, f"| [[User:{name}]] || {', '.join(groups)} || {', '.join(wikis)} ||",
+                     groups=groups, wikis=wikis)
     return BanList(SOURCE, None, (entry,), ())
 
 

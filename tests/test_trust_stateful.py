@@ -37,6 +37,7 @@ from banbot.config import load_config
 from banbot.errors import UnsafeRun
 from banbot.journal import Status
 from banbot.plan import PlanSettings
+from banbot.rails import Rails
 from banbot.safety import Blocker
 from banbot.state import AccountState, LocalAccount
 from banbot.wiki.pages import read_ban_page
@@ -127,6 +128,13 @@ class SimFarm(dict[str, SimWiki]):
     central: Any = SimpleNamespace(username=lambda: "BanBot")
 
 
+class SimRails(Rails):
+    """The real rails; the model has no kill switch page."""
+
+    def kill_switch(self, max_age_s: float = 10.0) -> Blocker | None:
+        return None
+
+
 class SimApp(app.App):
     """The real App; only the farm's reads and writes are the model's."""
 
@@ -146,9 +154,6 @@ class SimApp(app.App):
 
     def observe(self, names: Sequence[str], s: PlanSettings | None = None) -> dict[str, AccountState]:
         return {n: self.model.state(n) for n in names}
-
-    def kill_switch(self, max_age_s: float = 10.0) -> Blocker | None:
-        return None
 
     def gateway(self) -> TrustMachine:
         return self.model
@@ -351,6 +356,7 @@ class TrustMachine(RuleBasedStateMachine):
         def connect(config: Any, journal: Any, **_: Any) -> SimApp:
             a = SimApp(config, SimFarm(metawiki=self.wiki), journal)  # type: ignore[arg-type]
             a.model = self
+            a.vetting = SimRails(config, a.source, a.farm, journal, a.reader.parse)
             return a
 
         saved = app.connect

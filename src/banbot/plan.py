@@ -117,8 +117,7 @@ def plan_account(state: AccountState, source: ListSource, s: PlanSettings, since
     links = {"list_link": s.list_link, "revid": source.revid or "file",
              "permalink": f"{s.permalink_prefix}{source.revid}" if source.revid else s.list_link}
     basis = Basis(state, _reason(s.enforce.reason, state, links), links, since,
-                  groups=tuple(getattr(entry, "groups", ())), wikis=tuple(getattr(entry, "wikis", ())),
-                  ours=frozenset(ours))
+                  groups=entry.groups if entry else (), wikis=entry.wikis if entry else (), ours=frozenset(ours))
     actions, holds = SANCTIONS[s.sanction].plan(basis, s)
     if s.source:
         actions = [dataclasses.replace(a, sources=(s.source,)) for a in actions]
