@@ -147,6 +147,23 @@ def held_or_fine(code: int, err: str, vandal: str) -> None:
         assert vandal in err, err
 
 
+# --- 0. the config -------------------------------------------------------------------------------------------
+
+def test_a_config_with_both_a_list_and_sources_is_refused(farm: FarmHandle, tmp_path: Path, uniq: str) -> None:
+    ban_page, restrict_page = f"Bans/{uniq}", f"Restrictions/{uniq}"
+    farm.edit("metawiki", ban_page, f"* <s>[[User:Baseline Placeholder]]</s>, since {LISTED}")
+    farm.edit("metawiki", restrict_page, restrictions(restriction("Baseline Placeholder", "sysop", struck=True)))
+    cfg = sources_config(farm, "plain", tmp_path, ban_page, restrict_page)
+    code, _, err = banbot("plan", "--config", cfg, "--format", "json")
+    assert code in (0, 1), (code, err)  # [[sources]] alone is a config banbot reads
+    both = Path(cfg).with_name("both.toml")
+    both.write_text(f'[list]\nwiki = "metawiki"\npage = {json.dumps(ban_page)}\n\n' + Path(cfg).read_text())
+    for cmd in (("plan",), ("run", "--init-journal")):
+        code, _, err = banbot(*cmd, "--config", str(both))
+        assert code == 2, (cmd, code, err)  # a config error: nothing read, nothing written
+    assert not Path(cfg).with_name("journal.sqlite").exists()
+
+
 # --- 1. one config, two sources -------------------------------------------------------------------------------
 
 @MODES
@@ -248,6 +265,9 @@ LEGIT_DONE = {"metawiki": [], "enwiki": ["bureaucrat"], "zhwiki": ["sysop"]}  # 
 @MODES
 def test_a_vandals_restriction_row_removes_no_groups_from_an_innocent(
         farm: FarmHandle, tmp_path: Path, uniq: str, mode: str) -> None:
+    """The vandal adds a row for an innocent sysop. The innocent keeps every group; the ban source is applied in
+    the same run; once the Admin removes the vandal's row, the legitimate row is enforced (if the first run did
+    not already enforce it: a source held for the vandal's row, or only that row left aside, both pass)."""
     cfg, ban_page, restrict_page, n, session = attack_setup(farm, tmp_path, uniq, mode)
     legit_row = restriction(n["legit"], "sysop", "enwiki")
     farm.edit("metawiki", restrict_page, restrictions(legit_row))  # the trusted Admin
@@ -268,6 +288,8 @@ def test_a_vandals_restriction_row_removes_no_groups_from_an_innocent(
 
 @MODES
 def test_a_hidden_restriction_row_is_not_enforced(farm: FarmHandle, tmp_path: Path, uniq: str, mode: str) -> None:
+    """Rows readers cannot see (display:none on the row, or on the link in the User cell) are problem rows, not
+    restrictions, whoever wrote them; they add nothing to hold, so the legitimate row is enforced in the same run."""
     cfg, ban_page, restrict_page, n, session = attack_setup(farm, tmp_path, uniq, mode)
     hidden_row, hidden_cell, trusted_hidden = (f"{uniq} Hidden Row", f"{uniq} Hidden Cell", f"{uniq} Hidden Admin")
     users(farm, {x: {db: ["sysop"] for db in ALL} for x in (hidden_row, hidden_cell, trusted_hidden)})
@@ -294,6 +316,9 @@ def test_a_hidden_restriction_row_is_not_enforced(farm: FarmHandle, tmp_path: Pa
 @MODES
 def test_a_vandals_change_to_a_rows_groups_is_not_enforced(
         farm: FarmHandle, tmp_path: Path, uniq: str, mode: str) -> None:
+    """A row the Admin wrote and banbot applied; the vandal widens its Groups cell. The row is no longer all
+    trusted editors' work: bureaucrat is never removed. The ban source goes on in the same run, and once the Admin
+    restores the row, the Admin's other new row is enforced."""
     cfg, ban_page, restrict_page, n, session = attack_setup(farm, tmp_path, uniq, mode)
     other = f"{uniq} Other"
     users(farm, {other: {db: ["sysop"] for db in ALL}})
@@ -325,6 +350,8 @@ def test_a_vandals_change_to_a_rows_groups_is_not_enforced(
 @pytest.mark.parametrize(("mode", "how"), [("plain", "renamed"), ("plain", "missing"), ("centralauth", "renamed")])
 def test_a_restrictions_table_without_its_groups_column_holds_only_that_source(
         farm: FarmHandle, tmp_path: Path, uniq: str, mode: str, how: str) -> None:
+    """The vandal renames or deletes the Groups column: that source cannot be read as restrictions and is held
+    (no group removed from anyone on it), while the ban source in the same config is applied in the same run."""
     cfg, ban_page, restrict_page, n, session = attack_setup(farm, tmp_path, uniq, mode)
     farm.edit("metawiki", restrict_page, restrictions(restriction(n["legit"], "sysop", "enwiki"),
                                                       restriction(n["innocent"], "sysop", "zhwiki")))
@@ -350,6 +377,8 @@ def test_a_restrictions_table_without_its_groups_column_holds_only_that_source(
 @MODES
 def test_a_struck_restriction_is_never_undone_and_is_shown_for_review(
         farm: FarmHandle, tmp_path: Path, uniq: str, mode: str) -> None:
+    """Striking a restriction gives nothing back and takes nothing more: banbot never undoes; `lifted` shows it
+    to a human, and a group a human grants again afterwards stays."""
     r, other = f"{uniq} Restricted", f"{uniq} Still"
     users(farm, {r: {"metawiki": [], "enwiki": ["sysop", "bureaucrat"], "zhwiki": ["sysop"]},
                  other: {"metawiki": [], "enwiki": ["sysop"]}})
