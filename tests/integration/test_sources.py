@@ -367,6 +367,7 @@ def test_a_restrictions_table_without_its_groups_column_holds_only_that_source(
 
     code, _, err = banbot("run", "--config", cfg)
     assert code in (2, 3), (code, err)  # held or unreadable: not 0, not a crash (70)
+    # both rows are the Admin's, yet neither is applied: the table no longer says which groups
     restricted_only(farm, n["legit"], {"metawiki": [], "enwiki": ["bureaucrat", "sysop"], "zhwiki": ["sysop"]}, mode)
     innocent_untouched(farm, n["innocent"], mode)
     enforced(farm, n["banned"], mode=mode)  # a held source does not hold the others
