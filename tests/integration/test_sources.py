@@ -117,12 +117,12 @@ def bot_writes(farm: FarmHandle, uniq: str) -> tuple[int, int]:
     """BanBot's log entries (rights, blocks, locks, global rights) and talk page edits about this test's
     accounts, on every wiki."""
     logs = edits = 0
-    for db in ALL:
-        rows = farm.get(db, action="query", list="logevents", leuser="BanBot", lelimit=500)["query"]["logevents"]
-        logs += sum(1 for r in rows if uniq in r.get("title", ""))
+    for db in ALL:  # every account of a test is named "<uniq> …"; its global log titles are "User:<name>@global"
+        logs += len(farm.get(db, action="query", list="logevents", leuser="BanBot", leprefix=f"User:{uniq} ",
+                             lelimit=500)["query"]["logevents"])
         rows = farm.get(db, action="query", list="usercontribs", ucuser="BanBot", ucnamespace=3,
-                        uclimit=500)["query"]["usercontribs"]
-        edits += sum(1 for r in rows if uniq in r["title"])
+                        uclimit=500)["query"]["usercontribs"]  # newest first: this test's edits are among them
+        edits += sum(1 for r in rows if r["title"].startswith(f"User talk:{uniq} "))
     return logs, edits
 
 
