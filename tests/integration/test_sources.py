@@ -153,6 +153,8 @@ def test_a_config_with_both_a_list_and_sources_is_refused(farm: FarmHandle, tmp_
     ban_page, restrict_page = f"Bans/{uniq}", f"Restrictions/{uniq}"
     farm.edit("metawiki", ban_page, f"* <s>[[User:Baseline Placeholder]]</s>, since {LISTED}")
     farm.edit("metawiki", restrict_page, restrictions(restriction("Baseline Placeholder", "sysop", struck=True)))
+    for page in (ban_page, restrict_page):
+        farm.protect("metawiki", page)
     cfg = sources_config(farm, "plain", tmp_path, ban_page, restrict_page)
     code, _, err = banbot("plan", "--config", cfg, "--format", "json")
     assert code in (0, 1), (code, err)  # [[sources]] alone is a config banbot reads
