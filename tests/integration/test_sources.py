@@ -288,10 +288,11 @@ def test_a_vandals_restriction_row_removes_no_groups_from_an_innocent(
     restricted_only(farm, n["legit"], LEGIT_DONE, mode)
 
 
-@MODES
-def test_a_hidden_restriction_row_is_not_enforced(farm: FarmHandle, tmp_path: Path, uniq: str, mode: str) -> None:
+def test_a_hidden_restriction_row_is_not_enforced(farm: FarmHandle, tmp_path: Path, uniq: str) -> None:
     """Rows readers cannot see (display:none on the row, or on the link in the User cell) are problem rows, not
-    restrictions, whoever wrote them; they add nothing to hold, so the legitimate row is enforced in the same run."""
+    restrictions, whoever wrote them; they add nothing to hold, so the legitimate row is enforced in the same run.
+    Reading the rendered page does not depend on the farm's mode: plain only, to keep the module quick."""
+    mode = "plain"
     cfg, ban_page, restrict_page, n, session = attack_setup(farm, tmp_path, uniq, mode)
     hidden_row, hidden_cell, trusted_hidden = (f"{uniq} Hidden Row", f"{uniq} Hidden Cell", f"{uniq} Hidden Admin")
     users(farm, {x: {db: ["sysop"] for db in ALL} for x in (hidden_row, hidden_cell, trusted_hidden)})
