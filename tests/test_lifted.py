@@ -104,6 +104,21 @@ def test_the_journal_lists_confirmed_sanctions_and_keeps_dismissals(tmp_path: Pa
     j.close()
 
 
+def test_each_source_reviews_only_the_sanctions_its_own_runs_placed(tmp_path: Path) -> None:
+    from banbot.actions import Block, RemoveLocalGroups
+    from banbot.journal import Status
+
+    j = Journal(tmp_path / "j.sqlite")
+    bans = j.start_run("run", location="metawiki", title="Bans")
+    j.record(j.intend(bans, Block("A", "enwiki", "r")), Status.DONE)
+    rights = j.start_run("run", location="metawiki", title="Rights removals")
+    j.record(j.intend(rights, RemoveLocalGroups("B", "enwiki", "r", groups=("sysop",))), Status.DONE)
+    assert [s.user for s in j.sanctions("metawiki", "Rights removals")] == ["B"]
+    assert [s.user for s in j.sanctions("metawiki", "Bans")] == ["A"]
+    assert [s.user for s in j.sanctions()] == ["A", "B"]
+    j.close()
+
+
 def test_lifted_without_a_journal_has_nothing_to_show_in_either_format(cfg: str,  # noqa: F811
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = banbot(capsys, "lifted", "--config", cfg, "--format", "json")
