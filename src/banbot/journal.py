@@ -536,7 +536,8 @@ class Journal:
         """Every lock, block and group removal the wikis confirmed, oldest first, with the run that did it;
         with ``location`` and ``title``, those placed by runs of that list only (one source of several)."""
         kinds = ",".join(f"'{k}'" for k in SANCTION_KINDS)
-        where, args = ("AND r.list_location = ? AND r.list_title = ?", (location, title)) if location is not None else ("", ())
+        mine = location is not None
+        where, args = ("AND r.list_location = ? AND r.list_title = ?", (location, title)) if mine else ("", ())
         try:
             cur = self.db.execute(
                 "SELECT a.user, a.wiki, a.kind, a.data, COALESCE(a.finished, a.intended), r.command, r.requested_by "
