@@ -178,3 +178,19 @@ def test_publish_without_a_status_page_says_which_setting_to_set(tmp_path: Path,
     a_journal(tmp_path / "journal.sqlite").close()
     code, _, err = banbot(capsys, "report", "--config", cfg, "--publish", "--format", "table")
     assert code == 2 and "report.page" in err
+
+
+def test_the_report_names_the_source_of_each_action_with_several_sources(tmp_path: Path) -> None:
+    from banbot.journal import Journal, Status
+    from banbot.render import results_table, results_wikitext
+    from banbot.results import results
+
+    j = Journal(tmp_path / "j.sqlite")
+    run = j.start_run("run", location="metawiki", title="Office actions/Rights removals")
+    action = RemoveLocalGroups("Admin R", "enwiki", "r", groups=("sysop",), sources=("rights-removals",))
+    j.record(j.intend(run, action), Status.DONE)
+    res = results(j.history(), 10)
+    j.close()
+    assert res.rows[0].to_json()["sources"] == ["rights-removals"]
+    assert "remove-local-groups (sysop) for rights-removals" in results_table(res)
+    assert "remove-local-groups (sysop) for rights-removals" in results_wikitext(res, centralauth=True)

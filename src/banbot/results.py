@@ -32,10 +32,12 @@ class ResultRow:
     when: str
     run: int
     hidden: bool
+    sources: tuple[str, ...] = ()  # the lists that required it, with several sources
 
     @property
     def what(self) -> str:
-        return self.kind + (f" ({', '.join(self.groups)})" if self.groups else "")
+        return self.kind + (f" ({', '.join(self.groups)})" if self.groups else "") + (
+            f" for {', '.join(self.sources)}" if self.sources else "")
 
     @property
     def outcome(self) -> str:
@@ -44,7 +46,7 @@ class ResultRow:
     def to_json(self) -> dict[str, Any]:
         return {"user": self.user, "wiki": self.wiki, "kind": self.kind, "groups": list(self.groups),
                 "status": str(self.status), "outcome": self.outcome, "code": self.code, "when": self.when,
-                "run": self.run, "hidden": self.hidden}
+                "run": self.run, "hidden": self.hidden, **({"sources": list(self.sources)} if self.sources else {})}
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def _result(r: ResultRow) -> str:
     """``locked``, ``local groups removed``… for what took effect; ``lock failed`` and the like otherwise."""
     try:
         kind = ACTION_TYPES[r.kind]
-    except ValueError:
+    except KeyError:  # a kind this banbot does not know (a journal written by a later one)
         return f"{r.kind} {r.outcome}"
     return kind.label if r.status in CONFIRMED else f"{r.kind} {r.outcome}"
 
@@ -85,5 +87,6 @@ def results(history: Sequence[JournalRow], limit: int) -> Results:
     hidden = {r.user for r in history if r.data.get("hidden")}
     picked = history[-limit:] if limit > 0 else ()
     rows = tuple(ResultRow(r.user, r.wiki, r.kind, tuple(r.data.get("groups") or ()), r.status, r.code,
-                           r.finished or r.intended, r.run_id, r.user in hidden) for r in picked)
+                           r.finished or r.intended, r.run_id, r.user in hidden, tuple(r.data.get("sources") or ()))
+                 for r in picked)
     return Results(rows, limit, len(history))
