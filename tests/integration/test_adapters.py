@@ -141,7 +141,8 @@ def test_an_unreachable_wiki_is_a_transient_error(plain_farm) -> None:
 
     cfg = plain_farm.config
     dead = dataclasses.replace(cfg, wikis={"deadwiki": WikiConfig("deadwiki", "http://127.0.0.1:9/api.php")},
-                               central="deadwiki", list_wiki="deadwiki")
+                               central="deadwiki",
+                               sources=(dataclasses.replace(cfg.sources[0], wiki="deadwiki"),))
     farm = open_farm(dead, login=False)  # opening sends nothing (issue 13): the first request finds out
     with pytest.raises(TransientWikiError) as e:
         farm["deadwiki"].siteinfo()

@@ -55,7 +55,8 @@ def reader(farm: FarmHandle, plain_config: Any) -> Any:
     wiki = open_farm(plain_config, login=False)
 
     def read(title: str) -> Any:
-        return App(dataclasses.replace(wiki.config, list_page=title), wiki, None).read_list()
+        config = wiki.config
+        return App(config, wiki, None, dataclasses.replace(config.sources[0], page=title)).read_list()
 
     return read
 
