@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from banbot.actions import Action, Plan, plan_from_json
-from banbot.banlist import BanEntry, BanList, ListSource, link_prefixes, parse
+from banbot.banlist import BanEntry, BanList, ListSource, Protection, link_prefixes, parse
 from banbot.config import Config, FarmMode
 from banbot.crosscheck import demote, host, interwiki_map, objections, read_rendered
 from banbot.enforce import KILL_SWITCH, Gateway, Report, apply_plan
@@ -506,6 +506,59 @@ class App:
         revid = save_page(self.farm.central, title, text, summary).get("newrevid")
         return revid if isinstance(revid, int) else None
 
+    # --- what `check` and `watch` ask of the farm: the commands never import banbot.wiki -----------------
+    def bot_name(self) -> str | None:
+        """The bot's account name as configured on the central wiki (no request)."""
+        return self.farm.central.username()
+
+    def signs_with_oauth(self) -> bool:
+        """Whether pywikibot signs requests to the central wiki with an OAuth consumer (no request)."""
+        from banbot.wiki.identity import oauth
+
+        return oauth(self.config.wikis[self.config.central].api)
+
+    def refused_password(self) -> str | None:
+        """Why the central wiki refuses the password in user-password.py (None: it accepts it); a login of its
+        own, so saved cookies cannot hide a password that no longer works."""
+        from banbot.wiki.identity import refused_password
+
+        return refused_password(self.farm.central, self.config.wikis[self.config.central].api,
+                                self.config.user_agent)
+
+    def whoami(self, db: str) -> dict[str, Any]:
+        """The bot's rights and groups on one wiki, as its grants narrow them (logging in if need be)."""
+        from banbot.wiki.identity import whoami
+
+        return whoami(self.farm[db])
+
+    def can_edit(self, title: str) -> tuple[bool, bool]:
+        """Whether a page on the central wiki exists, and whether this login may edit (or create) it."""
+        from banbot.wiki.identity import can_edit
+
+        return can_edit(self.farm.central, title)
+
+    def page_protection(self, db: str, title: str) -> tuple[Protection, ...]:
+        """A page's protection (one public request)."""
+        from banbot.wiki.approvals import page_protection
+
+        return page_protection(self.farm[db], title)
+
+    def emailable(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        """``list=users&usprop=emailable`` on the central wiki: whether the wiki will mail each account."""
+        data = self.farm.central.call({"action": "query", "list": "users", "ususers": "|".join(names),
+                                       "usprop": "emailable"})
+        return [dict(u) for u in data["query"]["users"]]
+
+    def latest_revisions(self, db: str, titles: list[str]) -> dict[str, int | None]:
+        """The latest revision id of each page on one wiki (None: missing), in one public request."""
+        from banbot.wiki.pages import latest_revisions
+
+        return latest_revisions(self.farm[db], titles)
+
+    def requests(self) -> int:
+        """banbot's own requests on this App's farm so far (session set-up apart)."""
+        return self.farm.counter.total()
+
 
 def refuse_if_unsafe(blockers: Sequence[Blocker], policy: Policy) -> None:
     """Refuse unless every rule that holds the plan back is overridden: ``force`` overrides the overridable
@@ -596,3 +649,4 @@ def check_same(reviewed: Plan, fresh: Plan) -> None:
         lines = "".join(f"\n  {line}" for line in changes.lines())
         raise PlanRejected(f"not applied: {what} changed since the plan was made ({changes.summary()}); re-plan "
                            f"and review again. What changed:{lines}", details=changes.data())
+
