@@ -650,3 +650,27 @@ def check_same(reviewed: Plan, fresh: Plan) -> None:
         raise PlanRejected(f"not applied: {what} changed since the plan was made ({changes.summary()}); re-plan "
                            f"and review again. What changed:{lines}", details=changes.data())
 
+
+class Poll:
+    """What `banbot watch` waits on: the latest revisions of the pages on the list's wiki (the list, the
+    approval page) and on the central wiki (the kill switch), read together in one request when they share a
+    wiki. Its sessions are long-lived and read-only; each pass opens its own, logged in (:func:`write`)."""
+
+    def __init__(self, config: Config, on_list: Sequence[str], on_central: Sequence[str] = ()) -> None:
+        self._list = connect(config, None, login=False, simulate=True, only=[config.list_wiki])
+        apart = bool(on_central) and config.central != config.list_wiki
+        self._central = connect(config, None, login=False, simulate=True, only=[config.central]) if apart else None
+        self._db = (config.list_wiki, config.central)
+        self._on_list = list(on_list) + ([] if apart else list(on_central))
+        self._on_central = list(on_central) if apart else []
+
+    def __call__(self) -> dict[str, int | None]:
+        got = self._list.latest_revisions(self._db[0], self._on_list)
+        if self._central is not None:
+            got |= self._central.latest_revisions(self._db[1], self._on_central)
+        return got
+
+    def requests(self) -> int:
+        """The polls' requests on the list's wiki so far (one a poll)."""
+        return self._list.requests()
+
