@@ -35,6 +35,7 @@ from banbot.links import ListLink, article_url, leads_to
 from banbot.names import InvalidName, normalize
 from banbot.plan import PlanSettings, make_plan
 from banbot.provenance import lines_of
+from banbot.results import Results, results
 from banbot.runlock import RunLock
 from banbot.safety import Blocker, ListHistory, SwitchPage, kill_switch_blocker, trust_blockers
 from banbot.state import AccountState
@@ -674,3 +675,79 @@ class Poll:
         """The polls' requests on the list's wiki so far (one a poll)."""
         return self._list.requests()
 
+
+@contextmanager
+def journaled_run(journal: Journal, command: str, *, why: str,
+                  requested_by: str | None = None) -> Iterator[dict[str, Any]]:
+    """A write that is no plan's action (a results table, alert lines), journaled as a run of its own: the
+    ``runs`` row is opened before the write and finished with the summary the block fills in, also when the
+    write fails (then the summary says why, and the error goes on)."""
+    summary: dict[str, Any] = {}
+    run_id = journal.start_run(command, requested_by=requested_by, why=why)
+    try:
+        yield summary
+    except WikiError as e:
+        summary["error"] = f"{e.code}: {e.info}"
+        raise
+    except Exception as e:
+        summary["error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        raise
+    finally:
+        journal.finish_run(run_id, summary)
+
+
+REPORT_SUMMARY = "banbot: results table"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What ``banbot report --publish`` wrote: the results it rendered and the page's new revision (None: the
+    page already said so)."""
+
+    results: Results
+    text: str
+    revid: int | None
+
+
+def report(config: Config, limit: int) -> tuple[Results, str] | None:
+    """What banbot did, per account and wiki, and the wikitext of its results table; None without a journal
+    (nothing was ever applied). Reads the journal only."""
+    from banbot.render import results_wikitext
+
+    if not config.journal.exists():
+        return None
+    journal = Journal(config.journal)
+    try:
+        res = results(journal.history(), limit)
+    finally:
+        journal.close()
+    return res, results_wikitext(res, config.mode == FarmMode.CENTRALAUTH)
+
+
+def publish_report(config: Config, limit: int, requested_by: str) -> Published:
+    """``banbot report --publish``: a write like any other —
+
+        lock → journal → kill switch → read the results → save the page → journal the edit
+
+    The results table is read from the journal under the run lock, so no run changes it in between, and the
+    edit is journaled as a run of its own (command ``report``), as alert lines are."""
+    from banbot.render import results_wikitext
+
+    if not config.report_page:
+        raise ConfigError("report.page is not set: name the status page to publish to, e.g. \"User:BanBot/Status\"")
+    where = f"{config.central}:{config.report_page}"
+    with RunLock(config.lock_file):
+        journal = Journal.for_writes(config.journal)
+        try:
+            a = connect(config, journal, login=True, simulate=False, only=[config.central])
+            refuse_if_unsafe([b for b in [a.kill_switch()] if b], Policy(Command.APPLY))
+            res = results(journal.history(), limit)
+            text = results_wikitext(res, config.mode == FarmMode.CENTRALAUTH)
+            with journaled_run(journal, "report", requested_by=requested_by,
+                               why=f"publish the results table to {where}") as summary:
+                summary["published"] = None
+                revid = a.save_page(config.report_page, text, REPORT_SUMMARY)
+                summary |= {"published": where, "revid": revid}
+        finally:
+            journal.close()
+    return Published(res, text, revid)
