@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from banbot import alerts
+from banbot import alerts, app
 from banbot.actions import Plan
 from banbot.alerts import Condition, Family, PassOutcome
 from banbot.banlist import BanList
@@ -200,28 +200,26 @@ def deliver(cfg: Config, j: Journal, unsent: dict[str, list[tuple[int, str]]]) -
 
     client = open_farm(cfg, login=True, simulate=False, only=[cfg.central]).central
     sent: list[int] = []
-    outcome: dict[str, str] = {}
-    run_id = j.start_run("alerts", why=f"alert lines to {', '.join(unsent)}")
-    for channel, rows in unsent.items():
-        lines = [line for _, line in rows]
-        try:
-            if channel == "page" and cfg.alerts.page:
-                text = "".join(f"\n* {nowiki(line)}" for line in lines)
-                client.call({"action": "edit", "title": cfg.alerts.page, "appendtext": text, "bot": 1,
-                             "summary": f"banbot: {len(lines)} alert line{'s' if len(lines) != 1 else ''}",
-                             "watchlist": "nochange", "token": client.token("csrf")}, write=True)
-            elif channel.startswith("mail:"):
-                client.call({"action": "emailuser", "target": channel.removeprefix("mail:"),
-                             "subject": subject(lines),
-                             "text": "\n".join(lines) + "\n\n-- banbot (alerts.email in its config)\n",
-                             "token": client.token("csrf")}, write=True)
-            else:
+    with app.journaled_run(j, "alerts", why=f"alert lines to {', '.join(unsent)}") as outcome:
+        for channel, rows in unsent.items():
+            lines = [line for _, line in rows]
+            try:
+                if channel == "page" and cfg.alerts.page:
+                    text = "".join(f"\n* {nowiki(line)}" for line in lines)
+                    client.call({"action": "edit", "title": cfg.alerts.page, "appendtext": text, "bot": 1,
+                                 "summary": f"banbot: {len(lines)} alert line{'s' if len(lines) != 1 else ''}",
+                                 "watchlist": "nochange", "token": client.token("csrf")}, write=True)
+                elif channel.startswith("mail:"):
+                    client.call({"action": "emailuser", "target": channel.removeprefix("mail:"),
+                                 "subject": subject(lines),
+                                 "text": "\n".join(lines) + "\n\n-- banbot (alerts.email in its config)\n",
+                                 "token": client.token("csrf")}, write=True)
+                else:
+                    continue
+            except Exception as e:  # noqa: BLE001 - one channel failing does not stop the others
+                log.warning("alerts: %s not sent, tried again next pass: %s: %s", channel, type(e).__name__, e)
+                outcome[channel] = f"failed: {type(e).__name__}"
                 continue
-        except Exception as e:  # noqa: BLE001 - one channel failing does not stop the others
-            log.warning("alerts: %s not sent, tried again next pass: %s: %s", channel, type(e).__name__, e)
-            outcome[channel] = f"failed: {type(e).__name__}"
-            continue
-        outcome[channel] = f"sent {len(rows)}"
-        sent += [i for i, _ in rows]
-    j.finish_run(run_id, outcome)
+            outcome[channel] = f"sent {len(rows)}"
+            sent += [i for i, _ in rows]
     return sent

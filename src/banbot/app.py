@@ -20,19 +20,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from banbot.actions import Action, Plan, plan_from_json
-from banbot.banlist import BanEntry, BanList, ListSource, parse
+from banbot.banlist import BanEntry, BanList, ListSource, Protection, parse
 from banbot.config import RESTRICT_REASON, Config, EnforceConfig, FarmMode, SanctionKind, Source
 from banbot.enforce import KILL_SWITCH, Gateway, Report, apply_plan
-from banbot.errors import ConfigError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun
+from banbot.errors import ConfigError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
 from banbot.exits import Exit
 from banbot.journal import Journal, Status
 from banbot.links import ListLink, article_url, leads_to
 from banbot.names import InvalidName, normalize
 from banbot.plan import PlanSettings, make_plan
 from banbot.rails import Rails
+from banbot.results import Results, results
 from banbot.runlock import RunLock
 from banbot.safety import Blocker
 from banbot.sources import SourceReader
@@ -375,6 +376,59 @@ class App:
         revid = save_page(self.farm.central, title, text, summary).get("newrevid")
         return revid if isinstance(revid, int) else None
 
+    # --- what `check` and `watch` ask of the farm: the commands never import banbot.wiki -----------------
+    def bot_name(self) -> str | None:
+        """The bot's account name as configured on the central wiki (no request)."""
+        return self.farm.central.username()
+
+    def signs_with_oauth(self) -> bool:
+        """Whether pywikibot signs requests to the central wiki with an OAuth consumer (no request)."""
+        from banbot.wiki.identity import oauth
+
+        return oauth(self.config.wikis[self.config.central].api)
+
+    def refused_password(self) -> str | None:
+        """Why the central wiki refuses the password in user-password.py (None: it accepts it); a login of its
+        own, so saved cookies cannot hide a password that no longer works."""
+        from banbot.wiki.identity import refused_password
+
+        return refused_password(self.farm.central, self.config.wikis[self.config.central].api,
+                                self.config.user_agent)
+
+    def whoami(self, db: str) -> dict[str, Any]:
+        """The bot's rights and groups on one wiki, as its grants narrow them (logging in if need be)."""
+        from banbot.wiki.identity import whoami
+
+        return whoami(self.farm[db])
+
+    def can_edit(self, title: str) -> tuple[bool, bool]:
+        """Whether a page on the central wiki exists, and whether this login may edit (or create) it."""
+        from banbot.wiki.identity import can_edit
+
+        return can_edit(self.farm.central, title)
+
+    def page_protection(self, db: str, title: str) -> tuple[Protection, ...]:
+        """A page's protection (one public request)."""
+        from banbot.wiki.approvals import page_protection
+
+        return page_protection(self.farm[db], title)
+
+    def emailable(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        """``list=users&usprop=emailable`` on the central wiki: whether the wiki will mail each account."""
+        data = self.farm.central.call({"action": "query", "list": "users", "ususers": "|".join(names),
+                                       "usprop": "emailable"})
+        return [dict(u) for u in data["query"]["users"]]
+
+    def latest_revisions(self, db: str, titles: list[str]) -> dict[str, int | None]:
+        """The latest revision id of each page on one wiki (None: missing), in one public request."""
+        from banbot.wiki.pages import latest_revisions
+
+        return latest_revisions(self.farm[db], titles)
+
+    def requests(self) -> int:
+        """banbot's own requests on this App's farm so far (session set-up apart)."""
+        return self.farm.counter.total()
+
 
 def refuse_if_unsafe(blockers: Sequence[Blocker], policy: Policy) -> None:
     """Refuse unless every rule that holds the plan back is overridden: ``force`` overrides the overridable
@@ -483,3 +537,104 @@ def check_same(reviewed: Plan, fresh: Plan) -> None:
         lines = "".join(f"\n  {line}" for line in changes.lines())
         raise PlanRejected(f"not applied: {what} changed since the plan was made ({changes.summary()}); re-plan "
                            f"and review again. What changed:{lines}", details=changes.data())
+
+
+class Poll:
+    """What `banbot watch` waits on: the latest revisions of the pages on the list's wiki (the list, the
+    approval page) and on the central wiki (the kill switch), read together in one request when they share a
+    wiki. Its sessions are long-lived and read-only; each pass opens its own, logged in (:func:`write`)."""
+
+    def __init__(self, config: Config, on_list: Sequence[str], on_central: Sequence[str] = ()) -> None:
+        self._list = connect(config, None, login=False, simulate=True, only=[config.list_wiki])
+        apart = bool(on_central) and config.central != config.list_wiki
+        self._central = connect(config, None, login=False, simulate=True, only=[config.central]) if apart else None
+        self._db = (config.list_wiki, config.central)
+        self._on_list = list(on_list) + ([] if apart else list(on_central))
+        self._on_central = list(on_central) if apart else []
+
+    def __call__(self) -> dict[str, int | None]:
+        got = self._list.latest_revisions(self._db[0], self._on_list)
+        if self._central is not None:
+            got |= self._central.latest_revisions(self._db[1], self._on_central)
+        return got
+
+    def requests(self) -> int:
+        """The polls' requests on the list's wiki so far (one a poll)."""
+        return self._list.requests()
+
+
+@contextmanager
+def journaled_run(journal: Journal, command: str, *, why: str,
+                  requested_by: str | None = None) -> Iterator[dict[str, Any]]:
+    """A write that is no plan's action (a results table, alert lines), journaled as a run of its own: the
+    ``runs`` row is opened before the write and finished with the summary the block fills in, also when the
+    write fails (then the summary says why, and the error goes on)."""
+    summary: dict[str, Any] = {}
+    run_id = journal.start_run(command, requested_by=requested_by, why=why)
+    try:
+        yield summary
+    except WikiError as e:
+        summary["error"] = f"{e.code}: {e.info}"
+        raise
+    except Exception as e:
+        summary["error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        raise
+    finally:
+        journal.finish_run(run_id, summary)
+
+
+REPORT_SUMMARY = "banbot: results table"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What ``banbot report --publish`` wrote: the results it rendered and the page's new revision (None: the
+    page already said so)."""
+
+    results: Results
+    text: str
+    revid: int | None
+
+
+def report(config: Config, limit: int) -> tuple[Results, str] | None:
+    """What banbot did, per account and wiki, and the wikitext of its results table; None without a journal
+    (nothing was ever applied). Reads the journal only."""
+    from banbot.render import results_wikitext
+
+    if not config.journal.exists():
+        return None
+    journal = Journal(config.journal)
+    try:
+        res = results(journal.history(), limit)
+    finally:
+        journal.close()
+    return res, results_wikitext(res, config.mode == FarmMode.CENTRALAUTH)
+
+
+def publish_report(config: Config, limit: int, requested_by: str) -> Published:
+    """``banbot report --publish``: a write like any other —
+
+        lock → journal → kill switch → read the results → save the page → journal the edit
+
+    The results table is read from the journal under the run lock, so no run changes it in between, and the
+    edit is journaled as a run of its own (command ``report``), as alert lines are."""
+    from banbot.render import results_wikitext
+
+    if not config.report_page:
+        raise ConfigError("report.page is not set: name the status page to publish to, e.g. \"User:BanBot/Status\"")
+    where = f"{config.central}:{config.report_page}"
+    with RunLock(config.lock_file):
+        journal = Journal.for_writes(config.journal)
+        try:
+            a = connect(config, journal, login=True, simulate=False, only=[config.central])
+            refuse_if_unsafe([b for b in [a.kill_switch()] if b], Policy(Command.APPLY))
+            res = results(journal.history(), limit)
+            text = results_wikitext(res, config.mode == FarmMode.CENTRALAUTH)
+            with journaled_run(journal, "report", requested_by=requested_by,
+                               why=f"publish the results table to {where}") as summary:
+                summary["published"] = None
+                revid = a.save_page(config.report_page, text, REPORT_SUMMARY)
+                summary |= {"published": where, "revid": revid}
+        finally:
+            journal.close()
+    return Published(res, text, revid)

@@ -84,29 +84,23 @@ def gather(cfg: Config) -> list[Check]:
 def password(cfg: Config, bot: app.App) -> Check:
     """The key itself, tried in a login of its own: saved cookies that still make a session hide neither a
     deleted user-password.py nor a password the wiki no longer accepts."""
-    from banbot.wiki.identity import oauth, refused_password
-
     folder = str(cfg.pywikibot_dir or "pywikibot's folder")
-    central = bot.farm.central
-    api = cfg.wikis[cfg.central].api
-    if oauth(api):
+    if bot.signs_with_oauth():
         return Check("password", folder, True, "an OAuth consumer signs the requests (user-config.py authenticate)")
-    why = refused_password(central, api, cfg.user_agent)
+    why = bot.refused_password()
     if why:
         return Check("password", folder, False, why, checks.KEY_FIX if " refuses " in why else "")
     return Check("password", folder, True, f"{cfg.central} accepts the password user-password.py has for "
-                 f"{central.username()}")
+                 f"{bot.bot_name()}")
 
 
 def logins(cfg: Config, bot: app.App) -> list[Check]:
-    from banbot.wiki.identity import whoami
-
     out: list[Check] = []
     needed = checks.needed_rights(cfg)
-    name = bot.farm.central.username()
+    name = bot.bot_name()
     for db in [cfg.central, *(w for w in cfg.wikis if w != cfg.central)]:
         try:
-            user = whoami(bot.farm[db])
+            user = bot.whoami(db)
         except ConfigError as e:  # the key itself: the other wikis read the same user-password.py
             others = len(cfg.wikis) - 1
             out.append(checks.login_check(db, name, None, str(e) + (
@@ -148,9 +142,7 @@ def kill_switch(cfg: Config, reader: app.App) -> Check:
 
 
 def report_page(cfg: Config, bot: app.App, page: str, kind: str = "report-page") -> Check:
-    from banbot.wiki.identity import can_edit
-
-    exists, editable = can_edit(bot.farm.central, page)
+    exists, editable = bot.can_edit(page)
     where = f"{cfg.central}:{page}"
     if not editable:
         return Check(kind, where, False, "this key may not edit it",
@@ -162,13 +154,11 @@ def report_page(cfg: Config, bot: app.App, page: str, kind: str = "report-page")
 def approval_page(cfg: Config, bot: app.App) -> Check:
     """The page plans wait on: the bot may post there, and an approval only counts on a page protected at
     safety.require_protection (anyone could approve on an open page)."""
-    from banbot.wiki.approvals import page_protection
-
     page, level = cfg.approval.page, cfg.safety.require_protection
     posted = report_page(cfg, bot, page, "approval-page")
     if not posted.ok or not level:
         return posted
-    if protection_level(page_protection(bot.farm[cfg.list_wiki], page)) < PROTECTION_ORDER[level]:
+    if protection_level(bot.page_protection(cfg.list_wiki, page)) < PROTECTION_ORDER[level]:
         return Check("approval-page", f"{cfg.list_wiki}:{page}", False, f"not edit-protected at {level}, so no "
                      "approval written there counts", f"protect the page at {level} (edit)")
     return Check("approval-page", f"{cfg.list_wiki}:{page}", True, f"{posted.detail}; protected at {level}")
@@ -176,12 +166,10 @@ def approval_page(cfg: Config, bot: app.App) -> Check:
 
 def operators(cfg: Config, bot: app.App) -> list[Check]:
     """Each operator in alerts.email: an account the wiki will mail (a confirmed address, mail from users on)."""
-    me = bot.farm.central.username()
+    me = bot.bot_name()
     names = [*cfg.alerts.email, *([me] if me and me not in cfg.alerts.email else [])]
-    data = bot.farm.central.call({"action": "query", "list": "users", "ususers": "|".join(names),
-                                  "usprop": "emailable"})
     out = []
-    for u in data["query"]["users"]:
+    for u in bot.emailable(names):
         where = f"{cfg.central}:User:{u.get('name')}"
         if u.get("name") == me and me not in cfg.alerts.email:
             out.append(Check("alert-email", where, bool(u.get("emailable")), "the bot may send mail"

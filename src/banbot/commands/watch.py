@@ -9,13 +9,11 @@ import threading
 import time
 from types import FrameType
 
-from banbot import alerting, terminal
+from banbot import alerting, app, terminal
 from banbot.commands.run import guarded_pass
 from banbot.errors import WikiError
 from banbot.exits import Exit
 from banbot.watch import watch
-from banbot.wiki.pages import latest_revisions
-from banbot.wiki.session import open_farm
 
 IDLE_ALERTS_S = 300.0
 
@@ -31,17 +29,8 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     # an approval on the approval page (on the list's wiki, the same request) starts a pass as a list edit does
     on_list = [args.page or cfg.list_page] + ([cfg.approval.page] if cfg.approval.enabled else [])
-    pages = on_list + ([cfg.safety.kill_switch] if cfg.safety.kill_switch else [])
-    # one long-lived, read-only session for the polls; each pass opens its own, logged in
-    peeker = open_farm(cfg, login=False, simulate=True, only=[cfg.list_wiki])[cfg.list_wiki]
-    if cfg.safety.kill_switch and cfg.central != cfg.list_wiki:
-        switch_client = open_farm(cfg, login=False, simulate=True, only=[cfg.central])[cfg.central]
-
-        def peek() -> dict[str, int | None]:
-            return latest_revisions(peeker, on_list) | latest_revisions(switch_client, pages[len(on_list):])
-    else:
-        def peek() -> dict[str, int | None]:
-            return latest_revisions(peeker, pages)
+    # long-lived, read-only sessions for the polls; each pass opens its own, logged in
+    peek = app.Poll(cfg, on_list, [cfg.safety.kill_switch] if cfg.safety.kill_switch else [])
 
     hours = cfg.verify_every_hours if args.verify_every is None else args.verify_every
     ticked = [-float("inf")]
@@ -66,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
 
     stats = watch(peek_and_alert, run_pass, stop, poll_s=args.poll, verify_every_s=hours * 3600 if hours else None)
     if args.format == "json":
-        print(terminal.document({"watch": {"stopped": True, "polls": stats.polls, "requests": peeker.counter.total(),
+        print(terminal.document({"watch": {"stopped": True, "polls": stats.polls, "requests": peek.requests(),
                                            "passes": stats.passes}}, Exit.OK, line=True), flush=True)
     else:
-        print(f"watch: stopped after {stats.polls} polls ({peeker.counter.total()} requests) and {stats.passes} "
+        print(f"watch: stopped after {stats.polls} polls ({peek.requests()} requests) and {stats.passes} "
               "passes", flush=True)
     return int(Exit.OK)
