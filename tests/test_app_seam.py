@@ -45,27 +45,42 @@ def poll(monkeypatch: pytest.MonkeyPatch, central: str, on_list: list[str],
         return opened[-1]
 
     monkeypatch.setattr(app, "connect", connect)
-    return app.Poll(cfg, on_list, on_central), opened
+    pages: dict[str, list[str]] = {"metawiki": on_list}
+    if on_central:
+        pages.setdefault(central, []).extend(on_central)
+    return app.Poll(cfg, pages), opened
 
 
 def test_a_poll_is_one_request_when_the_kill_switch_is_on_the_lists_wiki(monkeypatch: pytest.MonkeyPatch) -> None:
     p, opened = poll(monkeypatch, "metawiki", ["Bans", "Approvals"], ["Project:Run"])
-    assert p() == {"Bans": 7, "Approvals": 7, "Project:Run": 7}
+    assert p() == {"metawiki:Bans": 7, "metawiki:Approvals": 7, "metawiki:Project:Run": 7}
     assert [s.asked for s in opened] == [[("metawiki", ["Bans", "Approvals", "Project:Run"])]]
     assert p.requests() == 1
 
 
 def test_a_kill_switch_on_another_wiki_is_polled_there(monkeypatch: pytest.MonkeyPatch) -> None:
     p, opened = poll(monkeypatch, "loginwiki", ["Bans"], ["Project:Run"])
-    assert p() == {"Bans": 7, "Project:Run": 7}
+    assert p() == {"metawiki:Bans": 7, "loginwiki:Project:Run": 7}
     assert [(s.only, s.asked) for s in opened] == [(["metawiki"], [("metawiki", ["Bans"])]),
                                                   (["loginwiki"], [("loginwiki", ["Project:Run"])])]
-    assert p.requests() == 1  # the polls of the list's wiki, as `watch` has always counted them
+    assert p.requests() == 2  # one request a poll on each wiki
 
 
 def test_without_a_kill_switch_only_the_lists_wiki_is_opened(monkeypatch: pytest.MonkeyPatch) -> None:
     p, opened = poll(monkeypatch, "loginwiki", ["Bans"], [])
-    assert p() == {"Bans": 7} and [s.only for s in opened] == [["metawiki"]]
+    assert p() == {"metawiki:Bans": 7} and [s.only for s in opened] == [["metawiki"]]
+
+
+def test_every_sources_list_and_approval_page_is_watched_with_the_kill_switch() -> None:
+    cfg = parse_config({"sources": [{"name": "foundation", "page": "Bans", "wiki": "metawiki"},
+                                    {"name": "rights", "page": "Rights removals", "wiki": "metawiki"},
+                                    {"name": "community", "page": "Global bans", "wiki": "loginwiki"}],
+                        "farm": {"mode": "plain", "central": "metawiki"}, "approval": {"first_run": True},
+                        "wikis": {db: {"api": f"http://127.0.0.1:1/{db}/api.php"} for db in ("metawiki", "loginwiki")}})
+    assert app.watched_pages(cfg, cfg.sources) == {
+        "metawiki": ["Bans", "Project:Banbot/Approvals", "Rights removals", "Project:Banbot/Approvals",
+                     "Project:Banbot/Run"],
+        "loginwiki": ["Global bans", "Project:Banbot/Approvals"]}
 
 
 def summaries(path: Path) -> list[tuple[str, dict[str, Any]]]:

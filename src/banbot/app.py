@@ -15,7 +15,7 @@ import dataclasses
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -143,6 +143,10 @@ class App:
         self._link: ListLink | None = None  # how reasons and notices link the list, checked once a run
         self.reader = SourceReader(config, self.source, farm, journal)  # the list (banbot.sources)
         self.vetting = Rails(config, self.source, farm, journal, self.reader.parse)  # its rails (banbot.rails)
+
+    def for_source(self, source: Source) -> App:
+        """An App for another source of the same config, on the same farm and journal (its sessions shared)."""
+        return self if source == self.source else App(self.config, self.farm, self.journal, source)
 
     # --- the list: banbot.sources reads it, banbot.rails vets it -------------------------------------
     def read_list(self, page: str | None = None, section: str | None = None) -> BanList:
@@ -540,27 +544,36 @@ def check_same(reviewed: Plan, fresh: Plan) -> None:
 
 
 class Poll:
-    """What `banbot watch` waits on: the latest revisions of the pages on the list's wiki (the list, the
-    approval page) and on the central wiki (the kill switch), read together in one request when they share a
-    wiki. Its sessions are long-lived and read-only; each pass opens its own, logged in (:func:`write`)."""
+    """What `banbot watch` waits on: the latest revisions of every source's list page and the approval page (on
+    the lists' wikis) and of the kill switch (on the central wiki), read in one request a wiki. Its sessions
+    are long-lived and read-only; each pass opens its own, logged in (:func:`write`)."""
 
-    def __init__(self, config: Config, on_list: Sequence[str], on_central: Sequence[str] = ()) -> None:
-        self._list = connect(config, None, login=False, simulate=True, only=[config.list_wiki])
-        apart = bool(on_central) and config.central != config.list_wiki
-        self._central = connect(config, None, login=False, simulate=True, only=[config.central]) if apart else None
-        self._db = (config.list_wiki, config.central)
-        self._on_list = list(on_list) + ([] if apart else list(on_central))
-        self._on_central = list(on_central) if apart else []
+    def __init__(self, config: Config, pages: Mapping[str, Sequence[str]]) -> None:
+        self._pages = {db: list(dict.fromkeys(titles)) for db, titles in pages.items() if titles}
+        self._sessions = {db: connect(config, None, login=False, simulate=True, only=[db]) for db in self._pages}
 
     def __call__(self) -> dict[str, int | None]:
-        got = self._list.latest_revisions(self._db[0], self._on_list)
-        if self._central is not None:
-            got |= self._central.latest_revisions(self._db[1], self._on_central)
+        got: dict[str, int | None] = {}
+        for db, titles in self._pages.items():
+            got |= {f"{db}:{t}": r for t, r in self._sessions[db].latest_revisions(db, titles).items()}
         return got
 
     def requests(self) -> int:
-        """The polls' requests on the list's wiki so far (one a poll)."""
-        return self._list.requests()
+        """The polls' requests so far (one a poll on each wiki polled)."""
+        return sum(s.requests() for s in self._sessions.values())
+
+
+def watched_pages(config: Config, sources: Sequence[Source], page: str | None = None) -> dict[str, list[str]]:
+    """The pages whose new revision starts a pass of `watch`, by wiki: each source's list, the approval page on
+    each list's wiki (an approval starts a pass as a list edit does), and the kill switch."""
+    pages: dict[str, list[str]] = {}
+    for source in sources:
+        pages.setdefault(source.wiki, []).append(page or source.page)
+        if config.approval.enabled:
+            pages[source.wiki].append(config.approval.page)
+    if config.safety.kill_switch:
+        pages.setdefault(config.central, []).append(config.safety.kill_switch)
+    return pages
 
 
 @contextmanager

@@ -8,6 +8,7 @@ per check; exit 0 only when all hold, else 1 with one line per problem saying wh
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sqlite3
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from banbot import app, checks, render, terminal
 from banbot.checks import Check
-from banbot.config import Config
+from banbot.config import Config, Source
 from banbot.errors import BanbotError, ConfigError
 from banbot.exits import Exit
 from banbot.journal import SCHEMA_VERSION
@@ -59,8 +60,8 @@ def gather(cfg: Config) -> list[Check]:
     found += _guarded("password", cfg.central, "see user-config.py.sample", lambda: password(cfg, bot))
     if found[-1].ok:
         found += logins(cfg, bot)
-    found += _guarded("list", f"{cfg.list_wiki}:{cfg.list_page}", "",
-                      lambda: ban_list(cfg, reader))
+    for source in cfg.sources:  # every list, read in its own sanction's shape
+        found += _guarded("list", f"{source.wiki}:{source.page}", "", functools.partial(ban_list, cfg, reader, source))
     if cfg.safety.kill_switch:
         found += _guarded("kill-switch", cfg.safety.kill_switch, "",
                           lambda: kill_switch(cfg, reader))
@@ -116,8 +117,8 @@ def logins(cfg: Config, bot: app.App) -> list[Check]:
     return out
 
 
-def ban_list(cfg: Config, reader: app.App) -> Check:
-    bans = reader.read_list()
+def ban_list(cfg: Config, reader: app.App, source: Source) -> Check:
+    bans = reader.for_source(source).read_list()
     src = bans.source
     level = cfg.safety.require_protection
     what = f"revision {src.revid} by {src.user}: {len(bans.active)} active entries, {len(bans.problems)} problem rows"

@@ -27,10 +27,9 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    # an approval on the approval page (on the list's wiki, the same request) starts a pass as a list edit does
-    on_list = [args.page or cfg.list_page] + ([cfg.approval.page] if cfg.approval.enabled else [])
-    # long-lived, read-only sessions for the polls; each pass opens its own, logged in
-    peek = app.Poll(cfg, on_list, [cfg.safety.kill_switch] if cfg.safety.kill_switch else [])
+    # long-lived, read-only sessions for the polls, one request a wiki; each pass opens its own, logged in
+    sources = app.selected_sources(cfg, args.source, args.page)
+    peek = app.Poll(cfg, app.watched_pages(cfg, sources, args.page))
 
     hours = cfg.verify_every_hours if args.verify_every is None else args.verify_every
     ticked = [-float("inf")]
