@@ -34,3 +34,9 @@ def test_a_link_mwparserfromhell_does_not_parse_still_records_its_title(cell: st
 def test_a_bare_name_records_no_link() -> None:
     got = banlist.parse("{|\n! User\n|-\n| Bare Name\n|}")
     assert [(e.user, e.linked, e.links) for e in got.entries] == [("Bare Name", False, ())]
+
+
+def test_a_row_with_parsed_links_records_only_those_not_link_like_text() -> None:
+    # crosscheck.off_farm checks where each recorded link leads: text shown as a link's wikitext leads nowhere
+    got = banlist.parse("{|\n! User\n|-\n| [[User:Shown]] <nowiki>[[User:Quoted]]</nowiki>\n|}")
+    assert [(e.user, e.links) for e in got.entries] == [("Shown", ("User:Shown",))]
