@@ -213,6 +213,18 @@ def test_a_group_smuggled_into_the_wikis_cell_is_a_problem(wikis: str) -> None:
     assert "in the Wikis cell is" in reason
 
 
+@pytest.mark.parametrize("group", [
+    "sysop", "bureaucrat", "bot", "suppress", "oversight", "checkuser", "steward", "rollbacker", "autopatrolled",
+    "patroller", "reviewer", "autoreviewer", "confirmed", "accountcreator", "abusefilter", "import", "transwiki",
+    "founder", "flood", "translationadmin", "templateeditor", "extendedconfirmed", "extendedmover", "filemover",
+    "staff", "sysadmin", "ombuds", "researcher", "uploader", "editor", "autoeditor", "eliminator", "user",
+    "autoconfirmed", "emailconfirmed"])
+def test_every_well_known_group_in_the_wikis_cell_is_a_problem(group: str) -> None:
+    reason = only_problem(restrictions(f"| [[User:Uma]] || bot || enwiki, {group} || 2026-03-05"))
+    assert reason == (f"{group!r} in the Wikis cell is a user group, not a wiki's database name; groups go in the "
+                      "Groups column")
+
+
 @pytest.mark.parametrize("group", ["*", "user", "autoconfirmed", "emailconfirmed"])
 def test_an_implicit_group_is_a_problem(group: str) -> None:
     reason = only_problem(restrictions(f"| [[User:Vic]] || sysop, {group} || || 2026-03-05"))
@@ -230,6 +242,19 @@ def test_an_empty_groups_cell_is_a_problem(groups: str) -> None:
 def test_a_token_that_is_no_group_name_is_a_problem(groups: str, bad: str) -> None:
     reason = only_problem(restrictions(f"| [[User:Xan]] || {groups} || ||"))
     assert reason.startswith(f"{bad}") and "is not a group name" in reason
+
+
+def test_the_reasons_name_the_cell_and_what_it_may_hold() -> None:
+    got = restrictions("| [[User:Ann]] || Sysop || ||", "| [[User:Ben]] || sysop || en-wiki ||",
+                       "| [[User:Cy]] || <b>sysop</b> || ||", "| [[User:Di]] || sysop || <b>enwiki</b> ||")
+    assert [p.reason for p in got.problems] == [
+        "'Sysop' in the Groups cell is not a group name (lower-case letters, digits, - and _)",
+        "'en-wiki' in the Wikis cell is not a database name (lower-case letters, digits and _)",
+        "the Groups cell must hold plain comma-separated group names (e.g. sysop, bureaucrat), without templates, "
+        "links, tags, entities or cell attributes",
+        "the Wikis cell must hold plain comma-separated database names (e.g. enwiki, dewiki), without templates, "
+        "links, tags, entities or cell attributes",
+    ]
 
 
 @pytest.mark.parametrize("wikis", ["EnWiki", "en-wiki", "enwiki,", "1wiki"])

@@ -33,6 +33,9 @@ from banbot.banlist.tables import USER_COLUMN_HEADERS, _table_list
 from banbot.banlist.tables import _rowspan as _rowspan
 from banbot.errors import AmbiguousBanList, AmbiguousSection, NoBanList, NotARestrictionsList, SectionNotFound
 
+# The names importable from banbot.banlist before it was a package. Three private ones are re-exported too
+# ("X as X" above): tests pin _split_top and _rowspan, scripts/bench-parse clears _normalize's cache (the one
+# cache rows and bullets share).
 __all__ = [
     "LAYOUT_TEMPLATES", "STRIKE_TAGS", "STRIKE_TEMPLATES", "USER_COLUMN_HEADERS", "USER_TEMPLATES", "BanEntry",
     "BanList", "ListSource", "Problem", "Protection", "account_in_title", "blank_comments", "link_prefixes", "parse",
@@ -55,7 +58,7 @@ def _table_end(lines: list[str], i: int, hi: int) -> int:
 
 
 def _find_lists(lines: list[str], comment_only: set[int], lo: int, hi: int, scope_name: str,
-                user_column: str | None, restrictions: bool = False) -> list[_Found]:
+                user_column: str | None, restrictions: bool) -> list[_Found]:
     """Every ban list in ``lines[lo:hi]``: tables with an account column, runs of list-shaped bullets."""
     found: list[_Found] = []
     section = scope_name

@@ -43,7 +43,7 @@ def _unstrike(cell: str) -> tuple[bool, str]:
     nodes = [n for n in mwparserfromhell.parse(cell).nodes if not isinstance(n, Text) or n.value.strip()]
     if len(nodes) != 1:
         return False, cell
-    node = nodes[0]
+    (node,) = nodes
     if (isinstance(node, Tag) and str(node.tag).strip().lower() in STRIKE_TAGS and not node.attributes
             and node.contents is not None and node.wiki_markup is None):
         return True, str(node.contents).strip()

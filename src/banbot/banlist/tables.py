@@ -176,7 +176,7 @@ def _table_row(lines: list[str], lineno: int, cells: _Cells, user_col: int, date
 
 
 def _table_list(lines: list[str], i: int, j: int, section: str, user_column: str | None,
-                restrictions: bool = False) -> _Found | None:
+                restrictions: bool) -> _Found | None:
     header, rows, stray = _table(lines, i, j)
     cols = _user_columns(header, user_column)
     if not cols:
