@@ -324,12 +324,11 @@ class App:
         cfg, journal = self.config.approval, self.journal
         if not cfg.enabled or not plan.actions or journal is None or (policy.alone and cfg.allow_interactive):
             return None
-        listed = self.vetting.last_applied(bans) if bans.source.kind == "wiki" else None
+        listed = self.listed_applied()
         why = approval.reasons(actions=len(plan.actions), above_actions=cfg.above_actions, first_run=cfg.first_run,
                                first_of_list=bans.source.kind == "wiki" and self.vetting.last_applied(bans) is None,
                                enforce_unlisted=cfg.enforce_unlisted,
-                               unlisted=policy.command == Command.ENFORCE and not set(plan.users) <= set(
-                                   listed[1] if listed else ()))
+                               unlisted=policy.command == Command.ENFORCE and not set(plan.users) <= listed)
         if not why:
             return None
         bot = self.farm.central.username() or "banbot"
@@ -367,6 +366,13 @@ class App:
                     cfg.page, revid)
         raise AwaitingApproval(f"{short} posted to {cfg.page} (revision {revid}, proposed by {proposer}): waiting "
                                f"for a second trusted person to approve it ({', '.join(why)})")
+
+    def listed_applied(self) -> set[str]:
+        """The active entries of every source's last applied revision: whom the lists, as applied, name."""
+        if self.journal is None:
+            return set()
+        found = (self.journal.last_applied(s.wiki, s.title) for s in self.config.sources)
+        return {name for last in found if last for name in last[1]}
 
     def gateway(self) -> Gateway:
         from banbot.wiki.gateway import WikiGateway

@@ -157,6 +157,12 @@ class ApprovalConfig:
         return self.above_actions >= 0 or self.first_run or self.enforce_unlisted
 
 
+def page_title(title: str | None) -> str:
+    """A title as MediaWiki writes it back (on first-letter wikis): ``wmf_Global ban`` → ``Wmf Global ban``."""
+    t = (title or "").replace("_", " ").strip()
+    return t[:1].upper() + t[1:]
+
+
 @dataclass(frozen=True)
 class Source:
     """One list banbot enforces, with its sanction. Its revision, trust and baseline are its own: a source held
@@ -174,6 +180,11 @@ class Source:
     reason: str | None = None  # None: enforce.reason (ban) or RESTRICT_REASON (restrict)
     notice_title: str | None = None
     notices: Mapping[str, str] | None = None  # None: enforce.notices
+
+    @property
+    def title(self) -> str:
+        """The page's title as the wiki spells it in the journal (spaces, not underscores; first letter upper)."""
+        return page_title(self.page)
 
     @property
     def restricts(self) -> bool:
@@ -238,11 +249,7 @@ class Config:
     def source_of(self, wiki: str, title: str | None) -> Source | None:
         """The configured source read from the page ``title`` on ``wiki`` (a plan file names its list that way,
         as the wiki spells the title: spaces for underscores, the first letter upper-case)."""
-        def canon(t: str | None) -> str:
-            t = (t or "").replace("_", " ").strip()
-            return t[:1].upper() + t[1:]
-
-        return next((s for s in self.sources if s.wiki == wiki and canon(s.page) == canon(title)), None)
+        return next((s for s in self.sources if s.wiki == wiki and s.title == page_title(title)), None)
 
 
 def default_journal() -> Path:
