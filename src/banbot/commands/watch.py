@@ -15,7 +15,7 @@ from banbot.errors import WikiError
 from banbot.exits import Exit
 from banbot.watch import watch
 from banbot.wiki.pages import latest_revisions
-from banbot.wiki.session import open_farm
+from banbot.wiki.session import keep_sessions, open_farm
 
 IDLE_ALERTS_S = 300.0
 
@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
     # an approval on the approval page (on the list's wiki, the same request) starts a pass as a list edit does
     on_list = [args.page or cfg.list_page] + ([cfg.approval.page] if cfg.approval.enabled else [])
     pages = on_list + ([cfg.safety.kill_switch] if cfg.safety.kill_switch else [])
-    # one long-lived, read-only session for the polls; each pass opens its own, logged in
+    # one long-lived, read-only session for the polls; each pass opens its own farm, logged in, and takes over the
+    # sessions (tokens, rights) the passes before it set up, rechecked at no cost (issue 20)
+    keep_sessions()
     peeker = open_farm(cfg, login=False, simulate=True, only=[cfg.list_wiki])[cfg.list_wiki]
     if cfg.safety.kill_switch and cfg.central != cfg.list_wiki:
         switch_client = open_farm(cfg, login=False, simulate=True, only=[cfg.central])[cfg.central]
