@@ -246,3 +246,41 @@ def test_a_shared_answer_is_used_once_and_never_after_a_write(monkeypatch: pytes
 ])
 def test_only_reads_of_public_data_go_without_the_session(params: dict[str, Any], public: bool) -> None:
     assert open_read(params) is public
+
+
+# --- the siteinfo cache ---------------------------------------------------------------------------------------
+def test_the_siteinfo_cache_is_written_once_a_while_not_once_a_wiki(tmp_path: Path) -> None:
+    """A cold run over a thousand wikis once rewrote the whole file for each wiki it learnt: quadratic, and
+    nearly all of a 10,000-account plan's CPU (issue 20)."""
+    from banbot.wiki.client import SITEINFO_PROPS, SiteinfoCache
+
+    now = [0.0]
+    path = tmp_path / "siteinfo-cache.json"
+    cache = SiteinfoCache(path, clock=lambda: now[0])
+    entry = {p: {"wikiid": "w"} if p == "general" else [] for p in SITEINFO_PROPS}
+    for i in range(1000):
+        now[0] += 0.2  # 200 s of a run learning a wiki every 0.2 s
+        cache.put(f"http://h/w{i}/api.php", entry)
+    assert cache.writes <= 1 + 200 / SiteinfoCache.WRITE_EVERY_S + 1, cache.writes
+    cache.flush()  # the process ends
+    cache.flush()  # nothing new: no write
+    assert len(json.loads(path.read_text())) == 1000
+    assert SiteinfoCache(path).get("http://h/w999/api.php") == entry
+    assert cache.writes <= 9
+
+
+def test_the_siteinfo_cache_is_written_when_the_process_ends(tmp_path: Path) -> None:
+    driver = textwrap.dedent('''
+        import sys
+        from pathlib import Path
+        from banbot.wiki.client import SITEINFO_PROPS, SiteinfoCache
+        cache = SiteinfoCache.shared(Path(sys.argv[1]))
+        assert SiteinfoCache.shared(Path(sys.argv[1])) is cache  # one a file in a process
+        entry = {p: {"wikiid": "w"} if p == "general" else [] for p in SITEINFO_PROPS}
+        for i in range(3):
+            cache.put(f"http://h/w{i}/api.php", entry)
+    ''')
+    path = tmp_path / "siteinfo-cache.json"
+    res = subprocess.run([sys.executable, "-c", driver, str(path)], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert len(json.loads(path.read_text())) == 3

@@ -204,7 +204,7 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
 
     learned: dict[str, str] = {}
 
-    cache = SiteinfoCache(config.journal.parent / SITEINFO_CACHE if config.journal else None)
+    cache = SiteinfoCache.shared(config.journal.parent / SITEINFO_CACHE if config.journal else None)
 
     def open_one(db: str) -> WikiClient:
         from banbot.config import WikiConfig
