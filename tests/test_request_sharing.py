@@ -284,3 +284,44 @@ def test_the_siteinfo_cache_is_written_when_the_process_ends(tmp_path: Path) -> 
     res = subprocess.run([sys.executable, "-c", driver, str(path)], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert len(json.loads(path.read_text())) == 3
+
+
+LAPSE = textwrap.dedent('''
+    import json, sys, urllib.request
+    from banbot.config import load_config
+    from banbot.wiki.session import keep_sessions, open_farm
+
+    def sim(path, post=False):
+        req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[2]}/_sim/{path}", method="POST" if post else "GET",
+                                     data=b"" if post else None)
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+
+    keep_sessions()
+    cfg = load_config(sys.argv[1])
+    ask = {"action": "query", "meta": "globaluserinfo", "guiuser": "Banned User 00001"}
+    open_farm(cfg, login=True).central.call(ask)
+    import glob, os
+    from pywikibot.comms import http
+    http.cookie_jar.clear()  # the wiki forgot the session meanwhile (expired, or logged out): no cookie left
+    for f in glob.glob(os.path.join(str(cfg.pywikibot_dir), "*.lwp")):
+        os.remove(f)
+    sim("reset", post=True)
+    central = open_farm(cfg, login=True).central
+    data = central.call(ask)
+    print(json.dumps({"rights": sorted(central.session_rights()), "answer": data["query"]["globaluserinfo"],
+                      **sim("counters")}))
+''')
+
+
+def test_a_kept_session_that_lapsed_is_set_up_again_not_used_as_anyone(sim: Sim) -> None:
+    res = subprocess.run([sys.executable, "-c", LAPSE, str(sim.tmp / "banbot.toml"), str(sim.port)],
+                         capture_output=True, text=True, timeout=120, cwd=sim.tmp)
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["wikis_logged_in"] == ["metawiki"], out  # logged in again
+    assert "centralauth-lock" in out["rights"], out  # the rights are the bot's, not an anonymous reader's
+    assert out["answer"]["name"] == "Banned User 00001"
+    mods = _modules(out)
+    # the query that found the session gone, and the same query again once logged in: never an answer to anyone
+    assert sum(v for k, v in mods.items() if "globaluserinfo" in k.split("+")) == 2, mods
