@@ -325,3 +325,16 @@ def test_a_kept_session_that_lapsed_is_set_up_again_not_used_as_anyone(sim: Sim)
     mods = _modules(out)
     # the query that found the session gone, and the same query again once logged in: never an answer to anyone
     assert sum(v for k, v in mods.items() if "globaluserinfo" in k.split("+")) == 2, mods
+
+
+# --- CPU: what a 10,000-entry plan did 10,000 times ------------------------------------------------------------
+def test_tracing_every_entry_frames_each_revision_text_once() -> None:
+    from banbot import provenance
+
+    rows = [f"* [[User:Banned {i}]]" for i in range(200)]
+    history = [provenance.Version(2, 1, "Admin", text="\n".join(rows)), provenance.Version(1, 0, "Admin", text="")]
+    provenance.lines_of.cache_clear()
+    for row in rows:
+        assert provenance.trace(row.split(":")[1], row, history, complete=True).chain[0].user == "Admin"
+    # each row framed once, the two revision texts once each: not 200 times each
+    assert provenance.lines_of.cache_info().misses <= len(rows) + 2
