@@ -338,3 +338,47 @@ def test_tracing_every_entry_frames_each_revision_text_once() -> None:
         assert provenance.trace(row.split(":")[1], row, history, complete=True).chain[0].user == "Admin"
     # each row framed once, the two revision texts once each: not 200 times each
     assert provenance.lines_of.cache_info().misses <= len(rows) + 2
+
+
+class _Site:
+    """Enough of a pywikibot site to build a client; the tests replace what would send."""
+
+
+def _client(readonly: bool, monkeypatch: pytest.MonkeyPatch, private: bool = False) -> tuple[Any, list[bool]]:
+    from banbot.errors import WikiError
+    from banbot.wiki.client import WikiClient
+
+    client = WikiClient("somewiki", _Site(), login=True, readonly=readonly)
+    sent: list[bool] = []
+
+    def send(params: Any, write: bool, anonymous: bool) -> dict[str, Any]:
+        sent.append(anonymous)
+        if anonymous and private:
+            raise WikiError.from_code("readapidenied", "You need read permission to use this module.",
+                                      wiki="somewiki")
+        return {"query": {}}
+
+    monkeypatch.setattr(client, "_call", send)
+    return client, sent
+
+
+TALK = {"action": "query", "prop": "revisions|info", "titles": "User talk:A", "rvprop": "content|ids|timestamp"}
+
+
+def test_a_read_only_client_reads_public_data_without_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    client, sent = _client(True, monkeypatch)
+    client.call(TALK)
+    client.call({"action": "query", "meta": "globaluserinfo", "guiuser": "A"})  # needs the bot's rights
+    assert sent == [True, False]
+
+
+def test_a_client_that_may_write_reads_with_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    client, sent = _client(False, monkeypatch)
+    client.call(TALK)  # the write that follows needs the session: who we are and the tokens ride along
+    assert sent == [False]
+
+
+def test_a_private_wiki_is_asked_again_with_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    client, sent = _client(True, monkeypatch, private=True)
+    assert client.call(TALK) == {"query": {}}
+    assert sent == [True, False]
