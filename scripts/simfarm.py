@@ -9,9 +9,9 @@ API modules banbot uses, in the shapes recorded from MediaWiki 1.39 and CentralA
 setglobalaccountstatus``, ``globaluserrights``, ``userrights`` (``Name@dbname`` from the central wiki),
 ``block``, ``edit`` and ``parse`` (the list, rendered). State is generated from a seed: accounts with home
 wikis drawn from a Zipf-like distribution, local groups, global groups, talk pages. Every request can be
-delayed (``--latency-ms``), and is counted by wiki and module. Control: GET /_sim/counters, POST /_sim/reset,
-POST /_sim/grow?n=5. ``--no-globalusers`` answers as CentralAuth REL1_39 (no batch lock-state read).
-Standard library only.
+delayed (``--latency-ms``), and is counted by wiki and module (logins by wiki too). Control: GET
+/_sim/counters, POST /_sim/reset, POST /_sim/grow?n=5. ``--no-globalusers`` answers as CentralAuth REL1_39
+(no batch lock-state read). Standard library only.
 """
 
 from __future__ import annotations
@@ -392,6 +392,8 @@ def make_handler(sim: Sim) -> type[BaseHTTPRequestHandler]:
             with sim.lock:
                 sim.counters[f"{'session' if module in SESSION else 'work'}:{module}"] += 1
                 sim.counters[f"wiki:{db}"] += 1
+                if params.get("action") == "login":
+                    sim.counters[f"login-wiki:{db}"] += 1
             logged_in = f"simfarm_{db}=1" in (self.headers.get("Cookie") or "")
             result, headers = sim.api(db, params, logged_in or params.get("action") not in ("query", "paraminfo"))
             self._send(result, headers)
@@ -405,8 +407,10 @@ def make_handler(sim: Sim) -> type[BaseHTTPRequestHandler]:
                 elif split.path == "/_sim/grow":
                     sim.grow(int(q.get("n", 5)))
             wikis_touched = sum(1 for k in sim.counters if k.startswith("wiki:"))
-            modules = {k: v for k, v in sim.counters.items() if not k.startswith("wiki:")}
+            logged_in = sorted(k.split(":", 1)[1] for k in sim.counters if k.startswith("login-wiki:"))
+            modules = {k: v for k, v in sim.counters.items() if not k.startswith(("wiki:", "login-wiki:"))}
             self._send({"modules": modules, "writes": sim.writes, "wikis_touched": wikis_touched,
+                        "wikis_logged_in": logged_in,
                         "accounts": len(sim.accounts), "listed": len(sim.listed)})
 
     return Handler

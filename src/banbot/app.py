@@ -569,6 +569,14 @@ class Poll:
         return sum(s.requests() for s in self._sessions.values())
 
 
+def keep_sessions() -> None:
+    """For a long-running process (``watch``): each pass's farm takes over the sessions, tokens and rights the
+    passes before it set up (:func:`banbot.wiki.session.keep_sessions`)."""
+    from banbot.wiki.session import keep_sessions as keep
+
+    keep()
+
+
 def watched_pages(config: Config, sources: Sequence[Source], page: str | None = None) -> dict[str, list[str]]:
     """The pages whose new revision starts a pass of `watch`, by wiki: each source's list, the approval page on
     each list's wiki (an approval starts a pass as a list edit does), and the kill switch."""

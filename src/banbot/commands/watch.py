@@ -27,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    # long-lived, read-only sessions for the polls, one request a wiki; each pass opens its own, logged in
+    # long-lived, read-only sessions for the polls, one request a wiki; each pass opens its own farm, logged in, and
+    # takes over the sessions (tokens, rights) the passes before it set up, rechecked at no cost (issue 20)
+    app.keep_sessions()
     sources = app.selected_sources(cfg, args.source, args.page)
     peek = app.Poll(cfg, app.watched_pages(cfg, sources, args.page))
 

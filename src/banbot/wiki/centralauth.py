@@ -66,6 +66,9 @@ def statechecks(global_id: int, name: str, hidden: bool, locked: bool) -> tuple[
 @tolerant
 def can_see_hidden(client: WikiClient) -> bool:
     """Whether this login sees hidden accounts (``centralauth-suppress``); without it they read as missing."""
+    rights = getattr(client, "session_rights", None)
+    if callable(rights):  # the session's own userinfo: no request of its own
+        return "centralauth-suppress" in rights()
     data = client.call({"action": "query", "meta": "userinfo", "uiprop": "rights"})
     return "centralauth-suppress" in data.get("query", {}).get("userinfo", {}).get("rights", [])
 

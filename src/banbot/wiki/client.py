@@ -19,12 +19,14 @@ no cost, on the first response of each run.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import logging
 import os
 import signal
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -41,6 +43,9 @@ log = logging.getLogger(__name__)
 # outside tests.
 _KILL_AFTER_WRITES = int(os.environ.get("BANBOT_TEST_KILL_AFTER_WRITES") or 0)
 _writes_done = 0
+# every write this process sent, on any wiki: an answer kept to share within a run (users.py) holds only while
+# no write was sent since it was read (a write on one wiki can change what another answers)
+write_epoch = 0
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,13 +88,75 @@ TOKEN_KINDS = ("csrf", "userrights")
 CENTRALAUTH_TOKEN = "setglobalaccountstatus"
 
 
+# what a read of public data may ask: answered alike to anyone (see open_read)
+_OPEN_LISTS = frozenset({"users"})
+_OPEN_PROPS = frozenset({"revisions", "info"})
+_OPEN_INPROP = frozenset({"protection", "url", "displaytitle", "talkid", "subjectid"})
+_OPEN_RVPROP = frozenset({"ids", "timestamp", "content", "sha1", "size", "contentmodel", "flags"})
+_HISTORY = ("revids", "rvstartid", "rvendid", "rvstart", "rvend", "rvlimit", "rvdir", "intestactions")
+
+
+def open_read(params: Mapping[str, Any]) -> bool:
+    """Whether a request reads only public data, answered the same whoever asks: ``list=users`` (names,
+    groups, blocks, registration) and the *latest* revision of pages (``prop=revisions|info`` by title: the
+    text of a page's current revision cannot be hidden). Not who edited (``rvprop=user|comment`` can be hidden
+    from readers without ``deletedhistory``), older revisions, what one may do (``intestactions``), nor
+    anything about the session (``meta=userinfo|tokens``) or CentralAuth (hidden accounts read as missing to
+    a login without ``centralauth-suppress``).
+
+    One caveat, stated: an account hidden by a block with ``hideuser`` reads as missing in ``list=users`` to
+    anyone without ``hideuser`` (oversighters), which bots do not hold; a preview then shows it as a bot
+    without that right sees it, and a reviewed ``apply`` that sees more refuses the plan as changed."""
+    if params.get("action") != "query":
+        return False
+
+    def values(key: str) -> set[str]:
+        return {v for v in str(params.get(key) or "").split("|") if v}
+
+    lists, props = values("list"), values("prop")
+    if values("meta") - {"siteinfo"} or lists - _OPEN_LISTS or props - _OPEN_PROPS or not (lists or props):
+        return False
+    if "revisions" in props and not values("rvprop"):
+        return False  # MediaWiki's default rvprop names the editor
+    if values("inprop") - _OPEN_INPROP or values("rvprop") - _OPEN_RVPROP:
+        return False
+    if any(params.get(k) is not None for k in _HISTORY) or params.get("generator") or params.get("pageids"):
+        return False
+    return not (props and "titles" not in params)
+
+
 class SiteinfoCache:
     """Siteinfo by api.php URL, in one JSON file kept across runs (next to the journal). An entry is used
-    only while the wiki's ``generator`` stays the same: the first response of a run says whether it did."""
+    only while the wiki's ``generator`` stays the same: the first response of a run says whether it did.
 
-    def __init__(self, path: Path | None) -> None:
+    The file holds every wiki's entry, so it is written at most once every ``WRITE_EVERY_S`` seconds while a
+    run learns wikis, and once more when the process ends (:meth:`shared` registers that): a cold run over a
+    thousand wikis once rewrote the whole file for each of them (issue 20: ~170 of its 178 s of CPU). A process
+    killed before it ends loses only what it learnt since the last write: the next run asks those wikis again.
+    """
+
+    WRITE_EVERY_S = 30.0
+    _shared: dict[Path, SiteinfoCache] = {}
+
+    def __init__(self, path: Path | None, clock: Callable[[], float] = time.monotonic) -> None:
         self.path = path
         self._data: dict[str, Any] | None = None
+        self._clock = clock
+        self._dirty = False
+        self._written = -float("inf")
+        self.writes = 0  # files written, for the tests
+
+    @classmethod
+    def shared(cls, path: Path | None) -> SiteinfoCache:
+        """One cache a file in a process (every farm a long-running process opens shares what the others
+        learnt), written out when the process ends."""
+        if path is None:
+            return cls(None)
+        key = path.resolve()
+        if key not in cls._shared:
+            cls._shared[key] = cache = cls(path)
+            atexit.register(cache.flush)
+        return cls._shared[key]
 
     def _load(self) -> dict[str, Any]:
         if self._data is None:
@@ -108,13 +175,22 @@ class SiteinfoCache:
     def put(self, api: str, props: dict[str, Any]) -> None:
         data = self._load()
         data[api] = props
-        if self.path is None or not self.path.parent.is_dir():
+        self._dirty = True
+        if self._clock() - self._written >= self.WRITE_EVERY_S:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the file if anything was learnt since it was last written."""
+        if not self._dirty or self.path is None or not self.path.parent.is_dir():
             return  # banbot creates no folder for a cache
+        self._dirty = False
+        self._written = self._clock()
         try:
             fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
             with os.fdopen(fd, "w") as f:
-                json.dump(data, f)
+                f.write(json.dumps(self._load()))  # dumps, not dump: the C encoder, ~5x less CPU
             os.replace(tmp, self.path)
+            self.writes += 1
         except OSError as e:
             log.debug("session: could not write %s: %s", self.path, e)
 
@@ -126,13 +202,15 @@ class WikiClient:
     """A pywikibot site plus banbot's conventions. ``counter`` counts requests by module.
 
     ``login``: whether calls that are not public establish the bot's session first (see the module doc).
+    ``readonly``: this run writes nothing on this wiki (see :meth:`call`). ``keep``: take over
+    the session an earlier run in this process set up on this site (its tokens, its rights), rechecked for free.
     ``check``: called with siteinfo ``general`` whenever it is learnt (cached or live); raises when the API is
     not the wiki it should be. ``cache``: siteinfo across runs; ``api`` its key."""
 
     def __init__(self, dbname: str, site: Any, counter: Counter[str] | None = None, *, login: bool = False,
                  cache: SiteinfoCache | None = None, api: str = "",
                  check: Callable[[dict[str, Any]], None] | None = None,
-                 sessions: Counter[str] | None = None) -> None:
+                 sessions: Counter[str] | None = None, readonly: bool = False, keep: bool = False) -> None:
         self.dbname = dbname
         self.site = site
         self.counter: Counter[str] = counter if counter is not None else Counter()  # banbot's own requests
@@ -147,10 +225,15 @@ class WikiClient:
         self._si_known = False  # pywikibot's siteinfo filled (from the cache or the wiki)
         self._si_live = False  # this run has seen the wiki's own general siteinfo
         self._general: dict[str, Any] | None = None  # that general siteinfo, as the wiki gave it this run
+        self.readonly = readonly  # this run writes nothing here: reads of public data go without the session
+        self._kept = False
         site.ratelimit = self._ratelimit  # pywikibot's own needs userinfo and paraminfo it may not have
         cached = cache.get(api) if cache is not None and api else None
         if cached is not None:
             self._fill_siteinfo(cached)
+        # a session this process set up in an earlier run (a `watch` pass before this one), taken over; the
+        # wiki's word that it still holds rides along with the first query (see _take_over)
+        self._kept = keep and login and self._si_known and self._take_over()
 
     def _ratelimit(self, action: str) -> Any:
         """How long pywikibot waits before retrying an answer of ``ratelimited`` (it asks ``site.ratelimit``).
@@ -187,44 +270,80 @@ class WikiClient:
 
         ``public``: a read anyone may make (the list page, its latest revision): sent as it is, without
         establishing the bot's session first; on a wiki whose siteinfo is cached that is the only request. Not
-        for writes, nor for reads whose answer depends on who asks (hidden accounts, rights)."""
+        for writes, nor for reads whose answer depends on who asks (hidden accounts, rights).
+
+        On a ``readonly`` client (a command that writes nothing), a read of public data (:func:`open_read`:
+        talk pages, ``list=users``) goes the same way unless this wiki has the bot's session already, so a
+        read-only command logs in only where it reads what needs the bot's rights. A wiki that does not serve
+        it to anyone (``readapidenied``: a private wiki) is asked again with the session."""
         if write and public:
             raise ValueError("a write is never public")
-        if public or not self._login:
+        anonymous = public or not self._login or (self.readonly and not self._session and open_read(params))
+        try:
+            return self._call(params, write, anonymous)
+        except WikiError as e:
+            if public or not anonymous or not self._login or e.code != "readapidenied":
+                raise
+            log.info("session: %s does not serve %s to anyone: read with the bot's session", self.dbname,
+                     self._module(params))
+            return self._call(params, write, False)
+
+    def _call(self, params: Mapping[str, Any], write: bool, anonymous: bool) -> dict[str, Any]:
+        if anonymous:
             self._ensure_siteinfo()
         else:
             self._ensure_session()
         full = {k: v for k, v in params.items() if v is not None and v is not False}
         full.setdefault("formatversion", 2)
         module = self._module(full)  # counted as banbot asked it, whatever rides along
-        confirm = self._unconfirmed and not public and full.get("action") == "query" and "type" not in full \
-            and "tokens" not in str(full.get("meta") or "").split("|")
-        if self._unconfirmed and not confirm:
-            self._confirm()  # a write, or a query that cannot carry it: its own request
-        elif confirm:  # just logged in: who we are and the tokens ride along with this query
-            metas = [m for m in str(full.get("meta") or "").split("|") if m]
-            # ratelimits: pywikibot reads them from this userinfo when the wiki answers "ratelimited"
-            uiprop = {p for p in str(full.get("uiprop") or "").split("|") if p} | {"groups", "rights", "ratelimits"}
-            full.update(meta="|".join([*metas, "userinfo", "tokens"] if "userinfo" not in metas else
-                                      [*metas, "tokens"]),
-                        type="|".join(self._token_kinds()), uiprop="|".join(sorted(uiprop)))
-        piggyback = not self._si_live and full.get("action") == "query"
-        if piggyback:  # the wiki's own wikiid and version ride along with the first query of the run
-            metas = [m for m in str(full.get("meta") or "").split("|") if m]
-            if "siteinfo" in metas:
-                piggyback = False
-            else:
-                full["meta"] = "|".join([*metas, "siteinfo"])
-                full["siprop"] = "general"
+        confirm = not anonymous and self._rides_confirm(full)
+        piggyback = self._rides_siteinfo(full)
         result = self._send(full, write, module=module)
-        if confirm:
-            query = result.get("query", {})
-            self._confirm({"userinfo": query.get("userinfo"), "tokens": query.pop("tokens", None)})
+        if confirm and not self._confirmed_by(result):  # a kept session that lapsed: log in again, ask again
+            return self._call(params, write, anonymous)
         if piggyback:
             general = result.get("query", {}).pop("general", None)
             if isinstance(general, dict):
                 self._verify_live(general)
         return result
+
+    def _rides_confirm(self, full: dict[str, Any]) -> bool:
+        """After a login (or with a session kept from an earlier run in this process): who we are and the tokens
+        ride along with this query, or go in a request of their own when it cannot carry them (a write)."""
+        if not self._unconfirmed:
+            return False
+        if full.get("action") != "query" or "type" in full or "tokens" in str(full.get("meta") or "").split("|"):
+            self._confirm()  # a write, or a query that cannot carry it: its own request
+            return False
+        metas = [m for m in str(full.get("meta") or "").split("|") if m]
+        # ratelimits: pywikibot reads them from this userinfo when the wiki answers "ratelimited"
+        uiprop = {p for p in str(full.get("uiprop") or "").split("|") if p} | {"groups", "rights", "ratelimits"}
+        full.update(meta="|".join([*metas, "userinfo", "tokens"] if "userinfo" not in metas else [*metas, "tokens"]),
+                    type="|".join(self._token_kinds()), uiprop="|".join(sorted(uiprop)))
+        return True
+
+    def _confirmed_by(self, result: dict[str, Any]) -> bool:
+        """Take who we are and the tokens from an answer that carried them; False when a kept session lapsed
+        (the session is dropped, to be set up again)."""
+        query = result.get("query", {})
+        found = {"userinfo": query.get("userinfo"), "tokens": query.pop("tokens", None)}
+        if self._kept and not self._take(found):
+            log.info("session: the session kept on %s has lapsed; logging in again", self.dbname)
+            self._drop_session()
+            return False
+        self._confirm(found)
+        return True
+
+    def _rides_siteinfo(self, full: dict[str, Any]) -> bool:
+        """The wiki's own wikiid and version ride along with the first query of the run."""
+        if self._si_live or full.get("action") != "query":
+            return False
+        metas = [m for m in str(full.get("meta") or "").split("|") if m]
+        if "siteinfo" in metas:
+            return False
+        full["meta"] = "|".join([*metas, "siteinfo"])
+        full["siprop"] = "general"
+        return True
 
     def _send(self, full: dict[str, Any], write: bool, *, session: bool = False, module: str = "") -> dict[str, Any]:
         module = module or self._module(full)
@@ -267,6 +386,9 @@ class WikiClient:
             raise WikiError.from_code("pywikibot-error", f"{type(e).__name__}: {first} (raised inside pywikibot; "
                                       "-v -v shows where)", wiki=self.dbname) from None
         self._answered = True
+        if write:
+            global write_epoch
+            write_epoch += 1
         if write and _KILL_AFTER_WRITES:
             global _writes_done
             _writes_done += 1
@@ -428,8 +550,9 @@ class WikiClient:
         self._unconfirmed = True  # who we are now, and the tokens, ride along with the next query (or _confirm)
 
     def _confirm(self, query: Mapping[str, Any] | None = None) -> None:
-        """After a login: the wiki's word that this is the bot's session, with every token kind banbot uses;
-        from ``query`` (an answer that carried them) or from a request of its own."""
+        """After a login (or taking over a kept session): the wiki's word that this is the bot's session, with
+        every token kind banbot uses; from ``query`` (an answer that carried them) or from a request of its own.
+        A kept session the wiki no longer honours is dropped and set up again."""
         from banbot.errors import ConfigError
 
         if not self._unconfirmed:
@@ -439,11 +562,52 @@ class WikiClient:
                                "uiprop": "blockinfo|hasmsg|groups|rights|ratelimits", "formatversion": 2},
                               False, session=True)
             query = data.get("query", {})
+            if self._kept and not self._take(query):
+                log.info("session: the session kept on %s has lapsed; logging in again", self.dbname)
+                self._drop_session()
+                self._ensure_session()
+                self._confirm()
+                return
         if not self._take(query):
             name = (query.get("userinfo") or {}).get("name")
             raise ConfigError(f"cannot log in to {self.dbname}: logged in, but the wiki says this is {name!r}, "
                               f"not {self.site.username()!r}")
-        self._unconfirmed = False
+        self._unconfirmed = self._kept = False
+
+    def _take_over(self) -> bool:
+        """Whether pywikibot's site (one per wiki and user in a process) still holds the bot's session from an
+        earlier run in this process, with its tokens: then no session request is needed; who we are rides along
+        with the first query (as after a login), and a lapsed session is set up again."""
+        from pywikibot.login import LoginStatus
+
+        info = getattr(self.site, "_userinfo", None)
+        name = self.site.username()
+        if not (isinstance(info, dict) and info.get("id") and name and info.get("name") == name
+                and self.site._loginstatus == LoginStatus.AS_USER and self.site.tokens._tokens.get("csrf")):
+            return False
+        self._session = self._unconfirmed = True
+        return True
+
+    def _drop_session(self) -> None:
+        from pywikibot.login import LoginStatus
+
+        self._session = self._unconfirmed = self._kept = False
+        self.site.tokens._tokens = {}
+        self.site._loginstatus = LoginStatus.NOT_ATTEMPTED
+        if hasattr(self.site, "_userinfo"):
+            del self.site._userinfo
+
+    def session_rights(self) -> frozenset[str]:
+        """The bot's rights on this wiki, from the session's own userinfo (no request of its own once the
+        session is set up: the session request and the confirmation after a login both carry them); without
+        ``login``, what an anonymous reader may do (one public request)."""
+        if not self._login:
+            data = self.call({"action": "query", "meta": "userinfo", "uiprop": "rights"}, public=True)
+            return frozenset(map(str, data.get("query", {}).get("userinfo", {}).get("rights", [])))
+        self._ensure_session()
+        self._confirm()
+        info = getattr(self.site, "_userinfo", None) or {}
+        return frozenset(map(str, info.get("rights", [])))
 
     def token(self, kind: str) -> str:
         """A token of this kind; all the kinds banbot uses come in one request, once a run."""

@@ -142,13 +142,18 @@ def interwiki_rows(client: WikiClient) -> list[dict[str, Any]]:
 @tolerant
 def resolve_names(client: WikiClient, names: list[str]) -> dict[str, str | None]:
     """The account MediaWiki resolves each name to (None: invalid), 50 a request: ``titles=User:…`` shows its
-    title normalisation and ``list=users`` its user-name validation, in one request."""
+    title normalisation and ``list=users`` its user-name validation, in one request. The ``list=users`` rows
+    carry what the state read needs of this wiki's accounts (groups, blocks, registration) and are kept for it
+    (:func:`banbot.wiki.users.share_rows`), so this run does not ask the same wiki about the same names twice."""
+    from banbot.wiki.users import USPROP, share_rows
+
     out: dict[str, str | None] = {}
     for i in range(0, len(names), BATCH):
         chunk = names[i:i + BATCH]
         data = client.call({"action": "query", "titles": "|".join(f"User:{n}" for n in chunk),
-                            "list": "users", "ususers": "|".join(chunk)})
+                            "list": "users", "ususers": "|".join(chunk), "usprop": USPROP})
         query = data.get("query", {})
+        share_rows(client, [u for u in query.get("users", []) if u.get("name") in chunk])
         moved = {n["from"]: n["to"] for n in query.get("normalized", [])}
         invalid_titles = {p["title"] for p in query.get("pages", []) if p.get("invalid")}
         invalid_users = {u["name"] for u in query.get("users", []) if u.get("invalid")}

@@ -142,6 +142,18 @@ def api_path(api: str) -> str:
     return urlsplit(api).path or "/api.php"
 
 
+_KEEP_SESSIONS = False
+
+
+def keep_sessions(on: bool = True) -> None:
+    """A long-running process (``banbot watch``) opens a farm for every pass: with this on, each pass takes over
+    the session the passes before it set up on a wiki (pywikibot keeps one site per wiki and user in a
+    process), its tokens and the bot's rights with it, instead of asking for them again. The wiki's word that
+    the session still holds rides along with the pass's first query there; a lapsed one is set up again."""
+    global _KEEP_SESSIONS
+    _KEEP_SESSIONS = on
+
+
 SITEINFO_CACHE = "siteinfo-cache.json"  # next to the journal: siteinfo of each api.php URL, kept across runs
 
 
@@ -177,7 +189,9 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
     ``login``, the first call that is not public establishes the bot's session (see client.py).
 
     ``simulate`` turns on pywikibot's request-layer simulation: a stray write in a preview is blocked
-    there too, not only by banbot never calling the executor.
+    there too, not only by banbot never calling the executor. Such a farm writes nothing, so its reads of
+    public data (talk pages, ``list=users``) go without the bot's session: a preview logs in only on the wikis
+    where it reads what needs the bot's rights (the central wiki's hidden accounts).
     """
     pywikibot = _import_pywikibot(config)
     from pywikibot import exceptions as pwbexc
@@ -190,7 +204,7 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
 
     learned: dict[str, str] = {}
 
-    cache = SiteinfoCache(config.journal.parent / SITEINFO_CACHE if config.journal else None)
+    cache = SiteinfoCache.shared(config.journal.parent / SITEINFO_CACHE if config.journal else None)
 
     def open_one(db: str) -> WikiClient:
         from banbot.config import WikiConfig
@@ -213,7 +227,8 @@ def open_farm(config: Config, *, login: bool = True, simulate: bool = False,
         except (pwbexc.SiteDefinitionError, pwbexc.ServerError, pwbexc.ApiTimeoutError, OSError) as e:
             raise TransientWikiError("connection", f"{wiki.api}: {type(e).__name__}: {e}", wiki=db) from None
         def make() -> WikiClient:
-            return WikiClient(db, site, counter, login=login, cache=cache, api=wiki.api, check=check, sessions=sessions)
+            return WikiClient(db, site, counter, login=login, cache=cache, api=wiki.api, check=check, sessions=sessions,
+                              readonly=simulate, keep=_KEEP_SESSIONS)
 
         try:
             client = make()
