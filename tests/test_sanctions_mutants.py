@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from banbot.config import SanctionKind
 from banbot.errors import WikiError
-from banbot.sanctions import Status
+from banbot.sanctions import ACTION_TYPES, SANCTIONS, Action, Status, action_from_data
+from banbot.sanctions.base import Scope
 from banbot.sanctions.block import Block
 from banbot.sanctions.groups import RemoveGlobalGroups, RemoveLocalGroups
 from banbot.sanctions.lock import Lock
@@ -76,6 +78,62 @@ class Port:
 
     def names(self) -> list[str]:
         return [c[0] for c in self.calls]
+
+
+# --- the records -------------------------------------------------------------------------------------------
+
+def test_the_journal_reads_back_every_status_older_runs_wrote() -> None:
+    spelled = ["intended", "done", "already", "restored", "failed", "skipped", "verified", "interrupted"]
+    assert [Status(s) for s in spelled] == list(Status)
+
+
+def test_locks_and_blocks_are_the_protective_kinds_and_only_the_notice_does_not_last() -> None:
+    assert {k for k, t in ACTION_TYPES.items() if t.protective} == {"lock", "block"}
+    assert {k for k, t in ACTION_TYPES.items() if not t.lasting} == {"notify"}
+    assert {k: t.scope for k, t in ACTION_TYPES.items()} == {
+        "lock": Scope.GLOBAL, "remove-global-groups": Scope.GLOBAL, "block": Scope.LOCAL,
+        "remove-local-groups": Scope.LOCAL, "notify": Scope.NOTICE}
+
+
+def test_a_bans_confirmed_lock_settles_the_account_and_a_restrictions_never_does() -> None:
+    assert SANCTIONS[SanctionKind.BAN].lock_settles and not SANCTIONS[SanctionKind.RESTRICT].lock_settles
+
+
+def test_a_kinds_own_fields_follow_user_wiki_and_reason_and_hidden_and_sources_are_keywords() -> None:
+    assert Lock("V", "metawiki", "r", "hash").statecheck == "hash"
+    assert Block("V", "enwiki", "r", False).noemail is False
+    with pytest.raises(TypeError):
+        Action("V", "enwiki", "r", True)  # type: ignore[misc]
+
+
+@dataclasses.dataclass(frozen=True)
+class Purge(Action):
+    """A kind with no fields of its own (as a new kind may start)."""
+
+    kind = "purge"
+
+
+def test_a_kind_without_fields_of_its_own_records_only_what_every_action_has() -> None:
+    assert Purge("V", "enwiki", "r").data() == {"kind": "purge", "user": "V", "wiki": "enwiki", "reason": "r"}
+
+
+def test_records_without_the_newer_fields_read_back_as_a_plain_block_and_a_removal_on_the_wiki_itself() -> None:
+    block = action_from_data({"kind": "block", "user": "V", "wiki": "enwiki", "reason": "r"})
+    assert block == Block("V", "enwiki", "r") and block.data()["noemail"] is True and block.data()["reblock"] is False
+    removal = action_from_data({"kind": "remove-local-groups", "user": "V", "wiki": "enwiki", "reason": "r",
+                                "groups": ["sysop"]})
+    assert removal.data()["via_central"] is False
+
+
+def test_a_notice_read_back_from_a_plan_file_is_the_planned_one_though_the_file_omits_the_page() -> None:
+    planned = notice()
+    assert "base_text" not in planned.data() and action_from_data(planned.data()) == planned
+    assert "old talk" not in repr(planned)  # someone's talk page, and long: never in a log line
+
+
+def test_a_notice_record_with_nothing_set_is_an_empty_edit_that_creates_the_page() -> None:
+    bare = Notify("V", "enwiki", "r")
+    assert (bare.title, bare.section_title, bare.text, bare.base_revid) == ("", "", "", None)
 
 
 # --- the lock -----------------------------------------------------------------------------------------------
@@ -160,8 +218,9 @@ def test_global_groups_are_in_place_only_while_none_of_them_came_back() -> None:
 def test_a_local_removal_without_the_central_wiki_looks_again_on_the_wiki_itself() -> None:
     state = AccountState("V", exists=True, local=(LocalAccount("enwiki", ("sysop",)),))
     action = RemoveLocalGroups("V", "enwiki", "r", groups=("sysop",), via_central=False)
-    with pytest.raises(WikiError, match="kept sysop"):
+    with pytest.raises(WikiError, match="kept sysop") as kept:
         action.perform(Port(state, removed=[]))
+    assert kept.value.code == "groups-not-removed"
     port = Port(dataclasses.replace(state, local=(LocalAccount("enwiki"),)), removed=[])
     assert action.perform(port) == Status.ALREADY
     assert port.names() == ["remove_local_groups", "local_account"]
