@@ -99,3 +99,15 @@ def test_an_undo_across_a_hidden_revision_counts_who_introduced_the_copy_below_i
     h = history(("Vandal", page(ROW), "a", ()), ("Keeper", page(ROW, "x"), "b", ()), ("Hider", None, "c", ()),
                 ("Admin", page("x"), "d", ()), ("Admin", page("x", ROW, "y"), "e", ("mw-undo",)))
     assert chain(h) == [("Admin", Role.RESTORED), ("Hider", Role.HIDDEN), ("Vandal", Role.WROTE)]
+
+
+def test_a_row_kept_above_the_pages_hidden_first_revision_counts_that_revision_as_a_possible_writer() -> None:
+    h = history(("Hider", None, "a", ()), ("Admin", page(ROW), "b", ()), ("Steward", page(ROW, "x"), "c", ()))
+    assert chain(h) == [("Admin", Role.KEPT), ("Hider", Role.HIDDEN)]
+
+
+def test_a_rollback_to_a_revision_whose_text_is_hidden_but_sha1_known_still_finds_the_first_writer() -> None:
+    """The revision rolled back to holds the row (its sha1 is the rollback's), so the walk goes on below it."""
+    h = history(("Vandal", page(ROW), "a", ()), ("Keeper", None, "k", ()), ("Remover", page(), "r", ()),
+                ("Admin", page(ROW, "x"), "k", ("mw-rollback",)))
+    assert chain(h) == [("Admin", Role.RESTORED), ("Vandal", Role.WROTE)]
