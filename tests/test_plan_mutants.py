@@ -296,3 +296,12 @@ def test_an_entry_whose_row_untrusted_editors_wrote_is_held_and_the_others_plann
     assert {a.user for a in plan.actions} == {"W"} and plan.users == ("V", "W")
     assert [(h.user, h.why) for h in plan.holds] == [("V", Why.UNTRUSTED_ORIGIN)]
     assert "written by Vandal in revision 21" in plan.holds[0].reason
+
+
+# --- which list asks ----------------------------------------------------------------------------------------
+
+def test_every_action_names_the_list_that_requires_it_and_a_stewards_request_names_none() -> None:
+    listed, _ = plan_account(account("V"), SOURCE, dataclasses.replace(settings(), source="foundation"), MARCH_5)
+    assert listed and all(a.sources == ("foundation",) and a.data()["sources"] == ["foundation"] for a in listed)
+    requested, _ = plan_account(account("V"), SOURCE, settings(), MARCH_5)
+    assert requested and all(a.sources == () and "sources" not in a.data() for a in requested)

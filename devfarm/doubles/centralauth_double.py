@@ -38,9 +38,11 @@ import re
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from http_service import QuietHandler
 
@@ -285,187 +287,253 @@ def sgas_token(csrf: str) -> str:
     return csrf[:-2][::-1] + csrf[-2:]
 
 
-def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
-    up = double.upstream
+class Handler(QuietHandler):
+    """The double's HTTP face: CentralAuth's modules answered from :class:`Double`, the rest forwarded to the real
+    central wiki. :func:`make_handler` binds it to one double; requests are dispatched by the tables below."""
 
-    class Handler(QuietHandler):
-        def _send(self, status: int, body: bytes, headers: list[tuple[str, str]] = (), ctype: str = "") -> None:
-            self.send_raw(status, body, headers, ctype)
+    double: ClassVar[Double]
 
-        def _json(self, data: dict[str, Any], fv: str = "2", extra: list[tuple[str, str]] | None = None) -> None:
-            if fv != "2":
-                data = to_fv1(data)
-            code = data.get("error", {}).get("code") if isinstance(data.get("error"), dict) else None
-            headers = ([("MediaWiki-API-Error", code)] if code else []) + (extra or [])
-            self._send(200, json.dumps(data, ensure_ascii=False).encode(), headers, "application/json; charset=utf-8")
+    @property
+    def up(self) -> urllib.parse.SplitResult:
+        return self.double.upstream
 
-        def _upstream(self, method: str, path_qs: str, body: bytes | None,
-                      form: bool = False) -> tuple[int, list[tuple[str, str]], bytes]:
-            conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
-            headers = {k: v for k, v in self.headers.items()
-                       if k.lower() in ("cookie", "content-type", "user-agent", "accept", "authorization")}
-            if form:
-                headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            try:
-                conn.request(method, path_qs, body=body, headers=headers)
-                resp = conn.getresponse()
-                return resp.status, resp.getheaders(), resp.read()
-            finally:
-                conn.close()
+    def _send(self, status: int, body: bytes, headers: Iterable[tuple[str, str]] = (), ctype: str = "") -> None:
+        self.send_raw(status, body, headers, ctype)
 
-        def _ask(self, params: dict[str, str]) -> dict[str, Any]:
-            """A read on the real central wiki as the caller (their cookies)."""
-            q = urllib.parse.urlencode({**params, "format": "json", "formatversion": "2"})
-            _, _, raw = self._upstream("GET", f"{up.path}?{q}", None)
-            return json.loads(raw)
+    def _json(self, data: dict[str, Any], fv: str = "2", extra: list[tuple[str, str]] | None = None) -> None:
+        if fv != "2":
+            data = to_fv1(data)
+        code = data.get("error", {}).get("code") if isinstance(data.get("error"), dict) else None
+        headers = ([("MediaWiki-API-Error", code)] if code else []) + (extra or [])
+        self._send(200, json.dumps(data, ensure_ascii=False).encode(), headers, "application/json; charset=utf-8")
 
-        def _caller(self) -> dict[str, Any]:
-            return self._ask({"action": "query", "meta": "userinfo", "uiprop": "rights|groups"})["query"]["userinfo"]
+    def _upstream(self, method: str, path_qs: str, body: bytes | None,
+                  form: bool = False) -> tuple[int, list[tuple[str, str]], bytes]:
+        conn = http.client.HTTPConnection(self.up.hostname, self.up.port, timeout=60)
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() in ("cookie", "content-type", "user-agent", "accept", "authorization")}
+        if form:
+            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path_qs, body=body, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, resp.getheaders(), resp.read()
+        finally:
+            conn.close()
 
-        def _forward(self, method: str, body: bytes | None) -> None:
-            path = self.path if self.path.startswith(up.path) else up.path
-            status, headers, raw = self._upstream(method, path + ("" if "?" in path else ""), body)
-            self._send(status, raw, headers)
+    def _ask(self, params: dict[str, str]) -> dict[str, Any]:
+        """A read on the real central wiki as the caller (their cookies)."""
+        q = urllib.parse.urlencode({**params, "format": "json", "formatversion": "2"})
+        _, _, raw = self._upstream("GET", f"{self.up.path}?{q}", None)
+        return json.loads(raw)
 
-        # --- routing ---------------------------------------------------------------------
-        def handle_request(self, method: str, body: bytes) -> None:
-            self._guarded(method, body)
+    def _caller(self) -> dict[str, Any]:
+        return self._ask({"action": "query", "meta": "userinfo", "uiprop": "rights|groups"})["query"]["userinfo"]
 
-        def _guarded(self, method: str, body: bytes) -> None:
-            try:
-                self._route(method, body)
-            except Exception as e:  # a bug in the double: answer as MediaWiki would, not by hanging up
-                err = {"error": {"code": f"internal_api_error_{type(e).__name__}", "info": str(e)}}
-                self._send(500, json.dumps(err).encode(), ctype="application/json")
+    def _forward(self, method: str, body: bytes | None) -> None:
+        path = self.path if self.path.startswith(self.up.path) else self.up.path
+        status, headers, raw = self._upstream(method, path, body)
+        self._send(status, raw, headers)
 
-        def _route(self, method: str, body: bytes) -> None:
-            split = urllib.parse.urlsplit(self.path)
-            if split.path.startswith("/_double/"):
-                return self._admin(split.path, body)
-            if not split.path.endswith("api.php"):
-                status, headers, raw = self._upstream(method, self.path, body or None)
-                return self._send(status, raw, headers)
-            params = dict(urllib.parse.parse_qsl(split.query, keep_blank_values=True))
-            ctype = self.headers.get("Content-Type", "")
-            if method == "POST" and "multipart/form-data" not in ctype:
-                params.update(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-            action = params.get("action", "")
-            fv = params.get("formatversion", "1")
-            double.count(f"{action}:{params.get('meta') or params.get('list') or ''}".rstrip(":"))
-            if action in ("setglobalaccountstatus", "globaluserrights"):
-                if method != "POST":
-                    return self._json({"error": {"code": "mustbeposted",
-                                                 "info": f"The \"{action}\" module requires a POST request."}}, fv)
-                return self._write(action, params, fv)
-            if action == "query":
-                return self._query(method, params, body, fv)
-            if action == "paraminfo":
-                return self._paraminfo(method, body)
-            self._forward(method, body or None)
+    # --- routing -------------------------------------------------------------------------
+    def handle_request(self, method: str, body: bytes) -> None:
+        try:
+            self._route(method, body)
+        except Exception as e:  # a bug in the double: answer as MediaWiki would, not by hanging up
+            err = {"error": {"code": f"internal_api_error_{type(e).__name__}", "info": str(e)}}
+            self._send(500, json.dumps(err).encode(), ctype="application/json")
 
-        def _write(self, action: str, params: dict[str, str], fv: str) -> None:
-            if params.get("assert") == "user" and self._caller().get("anon"):
-                return self._json({"error": {"code": "assertuserfailed",
-                                             "info": "You are no longer logged in, so the action could not be "
-                                                     "completed."}}, fv)
-            token = params.get("token", "")
-            if not token:
-                return self._json({"error": {"code": "missingparam", "info": "The \"token\" parameter must be set."}},
-                                  fv)
-            if action == "setglobalaccountstatus":
-                kind, token = "csrf", sgas_token(token)  # reversing is its own inverse
-            else:
-                kind = "userrights"
-            check = self._ask({"action": "checktoken", "type": kind, "token": token})
-            if check.get("checktoken", {}).get("result") != "valid":
-                return self._json(recorded_error("centralauth-setglobalaccountstatus-badtoken.json"), fv)
-            caller = self._caller()
-            if action == "setglobalaccountstatus":
-                return self._json(double.setglobalaccountstatus(params, caller), fv)
-            return self._json(double.globaluserrights(params, caller), fv)
-
-        def _query(self, method: str, params: dict[str, str], body: bytes, fv: str) -> None:
-            metas = [m for m in params.get("meta", "").split("|") if m]
-            lists = [m for m in params.get("list", "").split("|") if m]
-            ours_meta = "globaluserinfo" in metas
-            ours_list = double.batch_enabled and "globalusers" in lists
-            types = [t for t in params.get("type", "").split("|") if t]
-            wants_sgas = "tokens" in metas and ("setglobalaccountstatus" in types or "*" in types)
-            if not (ours_meta or ours_list or wants_sgas):
-                return self._forward(method, body or None)
-            rest = dict(params)
-            rest["meta"] = "|".join(m for m in metas if m != "globaluserinfo")
-            rest["list"] = "|".join(m for m in lists if not (ours_list and m == "globalusers"))
-            if wants_sgas:
-                rest["type"] = "|".join(sorted({t for t in types if t != "setglobalaccountstatus"} | {"csrf"}))
-            rest = {k: v for k, v in rest.items() if (v != "" or k not in ("meta", "list"))
-                    and not (ours_meta and k.startswith("gui")) and not (ours_list and k.startswith("gus"))}
-            rest["formatversion"] = "2"
-            if ours_meta and bad_user_name(params.get("guiuser", "")):
-                # recorded (gui-pct.json): one invalid name fails the whole request
-                return self._json({"error": {"code": "baduser", "info": f"Invalid value \"{params['guiuser']}\" "
-                                                                        "for user parameter \"guiuser\"."}}, fv)
-            data: dict[str, Any] = {"batchcomplete": True, "query": {}}
-            cookies: list[tuple[str, str]] = []
-            if any(k in rest for k in ("meta", "list", "prop", "titles", "generator", "pageids", "revids")):
-                status, headers, raw = self._upstream("POST", up.path, urllib.parse.urlencode(rest).encode(),
-                                                      form=True)
-                # a first request makes the session: its cookie must reach the caller (it was lost before)
-                cookies = [(k, v) for k, v in headers if k.lower() == "set-cookie"]
-                data = json.loads(raw)
-                if "error" in data:
-                    return self._json(data, fv, cookies)
-            query = data.setdefault("query", {})
-            if ours_meta:
-                query["globaluserinfo"] = double.globaluserinfo(
-                    params, lambda: "centralauth-suppress" in self._caller().get("rights", []))
-            if ours_list:
-                query["globalusers"] = double.answer_globalusers(params)
-            if wants_sgas and "tokens" in query:
-                query["tokens"]["setglobalaccountstatustoken"] = sgas_token(query["tokens"]["csrftoken"])
-                if "csrf" not in types and "*" not in types:
-                    query["tokens"].pop("csrftoken", None)
-            self._json(data, fv, cookies)
-
-        def _paraminfo(self, method: str, body: bytes) -> None:
-            """The real wiki's paraminfo, taught the modules and token type CentralAuth adds."""
+    def _route(self, method: str, body: bytes) -> None:
+        split = urllib.parse.urlsplit(self.path)
+        if split.path.startswith("/_double/"):
+            return self._admin(split.path, body)
+        if not split.path.endswith("api.php"):
             status, headers, raw = self._upstream(method, self.path, body or None)
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                return self._send(status, raw, headers)
-            for mod in data.get("paraminfo", {}).get("modules", []):
-                if mod.get("path") == "query" and double.batch_enabled:
-                    for p in mod.get("parameters", []):
-                        if p.get("name") == "list" and isinstance(p.get("type"), list):
-                            p["type"] = sorted(set(p["type"]) | {"globalusers"})
-                if mod.get("path") == "query+tokens":
-                    for p in mod.get("parameters", []):
-                        if p.get("name") == "type" and isinstance(p.get("type"), list):
-                            p["type"] = sorted(set(p["type"]) | {"setglobalaccountstatus"})
-            self._send(status, json.dumps(data).encode(), headers)
+            return self._send(status, raw, headers)
+        params = dict(urllib.parse.parse_qsl(split.query, keep_blank_values=True))
+        ctype = self.headers.get("Content-Type", "")
+        if method == "POST" and "multipart/form-data" not in ctype:
+            params.update(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        action = params.get("action", "")
+        self.double.count(f"{action}:{params.get('meta') or params.get('list') or ''}".rstrip(":"))
+        module = ACTIONS.get(action)
+        if module is None:
+            return self._forward(method, body or None)
+        return module(self, Request(method, body, action, params, params.get("formatversion", "1")))
 
-        def _admin(self, path: str, body: bytes) -> None:
-            with double.lock:
-                if path == "/_double/reset":
-                    double.state = {"next_id": 1, "accounts": {}, "counters": {}, "features": {}}
-                elif path == "/_double/state" and body:
-                    patch = json.loads(body)
-                    double.state.setdefault("features", {}).update(patch.get("features", {}))
-                    for name, acc in patch.get("accounts", {}).items():
-                        local = double.local_rows([name])[name]
-                        current = double.account(name, local) or {
-                            "id": double.state["next_id"], "home": double.central, "locked": False, "hidden": "",
-                            "groups": [], "unattached": [], "registration": now()}
-                        current.update(acc)
-                        double.state["accounts"][name] = current
-                elif path == "/_double/counters":
-                    double.state["counters"] = {}
-                double.save()
-                self._send(200, json.dumps(double.state).encode(), ctype="application/json")
+    # --- CentralAuth's write modules -----------------------------------------------------
+    def _write(self, r: Request) -> None:
+        if r.method != "POST":
+            return self._json({"error": {"code": "mustbeposted",
+                                         "info": f"The \"{r.action}\" module requires a POST request."}}, r.fv)
+        if r.params.get("assert") == "user" and self._caller().get("anon"):
+            return self._json({"error": {"code": "assertuserfailed",
+                                         "info": "You are no longer logged in, so the action could not be "
+                                                 "completed."}}, r.fv)
+        token = r.params.get("token", "")
+        if not token:
+            return self._json({"error": {"code": "missingparam", "info": "The \"token\" parameter must be set."}},
+                              r.fv)
+        if r.action == "setglobalaccountstatus":
+            kind, token = "csrf", sgas_token(token)  # reversing is its own inverse
+        else:
+            kind = "userrights"
+        check = self._ask({"action": "checktoken", "type": kind, "token": token})
+        if check.get("checktoken", {}).get("result") != "valid":
+            return self._json(recorded_error("centralauth-setglobalaccountstatus-badtoken.json"), r.fv)
+        caller = self._caller()
+        if r.action == "setglobalaccountstatus":
+            return self._json(self.double.setglobalaccountstatus(r.params, caller), r.fv)
+        return self._json(self.double.globaluserrights(r.params, caller), r.fv)
 
-    return Handler
+    # --- action=query: CentralAuth's parts answered here, the rest by the real wiki ------
+    def _query(self, r: Request) -> None:
+        q = QueryParts.of(r.params, self.double.batch_enabled)
+        if not (q.ours_meta or q.ours_list or q.wants_sgas):
+            return self._forward(r.method, r.body or None)
+        if q.ours_meta and bad_user_name(r.params.get("guiuser", "")):
+            # recorded (gui-pct.json): one invalid name fails the whole request
+            return self._json({"error": {"code": "baduser", "info": f"Invalid value \"{r.params['guiuser']}\" "
+                                                                    "for user parameter \"guiuser\"."}}, r.fv)
+        data, cookies = self._query_upstream(q.rest(r.params))
+        if "error" in data:
+            return self._json(data, r.fv, cookies)
+        query = data.setdefault("query", {})
+        if q.ours_meta:
+            query["globaluserinfo"] = self.double.globaluserinfo(
+                r.params, lambda: "centralauth-suppress" in self._caller().get("rights", []))
+        if q.ours_list:
+            query["globalusers"] = self.double.answer_globalusers(r.params)
+        if q.wants_sgas and "tokens" in query:
+            query["tokens"]["setglobalaccountstatustoken"] = sgas_token(query["tokens"]["csrftoken"])
+            if "csrf" not in q.types and "*" not in q.types:
+                query["tokens"].pop("csrftoken", None)
+        self._json(data, r.fv, cookies)
+
+    def _query_upstream(self, rest: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """What the real wiki answers to the rest of the query (nothing to ask: an empty query), and the cookies
+        it sets."""
+        if not any(k in rest for k in ("meta", "list", "prop", "titles", "generator", "pageids", "revids")):
+            return {"batchcomplete": True, "query": {}}, []
+        _, headers, raw = self._upstream("POST", self.up.path, urllib.parse.urlencode(rest).encode(), form=True)
+        # a first request makes the session: its cookie must reach the caller (it was lost before)
+        return json.loads(raw), [(k, v) for k, v in headers if k.lower() == "set-cookie"]
+
+    def _paraminfo(self, r: Request) -> None:
+        """The real wiki's paraminfo, taught the modules and token type CentralAuth adds."""
+        status, headers, raw = self._upstream(r.method, self.path, r.body or None)
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return self._send(status, raw, headers)
+        for mod in data.get("paraminfo", {}).get("modules", []):
+            if mod.get("path") == "query" and self.double.batch_enabled:
+                _teach(mod, "list", "globalusers")
+            if mod.get("path") == "query+tokens":
+                _teach(mod, "type", "setglobalaccountstatus")
+        self._send(status, json.dumps(data).encode(), headers)
+
+    # --- test hooks ----------------------------------------------------------------------
+    def _admin(self, path: str, body: bytes) -> None:
+        double = self.double
+        with double.lock:
+            hook = ADMIN.get(path)
+            if hook is not None:
+                hook(double, body)
+            double.save()
+            self._send(200, json.dumps(double.state).encode(), ctype="application/json")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One api.php request, its POST form merged into its query string."""
+
+    method: str
+    body: bytes
+    action: str
+    params: dict[str, str]
+    fv: str  # formatversion, as asked ("1" when not)
+
+
+@dataclass(frozen=True)
+class QueryParts:
+    """Which parts of an action=query request are CentralAuth's (answered by the double)."""
+
+    metas: list[str]
+    lists: list[str]
+    types: list[str]
+    ours_meta: bool  # meta=globaluserinfo
+    ours_list: bool  # list=globalusers, when the double answers it
+    wants_sgas: bool  # meta=tokens with the setglobalaccountstatus type
+
+    @classmethod
+    def of(cls, params: dict[str, str], batch_enabled: bool) -> QueryParts:
+        metas = [m for m in params.get("meta", "").split("|") if m]
+        lists = [m for m in params.get("list", "").split("|") if m]
+        types = [t for t in params.get("type", "").split("|") if t]
+        return cls(metas, lists, types, "globaluserinfo" in metas, batch_enabled and "globalusers" in lists,
+                   "tokens" in metas and ("setglobalaccountstatus" in types or "*" in types))
+
+    def rest(self, params: dict[str, str]) -> dict[str, str]:
+        """The request the real wiki gets: without CentralAuth's modules and their parameters."""
+        rest = dict(params)
+        rest["meta"] = "|".join(m for m in self.metas if m != "globaluserinfo")
+        rest["list"] = "|".join(m for m in self.lists if not (self.ours_list and m == "globalusers"))
+        if self.wants_sgas:
+            rest["type"] = "|".join(sorted({t for t in self.types if t != "setglobalaccountstatus"} | {"csrf"}))
+        rest = {k: v for k, v in rest.items() if (v != "" or k not in ("meta", "list"))
+                and not (self.ours_meta and k.startswith("gui")) and not (self.ours_list and k.startswith("gus"))}
+        rest["formatversion"] = "2"
+        return rest
+
+
+def _teach(module: dict[str, Any], param: str, value: str) -> None:
+    """Add ``value`` to the choices paraminfo lists for one parameter of a module."""
+    for p in module.get("parameters", []):
+        if p.get("name") == param and isinstance(p.get("type"), list):
+            p["type"] = sorted(set(p["type"]) | {value})
+
+
+def _reset(double: Double, body: bytes) -> None:
+    double.state = {"next_id": 1, "accounts": {}, "counters": {}, "features": {}}
+
+
+def _patch_state(double: Double, body: bytes) -> None:
+    if not body:
+        return  # a GET (or an empty POST): the state as it is
+    patch = json.loads(body)
+    double.state.setdefault("features", {}).update(patch.get("features", {}))
+    for name, acc in patch.get("accounts", {}).items():
+        local = double.local_rows([name])[name]
+        current = double.account(name, local) or {
+            "id": double.state["next_id"], "home": double.central, "locked": False, "hidden": "",
+            "groups": [], "unattached": [], "registration": now()}
+        current.update(acc)
+        double.state["accounts"][name] = current
+
+
+def _zero_counters(double: Double, body: bytes) -> None:
+    double.state["counters"] = {}
+
+
+# The modules the double answers itself (every other action goes to the real central wiki), and its test hooks.
+ACTIONS: dict[str, Callable[[Handler, Request], None]] = {
+    "setglobalaccountstatus": Handler._write,
+    "globaluserrights": Handler._write,
+    "query": Handler._query,
+    "paraminfo": Handler._paraminfo,
+}
+ADMIN: dict[str, Callable[[Double, bytes], None]] = {
+    "/_double/reset": _reset,
+    "/_double/state": _patch_state,
+    "/_double/counters": _zero_counters,
+}
+
+
+def make_handler(double: Double) -> type[BaseHTTPRequestHandler]:
+    """A handler class bound to ``double`` (one per server)."""
+    return type("Handler", (Handler,), {"double": double})
 
 
 def to_fv1(data: Any) -> Any:
