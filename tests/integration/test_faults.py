@@ -77,7 +77,7 @@ def banbot_env(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
                           timeout=300)
 
 
-@pytest.mark.parametrize("mode, accounts, writes", [("plain", 2, 16), ("centralauth", 1, 5)])
+@pytest.mark.parametrize("mode, accounts, writes", [("plain", 1, 8), ("centralauth", 1, 5)])
 def test_a_crash_after_any_write_loses_and_doubles_nothing(farm: FarmHandle, configure: Callable[..., Path],
                                                            uniq: str, mode: str, accounts: int, writes: int,
                                                            tmp_path: Path) -> None:

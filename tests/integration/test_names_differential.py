@@ -50,7 +50,7 @@ class Case:
     kept_invisible: str = ""
 
 
-def _cases() -> list[Case]:
+def _invisible_cases() -> list[Case]:
     c: list[Case] = []
     add = c.append
     # Bidi marks MediaWikiTitleCodec strips (U+200E, U+200F, U+202A–U+202E), anywhere in the name.
@@ -76,6 +76,12 @@ def _cases() -> list[Case]:
                0x3000, 0xE000, 0xF8FF):
         add(Case(f"troublemaker-U+{cp:04X}", f"Trouble{chr(cp)}maker"))
     add(Case("private-use-first", "\ue000Private"))
+    return c
+
+
+def _reference_cases() -> list[Case]:
+    c: list[Case] = []
+    add = c.append
     # '.', '..', '~~~'.
     for i, raw in enumerate((".", "..", "...", "A.", ".A", "A..B", "~~~", "~~~~", "A~~~B", "A~~B", "./A")):
         add(Case(f"dots-tildes-{i}-{raw}", raw))
@@ -98,6 +104,12 @@ def _cases() -> list[Case]:
     for i, raw in enumerate(("Marsh_Wren", "marsh__wren", "  Marsh Wren  ", "_Marsh_", "Marsh_ _ Wren",
                              "Marsh\tWren", "Marsh\nWren", "Marsh\rWren", " ", "", "___", "Ctl\x01Char")):
         add(Case(f"space-{i}-{raw!r}", raw))
+    return c
+
+
+def _case_and_limit_cases() -> list[Case]:
+    c: list[Case] = []
+    add = c.append
     # First-letter case.
     for i, raw in enumerate(("marsh wren", "\u00dfeta", "\u01c6emal", "\u01c5emal", "\u03c9mega", "\u03c2igma",
                              "\u0131stanbul", "istanbul", "\u0130zmir", "\u00e9clair", "1st Name", "\u9752\u5c71",
@@ -133,7 +145,7 @@ def _cases() -> list[Case]:
     return c
 
 
-CASES = _cases()
+CASES = _invisible_cases() + _reference_cases() + _case_and_limit_cases()
 
 
 def banbot_result(case: Case) -> str | InvalidName:
