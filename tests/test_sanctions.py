@@ -190,3 +190,21 @@ def test_a_group_the_wiki_silently_kept_fails_the_action_instead_of_passing_as_d
     assert local.perform(FakePort(state)) == Status.DONE
     gone = dataclasses.replace(state, local=(LocalAccount("enwiki"),))
     assert local.perform(FakePort(gone, kept=("sysop",))) == Status.ALREADY
+
+
+def test_a_preview_of_two_lists_shows_a_write_both_require_once_naming_both() -> None:
+    from banbot.plan import union
+
+    state = admin()
+    ban = make_plan(BanList(SOURCE, None, (BanEntry("Admin R", MARCH_5, False, 1),), ()), {"Admin R": state},
+                    dataclasses.replace(settings(), sanction=SanctionKind.BAN, source="foundation"))
+    restrict = make_plan(restricted("Admin R", ("sysop",), ("enwiki",)), {"Admin R": state}, settings())
+    first, second = union([ban, restrict])
+    assert second.actions == () and second.users == ("Admin R",)
+    local = [a for a in first.actions if a.kind == "remove-local-groups" and a.wiki == "enwiki"]
+    assert [a.sources for a in local] == [("foundation", "rights-removals")]
+    assert [a.sources for a in first.actions if a.kind == "lock"] == [("foundation",)]
+    # a restriction the ban does not cover stays the restriction's own
+    other = make_plan(restricted("Admin R", ("global-rollbacker",)), {"Admin R": admin(global_groups=("x",))},
+                      settings())
+    assert union([other, restrict])[1].actions == restrict.actions

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from banbot.actions import (
     ACTION_TYPES,
@@ -42,7 +42,7 @@ from banbot.state import AccountState
 __all__ = ["ACTION_TYPES", "NOTICE_MARKER", "Action", "Block", "Hold", "Lock", "Notify", "Plan", "PlanSettings",
            "RemoveGlobalGroups", "RemoveLocalGroups", "Scope", "Why", "action_from_data", "compute_digest",
            "make_plan", "notice_wikis", "opts_out", "plan_account", "plan_from_json", "protect_first",
-           "registered_after"]
+           "registered_after", "union"]
 
 HIDDEN_NAME = "this account"  # what a reason says in place of a hidden account's name
 
@@ -169,3 +169,33 @@ def protect_first(actions: Iterable[Action]) -> tuple[Action, ...]:
     long list, the last account is locked (or blocked) minutes in, not at the very end. Locks, then blocks,
     then group removals, then notices (each kind's ``order``); within each, the list's order (a stable sort)."""
     return tuple(sorted(actions, key=lambda a: a.order))
+
+
+def _covers(earlier: Action, later: Action) -> bool:
+    """Whether ``earlier`` already does what ``later`` asks: the same write, or the same kind of group removal
+    on the same account and wiki taking every group ``later`` names."""
+    if earlier.key == later.key:
+        return True
+    groups, more = getattr(earlier, "groups", None), getattr(later, "groups", None)
+    return (groups is not None and more is not None and earlier.kind == later.kind and earlier.user == later.user
+            and earlier.wiki == later.wiki and set(more) <= set(groups))
+
+
+def union(plans: Sequence[Plan]) -> list[Plan]:
+    """The plans of several sources as one preview shows them: an action an earlier source's plan already
+    makes is not shown again, and the earlier action names both sources (applied in order, the later source's
+    fresh read finds it done and plans nothing for it)."""
+    out: list[Plan] = []
+    for plan in plans:
+        kept: list[Action] = []
+        for action in plan.actions:
+            i, earlier = next(((i, p) for i, p in enumerate(out) if any(_covers(a, action) for a in p.actions)),
+                              (None, None))
+            if earlier is None or i is None:
+                kept.append(action)
+                continue
+            named = tuple(a if not _covers(a, action) else dataclasses.replace(
+                a, sources=tuple(dict.fromkeys(a.sources + action.sources))) for a in earlier.actions)
+            out[i] = Plan(earlier.source, named, earlier.holds, earlier.users)
+        out.append(Plan(plan.source, tuple(kept), plan.holds, plan.users))
+    return out

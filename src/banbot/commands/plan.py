@@ -11,6 +11,7 @@ from banbot.actions import Plan
 from banbot.config import Config, Source
 from banbot.errors import ConfigError
 from banbot.exits import Exit
+from banbot.plan import union
 from banbot.safety import Blocker
 
 
@@ -32,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"the config has {len(sources)} sources ({', '.join(s.name for s in sources)}): "
                               "--out and --user plan one list; add --source NAME")
         shown = [(s.name, *_plan(cfg, args, s)) for s in sources]
-        done = [(name, plan, blockers, Exit.PENDING if plan.actions else Exit.OK) for name, plan, blockers in shown]
+        plans = union([plan for _, plan, _ in shown])  # an action two lists require is shown once, naming both
+        done = [(name, plan, blockers, Exit.PENDING if plan.actions else Exit.OK)
+                for (name, _, blockers), plan in zip(shown, plans, strict=True)]
         code = app.worst([c for *_, c in done])
         terminal.show_plans(done, terminal.output(args), code)
         return int(code)

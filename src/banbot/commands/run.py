@@ -17,6 +17,7 @@ from banbot.banlist import BanList
 from banbot.config import Config, Source
 from banbot.errors import BanbotError, UnsafeRun
 from banbot.exits import Exit
+from banbot.plan import union
 from banbot.safety import Blocker
 
 
@@ -142,17 +143,19 @@ def run(args: argparse.Namespace) -> int:
     if not args.dry_run:
         return one_pass(cfg, args)
     several = len(cfg.sources) > 1
-    shown: list[tuple[str, Plan, Sequence[Blocker], int]] = []
+    read: list[tuple[str, BanList, Plan, Sequence[Blocker]]] = []
     for source in app.selected_sources(cfg, getattr(args, "source", None), args.page):
         with app.reading(cfg, login=True, source=source) as a:
             bans = a.read_list(args.page, args.section)
             plan = a.plan(bans)
-            blockers = a.rails(bans, plan)
-        shown.append((source.name, plan, blockers, Exit.PENDING if plan.actions else Exit.OK))
+            read.append((source.name, bans, plan, a.rails(bans, plan)))
+    plans = union([plan for _, _, plan, _ in read])  # what two lists require is counted once
+    shown: list[tuple[str, Plan, Sequence[Blocker], int]] = []
+    for (name, bans, _, blockers), plan in zip(read, plans, strict=True):
+        shown.append((name, plan, blockers, Exit.PENDING if plan.actions else Exit.OK))
         if args.format != "json":
             held = f", held back by {', '.join(b.rule for b in blockers)}" if blockers else ""
-            print(_line(bans, plan, f"dry run, {len(plan.actions)} actions pending{held}", source.name if several
-                        else ""))
+            print(_line(bans, plan, f"dry run, {len(plan.actions)} actions pending{held}", name if several else ""))
     code = app.worst([c for *_, c in shown])
     if args.format == "json" and several:
         terminal.show_plans(shown, "json", code)
