@@ -208,3 +208,12 @@ def test_a_preview_of_two_lists_shows_a_write_both_require_once_naming_both() ->
     other = make_plan(restricted("Admin R", ("global-rollbacker",)), {"Admin R": admin(global_groups=("x",))},
                       settings())
     assert union([other, restrict])[1].actions == restrict.actions
+
+
+def test_audit_says_a_restricted_account_is_restricted_and_finds_the_named_group_still_held() -> None:
+    from banbot.review import audit_rows
+
+    plan = make_plan(restricted("Admin R", ("sysop",), ("enwiki",)), {"Admin R": admin()}, settings())
+    rows, out = audit_rows(["Admin R"], ["Admin R"], {"Admin R": admin()}, plan, "restricted")
+    assert out == {"Admin R"} and {r["required"] for r in rows} == {"restricted"}
+    assert [r["wiki"] for r in rows if not r["ok"]] == ["enwiki"]

@@ -12,9 +12,10 @@ from banbot.state import AccountState
 
 
 def audit_rows(wanted: Sequence[str], listed: Collection[str], states: Mapping[str, AccountState],
-               plan: Plan) -> tuple[list[dict[str, Any]], set[str]]:
-    """One row per account and wiki: what the list requires, the state found, and whether it is in place;
-    and the accounts out of place (an action pending, or held back while the list requires it)."""
+               plan: Plan, requires: str = "banned") -> tuple[list[dict[str, Any]], set[str]]:
+    """One row per account and wiki: what the list requires (``requires``: its sanction, as a word), the
+    state found, and whether it is in place; and the accounts out of place (an action pending, or held back
+    while the list requires it)."""
     rows: list[dict[str, Any]] = []
     out_of_place: set[str] = set()
     for name in wanted:
@@ -23,7 +24,7 @@ def audit_rows(wanted: Sequence[str], listed: Collection[str], states: Mapping[s
         held = [h for h in plan.holds if h.user == name and not h.missing]
         if pending or held:
             out_of_place.add(name)
-        required = "banned" if name in listed else "not listed"
+        required = requires if name in listed else "not listed"
         if not st.exists:
             rows.append({"user": name, "wiki": "*", "required": required, "state": "no such account", "ok": True})
             continue

@@ -24,7 +24,8 @@ def run(args: argparse.Namespace) -> int:
         states = a.observe(wanted, s)
         completed = a.journal.completed() if a.journal else {}
         plan = make_plan(bans, states, s, only=[n for n in wanted if n in listed], completed=completed)
-    rows, out_of_place = audit_rows(wanted, listed, states, plan)
+    requires = "restricted" if a.source.restricts else "banned"
+    rows, out_of_place = audit_rows(wanted, listed, states, plan, requires)
     code = Exit.PENDING if out_of_place else Exit.OK
     if terminal.output(args) == "json":
         print(terminal.document({"accounts": rows, "out_of_place": sorted(out_of_place)}, code))
