@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT))
 from devfarm.farm import FARM_DIR, FarmHandle, start  # noqa: E402
 
 PAGES = {"plain": "Global bans/List", "centralauth": "Global bans/CentralAuth list"}  # one list page per mode
+RIGHTS = {"plain": "Office actions/Rights removals", "centralauth": "Office actions/CentralAuth rights removals"}
 
 
 def banner(text: str) -> None:
@@ -78,6 +79,55 @@ def show(farm: FarmHandle, names: dict[str, str], mode: str) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(r, width, strict=True)).rstrip())
 
 
+def sources_config(config: str, mode: str) -> str:
+    """The demo's config with two sources instead of [list]: the ban list and a restrictions table (the
+    Foundation's event banned some accounts and desysopped others). Same folder: the same journal."""
+    text = Path(config).read_text()
+    head, _, rest = text.partition("[list]\n")
+    rest = rest[rest.index("\n[") + 1:]  # drop the [list] table's keys
+    sources = (f'[[sources]]\nname = "foundation"\nwiki = "metawiki"\npage = "{PAGES[mode]}"\nsanction = "ban"\n\n'
+               f'[[sources]]\nname = "rights-removals"\nwiki = "metawiki"\npage = "{RIGHTS[mode]}"\n'
+               'sanction = "restrict"\n\n')
+    path = Path(config).with_name(f"demo-sources-{mode}.toml")
+    path.write_text(head + sources + rest)
+    return str(path)
+
+
+def restrictions(farm: FarmHandle, run: int, mode: str) -> dict[str, str]:
+    """An admin to desysop on enwiki only, and a restrictions table naming it."""
+    n = {"admin": f"Tide Keeper {mode[0].upper()}{run}"}
+    farm.make_users("metawiki", [{"name": n["admin"], "groups": []}])
+    farm.make_users("enwiki", [{"name": n["admin"], "groups": ["sysop", "bureaucrat"]}])
+    farm.make_users("zhwiki", [{"name": n["admin"], "groups": ["sysop"]}])
+    today = dt.datetime.now(dt.UTC).date()
+    text = "\n".join(['{| class="wikitable"', "! User !! Groups !! Wikis !! Date", "|-",
+                      f"| [[User:{n['admin']}]] || sysop || enwiki || {today.day} {today:%B %Y}", "|}"])
+    farm.edit("metawiki", RIGHTS[mode], text, summary="demo: publish the rights removals")
+    farm.protect("metawiki", RIGHTS[mode])
+    return n
+
+
+def two_lists(farm: FarmHandle, config: str, run: int, mode: str) -> None:
+    """The second list: a restriction removes only the named group on the named wiki; then `run` goes over
+    both lists, each on its own, and finds nothing left."""
+    cfg = sources_config(config, mode)
+    names = restrictions(farm, run, mode)
+    banner(f"6. a second list, of rights removals (metawiki:{RIGHTS[mode]}): sanction = \"restrict\"")
+    plan_file = str(FARM_DIR / f"demo-plan-rights-{mode}.json")
+    for args in (["plan", "--source", "rights-removals", "--format", "table", "--out", plan_file],
+                 ["apply", "--plan", plan_file, "--format", "table"]):
+        print(f"$ banbot {' '.join(args)}", flush=True)
+        subprocess.run([sys.executable, "-m", "banbot", *args, "--config", cfg, "-q"])
+    name = names["admin"]
+    for db in ("enwiki", "zhwiki"):
+        groups = ",".join(m["group"] for m in farm.users(db, name)[name].get("groupmemberships", [])) or "-"
+        print(f"  {name} on {db}: groups {groups}")
+    banner("7. the scheduled job over both lists: one line a list, nothing left to do (exit 0)")
+    print("$ banbot run", flush=True)
+    rc = subprocess.run([sys.executable, "-m", "banbot", "run", "--config", cfg, "-q"]).returncode
+    print(f"(exit {rc})")
+
+
 def demo(mode: str) -> int:
     """One mode's walk-through; returns the exit code of the apply step (0: everything done)."""
     farm = FarmHandle.load()
@@ -101,6 +151,7 @@ def demo(mode: str) -> int:
     banner("5. a second preview finds nothing left to do (exit 0)")
     rc = banbot(config, page, "plan", "--format", "table")
     print(f"(exit {rc})")
+    two_lists(farm, config, run, mode)
     return applied
 
 

@@ -75,7 +75,7 @@ def banlist_table(bans: BanList) -> str:
 
 
 def plan_table(plan: Plan) -> str:
-    out = [f"plan for {'' if plan.source.kind == 'request' else 'the ban list at '}{_where(plan)}"]
+    out = [f"plan for {'' if plan.source.kind == 'request' else 'the list at '}{_where(plan)}"]
     if plan.actions:
         out.append(table(["#", "user", "wiki", "action"],
                          [(i + 1, a.user, a.wiki, a.describe()) for i, a in enumerate(plan.actions)]))
