@@ -97,3 +97,43 @@ def test_an_api_row_is_read_with_its_namespace_title_and_rename_params() -> None
 
 def test_a_name_with_an_at_sign_is_kept_whole_too() -> None:
     assert candidates(entry("enwiki", "block", "User:Foo@Bar")) == {"Foo@Bar", "Foo"}
+
+
+def by(user: str, e: LogEntry) -> LogEntry:
+    return LogEntry(e.wiki, e.type, e.action, e.ns, e.title, e.timestamp, e.params, user)
+
+
+def test_banbots_own_blocks_removals_and_locks_are_not_read_again() -> None:
+    own = [by("BanBot", entry("enwiki", "block", "User:Mallory", action="block")),
+           by("BanBot", entry("enwiki", "block", "User:Mallory", action="reblock")),
+           by("BanBot", entry("metawiki", "rights", "User:Eve Example@enwiki", action="rights",
+                               oldgroups=["rollbacker", "sysop"], newgroups=["sysop"])),
+           by("BanBot", entry("metawiki", "gblrights", "User:Eve Example", action="usergroups",
+                               oldGroups=["global-rollbacker"], newGroups=[])),
+           by("BanBot", entry("metawiki", "globalauth", "User:Trent@global", action="setstatus", added=["locked"],
+                               removed=[]))]
+    assert named(own, LISTED, "metawiki", bot="BanBot") == set()
+
+
+def test_anything_banbots_account_did_that_lifts_a_sanction_is_read_again() -> None:
+    lifted = [by("BanBot", entry("enwiki", "block", "User:Mallory", action="unblock")),
+              by("BanBot", entry("enwiki", "rights", "User:Eve Example", action="rights", oldgroups=[],
+                                  newgroups=["sysop"])),
+              by("BanBot", entry("metawiki", "globalauth", "User:Trent@global", action="setstatus", added=[],
+                                  removed=["locked"]))]
+    assert named(lifted, LISTED, "metawiki", bot="BanBot") == {"Mallory", "Eve Example", "Trent"}
+
+
+def test_the_same_entries_by_a_human_are_read_again() -> None:
+    human = by("Admin", entry("enwiki", "block", "User:Mallory", action="block"))
+    assert named([human], LISTED, "metawiki", bot="BanBot") == {"Mallory"}
+
+
+def test_a_rights_entry_without_readable_groups_is_read_again() -> None:
+    odd = by("BanBot", entry("enwiki", "rights", "User:Mallory", action="rights"))
+    assert named([odd], LISTED, "metawiki", bot="BanBot") == {"Mallory"}
+
+
+def test_an_api_row_keeps_its_performer_unless_hidden() -> None:
+    assert from_api("enwiki", type="block", title="User:A", ns=2, user="BanBot").user == "BanBot"
+    assert from_api("enwiki", type="block", title="User:A", ns=2, user="BanBot", userhidden=True).user is None

@@ -72,6 +72,7 @@ class LogEntry:
     title: str | None  # None: the entry's target is hidden from this login
     timestamp: str = ""
     params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    user: str | None = None  # who made the change (None: hidden)
 
     @classmethod
     def from_api(cls, wiki: str, row: Mapping[str, Any]) -> LogEntry:
@@ -81,7 +82,8 @@ class LogEntry:
         params = row.get("params")
         return cls(wiki, str(row.get("type", "")), str(row.get("action", "")), ns if isinstance(ns, int) else None,
                    None if hidden else str(title), str(row.get("timestamp", "")),
-                   dict(params) if isinstance(params, Mapping) else {})
+                   dict(params) if isinstance(params, Mapping) else {},
+                   str(row["user"]) if isinstance(row.get("user"), str) and not row.get("userhidden") else None)
 
 
 class Unprovable(Exception):
@@ -112,18 +114,46 @@ def candidates(entry: LogEntry) -> set[str]:
     return out
 
 
+def _groups(params: Mapping[str, Any], *keys: str) -> set[str] | None:
+    for key in keys:
+        value = params.get(key)
+        if isinstance(value, list):
+            return {str(g.get("group")) if isinstance(g, Mapping) else str(g) for g in value}
+    return None
+
+
+def only_tightens(entry: LogEntry) -> bool:
+    """Whether an entry only adds to a sanction: a block or reblock, groups removed and none added, a lock with
+    nothing lifted. banbot's own entries are all of this kind (it never unblocks, unlocks or adds a group), and
+    the pass that made them read the account first and confirmed the outcome, so they need no re-read; anything
+    else banbot's account did (a human using it, say) is read again like anyone's."""
+    if entry.type == "block":
+        return entry.action in ("block", "reblock")
+    if entry.type in ("rights", "gblrights"):
+        old = _groups(entry.params, "oldgroups", "oldGroups", "4::oldgroups")
+        new = _groups(entry.params, "newgroups", "newGroups", "5::newgroups")
+        return old is not None and new is not None and new <= old
+    if entry.type in ("globalauth", "suppress") and entry.action == "setstatus":
+        added, removed = entry.params.get("added"), entry.params.get("removed")
+        return isinstance(added, list) and set(added) <= {"locked"} and removed == []
+    return False
+
+
 def relevant(entry: LogEntry, central: bool) -> bool:
     return entry.type in LOCAL_TYPES or (central and entry.type in CENTRAL_TYPES)
 
 
-def named(entries: Iterable[LogEntry], listed: Collection[str], central: str) -> set[str]:
+def named(entries: Iterable[LogEntry], listed: Collection[str], central: str, bot: str | None = None) -> set[str]:
     """The listed accounts that the log entries (read on their wikis; ``central`` is the central wiki's dbname,
-    where CentralAuth's own logs live) name, to be read again. Raises :class:`Unprovable` for an entry of a
-    type that matters whose target this login cannot see."""
+    where CentralAuth's own logs live) name, to be read again; entries by ``bot`` (banbot's account) that only
+    tighten a sanction are its own and skipped. Raises :class:`Unprovable` for an entry of a type that matters
+    whose target this login cannot see."""
     wanted = set(listed)
     found: set[str] = set()
     for entry in entries:
         if not relevant(entry, entry.wiki == central):
+            continue
+        if bot is not None and entry.user == bot and only_tightens(entry):
             continue
         if entry.title is None:
             raise Unprovable(f"a {entry.type}/{entry.action} log entry of {entry.timestamp or 'unknown time'} on "

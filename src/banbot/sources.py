@@ -219,7 +219,7 @@ class SourceReader:
                     raise Unprovable("this login cannot read the suppression log (suppressionlog), where "
                                      "CentralAuth records a lock or unlock made while suppressing an account")
                 entries += got
-            names = named(entries, listed, central)
+            names = named(entries, listed, central, self.farm.central.username())
         except (Unprovable, BanbotError) as e:
             self.verification = f"full re-read: the logs cannot prove nothing changed ({e})"
             log.warning("verify: %s: %s", self.source.name, self.verification)

@@ -13,7 +13,7 @@ from typing import Any
 from banbot.drift import LogEntry, Unprovable
 from banbot.wiki.client import WikiClient, tolerant
 
-PROPS = "type|title|timestamp|details|ids"
+PROPS = "type|title|timestamp|details|ids|user"
 
 
 @tolerant
