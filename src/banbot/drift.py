@@ -38,6 +38,9 @@ What no log records, and what a verification therefore misses until the next ful
   again): they only change what the preview shows or holds for a human, never an action;
 * attaching or detaching a local account by a maintenance script (no log): an unattached account is held for
   a human, never acted on, so attaching one only delays its group removal until the next full pass;
+* on a CentralAuth farm, a listed name nobody had registered, registered afterwards on a wiki neither configured
+  nor known from a listed account (its ``newusers`` entry is there only): the planner holds an account
+  registered after its entry's date anyway, so only one registered on that very day waits for its lock;
 * changes made to the database directly, and log entries whose target was hidden from the bot (revision
   deletion of a log entry's title): an entry of a type above whose target the bot cannot see makes the whole
   pass a full one, as does a log the bot cannot read (the suppression log without ``suppressionlog``).

@@ -30,9 +30,10 @@ def journal(cfg: str) -> sqlite3.Connection:
     return sqlite3.connect(str(Path(cfg).with_name("journal.sqlite")))
 
 
-def age(cfg: str, *, hours: float = 0, full_days: float = 0) -> None:
+def age(cfg: str, *, hours: float = 0, full_days: float = 0, logs_minutes: float = 0) -> None:
     """Move the last verification back: ``hours`` for when it was (verify_every_hours), ``full_days`` for when
-    the last full re-read was (full_verify_every_days)."""
+    the last full re-read was (full_verify_every_days); ``logs_minutes`` moves the time the logs are read from
+    forward (as if that long had passed since with nothing logged)."""
     db = journal(cfg)
     with db:
         db.execute("UPDATE applied_lists SET verified = strftime('%Y-%m-%dT%H:%M:%SZ', verified, ?) ",
@@ -41,6 +42,8 @@ def age(cfg: str, *, hours: float = 0, full_days: float = 0) -> None:
             mem = json.loads(value)
             mem["full"] = db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', ?, ?)",
                                      (mem["full"], f"-{full_days * 86400} seconds")).fetchone()[0]
+            mem["since"] = db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', ?, ?)",
+                                      (mem["since"], f"+{logs_minutes * 60} seconds")).fetchone()[0]
             db.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(mem), key))
     db.close()
 
@@ -129,3 +132,48 @@ def test_a_log_the_bot_cannot_read_makes_the_verification_full(
     assert out["verification"].startswith("full re-read: the logs cannot prove nothing changed"), (out, err)
     assert "suppressionlog" in out["verification"], out
     assert "observe: 2 accounts" in err, err
+
+
+@pytest.mark.parametrize("mode", ["plain", "centralauth"])
+def test_a_verification_of_a_hundred_accounts_costs_what_the_logs_name(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str, mode: str) -> None:
+    """The figures of issue 20 (printed with -s): every request banbot sends (``-v -v``: session requests
+    included) for a due verification of N = 100 listed accounts, one of them changed by hand, from the logs
+    and as a full re-read (what every verification was before)."""
+    if mode == "centralauth" and not farm.real_ca:
+        pytest.skip("the CentralAuth double keeps no logs")
+    n = 100
+    names = [f"{uniq} Hundred {i:03d}" for i in range(n)]
+    farm.make_users("metawiki", [{"name": x, "groups": ["rollbacker"] if i % 10 == 0 else []}
+                                 for i, x in enumerate(names)])
+    cfg, page = start(farm, configure, uniq, mode, NOTICES_OFF + "[safety]\nmax_new_entries = -1\nmax_actions = -1\n")
+    farm.edit("metawiki", page, listed(names))
+    run(cfg)
+    r = farm.post("metawiki", token="userrights", action="userrights", user=names[5], add="rollbacker")
+    assert r.get("userrights", {}).get("added") == ["rollbacker"], r
+    age(cfg, hours=25)
+    out, from_logs, err = run(cfg)
+    assert "1 of 100 accounts re-read" in out["verification"], out
+    assert farm.groups("metawiki", names[5]) == []
+    age(cfg, hours=25, full_days=8)
+    out, full, err = run(cfg)
+    assert out["verification"].startswith("full re-read"), out
+    age(cfg, hours=25, logs_minutes=20)  # a verification with nothing logged since the last one
+    out, quiet, err = run(cfg)
+    assert "0 of 100 accounts re-read" in out["verification"], out
+    print(f"\n[{mode} N={n}] due verification: from the logs {len(from_logs)} requests "
+          f"(1 account re-read and its group removed), {len(quiet)} with nothing logged; full re-read {len(full)} "
+          "requests")
+    for label, sent in (("logs", from_logs), ("quiet", quiet), ("full", full)):
+        mods: dict[str, int] = {}
+        for line in sent:
+            wiki, _, rest = line.split("api: ", 1)[1].partition(" ")
+            key = wiki + ":" + ("logevents" if "logevents" in rest else "users" if "ususers" in rest else
+                                "globaluserinfo" if "guiuser" in rest else rest.split(" ", 1)[0])
+            mods[key] = mods.get(key, 0) + 1
+        print(f"   {label}: " + ", ".join(f"{k} {v}" for k, v in sorted(mods.items())))
+    def account_reads(sent: list[str]) -> int:
+        return sum(("ususers" in line and "usprop" in line and "groupmemberships" in line) or "guiuser" in line
+                   for line in sent)
+
+    assert account_reads(from_logs) < account_reads(full)

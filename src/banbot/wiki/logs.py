@@ -2,8 +2,12 @@
 
 One stream rather than one per ``letype`` (the parameter takes one value): on a farm whose logs are quiet that
 is one request a wiki instead of five to nine; the types that matter are picked out by :mod:`banbot.drift`.
-A read that would page further than ``max_pages`` stops with :class:`~banbot.drift.Unprovable`: past that,
-reading the accounts themselves costs no more and proves more.
+Logs are public: read without establishing the bot's session first (on a wiki banbot only reads the logs of,
+that saves the session request), except where the login's rights are asked along (the central wiki of a
+CentralAuth farm, whose suppression log only a login with ``suppressionlog`` reads). An entry hidden from the
+reader makes the pass a full one (:mod:`banbot.drift`). A read that would page further than ``max_pages``
+stops with :class:`~banbot.drift.Unprovable`: past that, reading the accounts themselves costs no more and
+proves more.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ def entries_since(client: WikiClient, since: str, max_pages: int, *,
     out: list[LogEntry] = []
     held: list[str] | None = None
     for _ in range(max_pages):
-        data = client.call(params)
+        data = client.call(params, public=not rights)
         query = data["query"]
         if rights and "userinfo" in query:
             held = [str(r) for r in query["userinfo"].get("rights", [])]
