@@ -58,6 +58,7 @@ class SourceReader:
         self.verification: str | None = None  # how this pass verified what it did not read (the run line says)
         self.from_logs = False  # this pass read the logs: the next verification reads them from self.started
         self.seen_wikis: dict[str, str] = {}  # CentralAuth: wikis where this pass found local accounts (and URL)
+        self.memory_key: str | None = None  # the journal's meta key of the list page read: its verifications
 
     def read(self, page: str | None = None, section: str | None = None) -> BanList:
         """The list at its current revision, checked against what MediaWiki renders and resolves."""
@@ -66,6 +67,7 @@ class SourceReader:
         src = self.source
         self.started = self.started or now()
         text, source = read_ban_page(self.farm[src.wiki], page or src.page)
+        self.memory_key = f"verification:{source.location}:{source.title}"  # the page read (--page too)
         log.info("list: %s: read %s revision %s by %s", src.name, source.title, source.revid, source.user)
         bans = self.parse(text, section if section is not None else src.section, source)
         return demote(bans, self.objections(bans))
@@ -149,7 +151,7 @@ class SourceReader:
 
     # --- verification from the logs (banbot.drift) -------------------------------------------------
     def _memory_key(self) -> str:
-        return f"verification:{self.source.wiki}:{self.source.page}"
+        return self.memory_key or f"verification:{self.source.wiki}:{self.source.page}"
 
     def memory(self) -> dict[str, Any] | None:
         """The last verification: ``since`` (when its reads began), ``full`` (when the last full re-read began)
