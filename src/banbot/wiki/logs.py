@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from banbot.drift import LogEntry, Unprovable
+from banbot.errors import WikiError
 from banbot.wiki.client import WikiClient, tolerant
 
 PROPS = "type|title|timestamp|details|ids|user"
@@ -31,8 +32,15 @@ def entries_since(client: WikiClient, since: str, max_pages: int, *,
         params |= {"meta": "userinfo", "uiprop": "rights"}
     out: list[LogEntry] = []
     held: list[str] | None = None
+    private = False
     for _ in range(max_pages):
-        data = client.call(params, public=not rights)
+        try:
+            data = client.call(params, public=not (rights or private))
+        except WikiError as e:
+            if e.code != "readapidenied" or rights or private:
+                raise
+            private = True  # a private wiki: its logs are read with the bot's session
+            data = client.call(params)
         query = data["query"]
         if rights and "userinfo" in query:
             held = [str(r) for r in query["userinfo"].get("rights", [])]
