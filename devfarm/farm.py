@@ -173,10 +173,15 @@ class FarmHandle:
         out = {}
         for key, letype in (("setglobalaccountstatus", "globalauth"), ("globaluserrights", "gblrights"),
                             ("userrights", "rights")):
-            rows = self.admin("metawiki").get(self.api("metawiki"), params={
-                "action": "query", "list": "logevents", "letype": letype, "lelimit": 500, "format": "json",
-                "formatversion": 2}, timeout=30).json()["query"]["logevents"]
-            out[key] = len(rows)
+            params: dict[str, Any] = {"action": "query", "list": "logevents", "letype": letype, "leprop": "ids",
+                                      "lelimit": "max", "format": "json", "formatversion": 2}
+            out[key] = 0
+            while True:  # every entry: a farm that has run many tests has more than one answer's worth
+                data = self.admin("metawiki").get(self.api("metawiki"), params=params, timeout=30).json()
+                out[key] += len(data["query"]["logevents"])
+                if "continue" not in data:
+                    break
+                params |= data["continue"]
         return out
 
     def double(self, path: str = "state", payload: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -164,6 +164,11 @@ class App:
     def changes_only(self, bans: BanList) -> list[str] | None:
         return self.reader.changes_only(bans)
 
+    @property
+    def verification(self) -> str | None:
+        """How this pass verified the accounts it did not read (the logs), or why it read them all."""
+        return self.reader.verification
+
     def doubts(self, bans: BanList) -> dict[str, str]:
         return self.vetting.doubts(bans)
 
@@ -272,6 +277,8 @@ class App:
         doubts = self.doubts(bans)
         names = [e.user for e in bans.active if (only is None or e.user in only) and e.user not in doubts]
         observed = self.observe(names, s)
+        if self.config.mode == FarmMode.CENTRALAUTH:  # the wikis a verification reads the logs of
+            self.reader.seen_wikis |= {a.wiki: a.url or "" for st in observed.values() for a in st.local}
         completed = self.journal.completed() if self.journal else {}
         pending = [r.key for r in self.journal.pending()] if self.journal else []
         return make_plan(bans, observed, s, only=only, completed=completed, pending=pending, doubts=doubts)
@@ -311,6 +318,8 @@ class App:
             verified = changed[1] if partial and not whole and changed else None
             self.journal.record_applied(bans.source.location, bans.source.title, bans.source.revid, active,
                                         settled=settled, verified=verified)
+            if settled:  # what the next verification reads the logs from (banbot.drift)
+                self.reader.remember_verification(full=whole and changed is None)
         return report
 
     def second_person(self, bans: BanList, plan: Plan, policy: Policy) -> str | None:

@@ -67,7 +67,7 @@ SCHEMA: Final[Mapping[str, Mapping[str, str]]] = {
                "max_actions": INTEGER, "kill_switch": STRING, "kill_switch_word": STRING, "lock_file": STRING},
     "report": {"page": STRING},
     "journal": {"path": STRING},
-    "run": {"verify_every_hours": INTEGER},
+    "run": {"verify_every_hours": INTEGER, "full_verify_every_days": INTEGER},
     "alerts": {"page": STRING, "email": STRINGS, "unusable_after_minutes": INTEGER},
     "approval": {"page": STRING, "above_actions": INTEGER, "first_run": BOOL, "enforce_unlisted": BOOL,
                  "expires_hours": INTEGER, "allow_interactive": BOOL},
@@ -207,6 +207,9 @@ class Config:
     # run/watch: an unchanged, fully applied list revision costs one request; every so often a full pass re-reads
     # every account anyway, to find drift (a group re-added by hand, a new wiki). 0: every run is a full pass.
     verify_every_hours: int = 24
+    # a verification reads the wikis' logs since the last one and re-reads only the accounts they name; every
+    # this many days it re-reads every account instead (banbot.drift says what no log records). 0: always full.
+    full_verify_every_days: int = 7
     ignore_centralauth: bool = False  # plain mode on a farm that runs CentralAuth, on purpose
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     approval: ApprovalConfig = field(default_factory=ApprovalConfig)
@@ -645,6 +648,10 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     if verify_every < 0:
         raise ConfigError(f"run.verify_every_hours = {verify_every}: use a number of hours, or 0 for a full pass on "
                           "every run")
+    full_every = _get(_table(data, "run"), "full_verify_every_days", "run", 7)
+    if full_every < 0:
+        raise ConfigError(f"run.full_verify_every_days = {full_every}: use a number of days, or 0 for a full re-read "
+                          "on every verification")
     return Config(
         path=path,
         sources=sources,
@@ -658,6 +665,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         safety=_safety(data, base),
         report_page=_get(_table(data, "report"), "page", "report", "") or None,
         verify_every_hours=verify_every,
+        full_verify_every_days=full_every,
         ignore_centralauth=_get(farm, "ignore_centralauth", "farm", False),
         alerts=_alerts(data),
         approval=_approval(data),

@@ -4,18 +4,27 @@ A source's text is parsed in its sanction's shape (a ban list's bullets or table
 Groups and Wikis), checked against what MediaWiki renders and resolves (:mod:`banbot.crosscheck`, once per
 revision: the journal keeps the answer), and compared with what the journal says was applied, so an unchanged
 list costs one request and a new revision reads only the rows it changed.
+
+A verification (``run.verify_every_hours`` after the last one) reads the wikis' logs since then and re-reads
+only the listed accounts they name (:mod:`banbot.drift` says why that cannot miss a change the planner acts
+on); every ``run.full_verify_every_days``, and whenever a log cannot be read, it re-reads every account.
 """
 
 from __future__ import annotations
 
 import calendar
+import json
 import logging
+import math
 import time
+from typing import Any
 
 from banbot.banlist import BanList, ListSource, link_prefixes, parse
-from banbot.config import Config, Source
+from banbot.config import Config, FarmMode, Source
 from banbot.crosscheck import demote, host, interwiki_map, objections, read_rendered
-from banbot.journal import Journal
+from banbot.drift import Unprovable, named
+from banbot.errors import BanbotError
+from banbot.journal import Journal, now
 from banbot.provenance import lines_of
 from banbot.wiki.session import Farm
 
@@ -26,6 +35,17 @@ def _age_s(stamp: str) -> float:
     return time.time() - calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))
 
 
+def _earlier(stamp: str, seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                         time.gmtime(calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")) - seconds))
+
+
+# The logs are read from this long before the last verification began: an entry is stamped when its
+# transaction starts and may become visible later (replication, a slow save), and the wiki's clock is not ours.
+# Reading a few entries twice costs nothing but their bytes.
+LOG_OVERLAP_S = 15 * 60
+
+
 class SourceReader:
     """Reads one source's list for one run; remembers what :meth:`unchanged` and :meth:`changes_only` found,
     which the apply step records."""
@@ -34,13 +54,20 @@ class SourceReader:
         self.config, self.source, self.farm, self.journal = config, source, farm, journal
         self.quiet_since: str | None = None  # unchanged(): this revision was applied and settled, read then
         self.changed: tuple[list[str], str] | None = None  # changes_only(): the entries, the last full read
+        self.started: str | None = None  # when this run's reads began (read()): what a verification is as of
+        self.verification: str | None = None  # how this pass verified what it did not read (the run line says)
+        self.from_logs = False  # this pass read the logs: the next verification reads them from self.started
+        self.seen_wikis: dict[str, str] = {}  # CentralAuth: wikis where this pass found local accounts (and URL)
+        self.memory_key: str | None = None  # the journal's meta key of the list page read: its verifications
 
     def read(self, page: str | None = None, section: str | None = None) -> BanList:
         """The list at its current revision, checked against what MediaWiki renders and resolves."""
         from banbot.wiki.pages import read_ban_page
 
         src = self.source
+        self.started = self.started or now()
         text, source = read_ban_page(self.farm[src.wiki], page or src.page)
+        self.memory_key = f"verification:{source.location}:{source.title}"  # the page read (--page too)
         log.info("list: %s: read %s revision %s by %s", src.name, source.title, source.revid, source.user)
         bans = self.parse(text, section if section is not None else src.section, source)
         return demote(bans, self.objections(bans))
@@ -90,20 +117,117 @@ class SourceReader:
         return self.quiet_since
 
     def changes_only(self, bans: BanList) -> list[str] | None:
-        """The entries a new list revision added or whose rows it changed, when every other entry was read and
-        found settled less than ``run.verify_every_hours`` ago: only those need reading now (the rails and the
-        provenance of every entry are checked all the same). None: a full pass is needed."""
+        """The entries to read when every other one was read and found settled: a new list revision's added
+        entries and those whose rows it changed, while the last verification is less than
+        ``run.verify_every_hours`` old; once it is older, also every listed account the wikis' logs name since
+        then (:meth:`drift`). The rails and the provenance of every entry are checked all the same. None: a full
+        pass is needed."""
         hours = self.config.verify_every_hours
         src = bans.source
         if self.journal is None or hours <= 0 or src.kind != "wiki":
             return None
         base = self.journal.settled_base(src.location, src.title)
-        if base is None or base[0] == src.revid or _age_s(base[2]) >= hours * 3600:
+        if base is None:
             return None
-        before = set(base[1])
-        known = self.journal.origins(src.location, str(src.title), bans.section)
-        changed = [e.user for e in bans.active  # held for their origin: shown again, at no cost (never read)
-                   if e.user not in before or e.user not in known or known[e.user].doubt
-                   or known[e.user].row != lines_of(e.text).strip("\n")]
-        self.changed = (changed, base[2])
+        stale = _age_s(base[2]) >= hours * 3600
+        if base[0] == src.revid and not stale:
+            return None  # unchanged() answers this one
+        changed: list[str] = []
+        if base[0] != src.revid:
+            before = set(base[1])
+            known = self.journal.origins(src.location, str(src.title), bans.section)
+            changed = [e.user for e in bans.active  # held for their origin: shown again, at no cost (never read)
+                       if e.user not in before or e.user not in known or known[e.user].doubt
+                       or known[e.user].row != lines_of(e.text).strip("\n")]
+        verified = base[2]
+        if stale:
+            drifted = self.drift(bans)
+            if drifted is None:
+                return None
+            changed = list(dict.fromkeys(changed + drifted))
+            verified = self.started or now()
+        self.changed = (changed, verified)
         return changed
+
+    # --- verification from the logs (banbot.drift) -------------------------------------------------
+    def _memory_key(self) -> str:
+        return self.memory_key or f"verification:{self.source.wiki}:{self.source.page}"
+
+    def memory(self) -> dict[str, Any] | None:
+        """The last verification: ``since`` (when its reads began), ``full`` (when the last full re-read began)
+        and ``wikis`` (CentralAuth: the wikis where listed accounts had local accounts, with their servers)."""
+        raw = self.journal.recall(self._memory_key()) if self.journal else None
+        try:
+            mem = json.loads(raw) if raw else None
+            _age_s(mem["since"]), _age_s(mem["full"])  # type: ignore[index]
+        except (ValueError, TypeError, KeyError):
+            return None
+        return dict(mem) if isinstance(mem, dict) and isinstance(mem.get("wikis"), dict) else None
+
+    def remember_verification(self, full: bool) -> None:
+        """After a pass that left the list settled: a full one, or one that read the logs, is the time the
+        next verification reads the logs from."""
+        if self.journal is None or self.started is None or not (full or self.from_logs):
+            return
+        mem = self.memory() or {"full": self.started, "wikis": {}}
+        wikis = {} if full else dict(mem["wikis"])
+        wikis |= self.seen_wikis
+        self.journal.remember(self._memory_key(), json.dumps(
+            {"since": self.started, "full": self.started if full else mem["full"], "wikis": wikis}, sort_keys=True))
+
+    def drift(self, bans: BanList) -> list[str] | None:
+        """The listed accounts the logs name since the last verification, on the central wiki, every configured
+        wiki and (CentralAuth) every wiki where the last read found a listed account's local account. None: a
+        full re-read is due (``run.full_verify_every_days``), or the logs cannot prove nothing changed."""
+        from banbot.wiki.logs import entries_since
+
+        days = self.config.full_verify_every_days
+        mem = self.memory()
+        why = None
+        if mem is None:
+            why = "no verification from the logs is recorded yet"
+        elif days <= 0:
+            why = "run.full_verify_every_days = 0"
+        elif _age_s(mem["full"]) >= days * 86400:
+            why = f"the last one began {mem['full']}, {days} days or more ago (run.full_verify_every_days)"
+        if why is not None or mem is None:
+            self.verification = f"full re-read: {why}"
+            log.info("verify: %s: %s", self.source.name, self.verification)
+            return None
+        cfg = self.config
+        central = cfg.central
+        ca = cfg.mode == FarmMode.CENTRALAUTH
+        learn = getattr(self.farm.clients, "learn", None)
+        wikis = list(dict.fromkeys([central, *cfg.wikis]))
+        if ca:
+            for db, url in sorted(mem["wikis"].items()):
+                if db not in self.farm.clients and learn is not None and url:
+                    learn(db, url)
+                if db in self.farm.clients:
+                    wikis.append(db)
+                else:
+                    self.verification = f"full re-read: {db} (where a listed account has a local account) has no " \
+                                        "known address"
+                    return None
+            wikis = list(dict.fromkeys(wikis))
+        listed = [e.user for e in bans.active]
+        since = _earlier(str(mem["since"]), LOG_OVERLAP_S)
+        pages = max(2, math.ceil(len(listed) / 50))  # past that, reading the accounts costs no more
+        entries = []
+        try:
+            for db in wikis:
+                got, rights = entries_since(self.farm[db], since, pages, rights=ca and db == central)
+                if ca and db == central and "suppressionlog" not in (rights or []):
+                    raise Unprovable("this login cannot read the suppression log (suppressionlog), where "
+                                     "CentralAuth records a lock or unlock made while suppressing an account")
+                entries += got
+            names = named(entries, listed, central, self.farm.central.username())
+        except (Unprovable, BanbotError) as e:
+            self.verification = f"full re-read: the logs cannot prove nothing changed ({e})"
+            log.warning("verify: %s: %s", self.source.name, self.verification)
+            return None
+        self.from_logs = True
+        self.verification = (f"verified from the logs since {since} on {len(wikis)} wikis ({len(entries)} entries): "
+                             f"{len(names)} of {len(listed)} accounts re-read")
+        log.info("verify: %s: %s", self.source.name, self.verification)
+        return [n for n in listed if n in names]

@@ -62,6 +62,7 @@ def _source_pass(cfg: Config, args: argparse.Namespace, source: Source, stop: th
                  name: str) -> _Pass:
     ui = _Cron(writing)
     quiet_since: list[str] = []
+    verification: list[str] = []  # how the accounts not read were verified (the logs), or why all were read
     verify = getattr(args, "verify", False)
 
     def prepare(a: app.App) -> tuple[BanList, Plan]:
@@ -70,7 +71,9 @@ def _source_pass(cfg: Config, args: argparse.Namespace, source: Source, stop: th
         if verified is not None:
             quiet_since.append(verified)
             return bans, Plan(bans.source, ())  # unchanged and settled: the list read was the only request
-        return bans, a.plan(bans, a.changes_only(bans) if not verify else None)
+        only = a.changes_only(bans) if not verify else None
+        verification.append("full re-read: run --verify" if verify else a.verification or "")
+        return bans, a.plan(bans, only)
 
     policy = app.Policy(app.Command.RUN, init_journal=args.init_journal)
     try:
@@ -87,12 +90,14 @@ def _source_pass(cfg: Config, args: argparse.Namespace, source: Source, stop: th
     unchanged = bool(quiet_since)
     o = alerting.outcome(ui.seen, ui.blockers, done.report, unchanged=unchanged)
     doc = done.report.to_json() | {"held": [h.data() for h in done.plan.holds],
-                                   "unchanged_since": quiet_since[0] if quiet_since else None}
+                                   "unchanged_since": quiet_since[0] if quiet_since else None,
+                                   "verification": verification[0] if verification and verification[0] else None}
     if unchanged:
         text = [_line(done.bans, done.plan, f"unchanged since the full pass of {quiet_since[0]} (run --verify "
                                             "re-reads every account); nothing to do", name)]
     else:
-        text = [_line(done.bans, done.plan, done.report.line().removeprefix("apply: "), name)]
+        note = f"; {verification[0]}" if verification and verification[0] else ""
+        text = [_line(done.bans, done.plan, done.report.line().removeprefix("apply: ") + note, name)]
         text += [f"  failed: {o_.action.describe()}: {o_.code} {o_.info}" for o_ in done.report.failed]
     return _Pass(int(done.report.exit_code), o, text, doc)
 
