@@ -177,25 +177,28 @@ def _covers(earlier: Action, later: Action) -> bool:
     if earlier.key == later.key:
         return True
     groups, more = getattr(earlier, "groups", None), getattr(later, "groups", None)
-    return (groups is not None and more is not None and earlier.kind == later.kind and earlier.user == later.user
-            and earlier.wiki == later.wiki and set(more) <= set(groups))
+    return groups is not None and more is not None and set(more) <= set(groups)
 
 
 def union(plans: Sequence[Plan]) -> list[Plan]:
     """The plans of several sources as one preview shows them: an action an earlier source's plan already
     makes is not shown again, and the earlier action names both sources (applied in order, the later source's
-    fresh read finds it done and plans nothing for it)."""
-    out: list[Plan] = []
+    fresh read finds it done and plans nothing for it). Earlier actions are found by kind, account and wiki,
+    so a preview of long lists stays linear."""
+    kept: list[list[Action]] = []
+    where: dict[tuple[str, str, str], list[tuple[int, int]]] = {}  # (kind, user, wiki) -> (plan, action) indexes
     for plan in plans:
-        kept: list[Action] = []
+        mine: list[Action] = []
         for action in plan.actions:
-            i, earlier = next(((i, p) for i, p in enumerate(out) if any(_covers(a, action) for a in p.actions)),
-                              (None, None))
-            if earlier is None or i is None:
-                kept.append(action)
+            found = next(((i, j) for i, j in where.get((action.kind, action.user, action.wiki), ())
+                          if _covers(kept[i][j], action)), None)
+            if found is None:
+                mine.append(action)
                 continue
-            named = tuple(a if not _covers(a, action) else dataclasses.replace(
-                a, sources=tuple(dict.fromkeys(a.sources + action.sources))) for a in earlier.actions)
-            out[i] = Plan(earlier.source, named, earlier.holds, earlier.users)
-        out.append(Plan(plan.source, tuple(kept), plan.holds, plan.users))
-    return out
+            i, j = found
+            kept[i][j] = dataclasses.replace(kept[i][j], sources=tuple(dict.fromkeys(kept[i][j].sources
+                                                                                     + action.sources)))
+        for j, action in enumerate(mine):
+            where.setdefault((action.kind, action.user, action.wiki), []).append((len(kept), j))
+        kept.append(mine)
+    return [Plan(p.source, tuple(actions), p.holds, p.users) for p, actions in zip(plans, kept, strict=True)]

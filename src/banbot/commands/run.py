@@ -109,6 +109,8 @@ def one_pass(cfg: Config, args: argparse.Namespace, stopping: threading.Event | 
     line, for ``watch``). The exit code is the most serious of the sources'."""
     sources = app.selected_sources(cfg, getattr(args, "source", None), args.page)
     several = len(cfg.sources) > 1
+    if len(sources) > 1:
+        app.keep_sessions()  # each source's pass takes over the session, tokens and rights the one before set up
     writing = [False]
     passes: dict[str, _Pass] = {}
     with contextlib.ExitStack() as stack:
