@@ -178,3 +178,66 @@ def test_a_pass_that_read_only_a_new_revisions_entries_does_not_move_the_logs_cl
     before = r.memory()
     r.remember_verification(full=False)  # neither full nor from the logs
     assert r.memory() == before
+
+
+# --- the cross-check of a new revision resolves only the names it adds ---------------------------------------
+def fake_crosscheck(monkeypatch: pytest.MonkeyPatch, moved: dict[str, str]) -> list[list[str]]:
+    """The rendered revision shows every name linked; MediaWiki resolves a name to itself unless ``moved``
+    says otherwise. Returns the names each resolution request asked about."""
+    import banbot.wiki.pages as pages
+
+    asked: list[list[str]] = []
+
+    def resolve_names(client: Client, names: list[str]) -> dict[str, str | None]:
+        asked.append(list(names))
+        return {n: moved.get(n, n) for n in names}
+
+    def rendered_html(client: Client, revid: int) -> str:
+        return "".join(f'<li><a href="/wiki/User:{n.replace(" ", "_")}">{n}</a></li>' for n in NAMES + ["Walter"])
+
+    monkeypatch.setattr(pages, "resolve_names", resolve_names)
+    monkeypatch.setattr(pages, "rendered_html", rendered_html)
+    return asked
+
+
+def grown() -> BanList:
+    return BanList(ListSource("wiki", "metawiki", "Bans", 6), None,
+                   tuple(BanEntry(n, None, False, i, f"* [[User:{n}]]") for i, n in enumerate(NAMES + ["Walter"])),
+                   ())
+
+
+def test_a_new_revision_resolves_only_the_names_the_applied_one_did_not_have(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    r = reader(tmp_path)
+    assert r.journal is not None
+    r.journal.record_applied("metawiki", "Bans", 5, NAMES, settled=True)
+    remember(r, since_ago=3600, full_ago=3600)
+    asked = fake_crosscheck(monkeypatch, {"Walter": "Walter Other"})
+    found = r.objections(grown())
+    assert asked == [["Walter"]]
+    assert set(found) == {"Walter"} and "another account" in found["Walter"]  # a new name is still checked
+
+
+def test_every_name_is_resolved_without_an_applied_revision_or_a_recent_full_verification(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = reader(tmp_path)
+    assert r.journal is not None
+    asked = fake_crosscheck(monkeypatch, {})
+    remember(r, since_ago=3600, full_ago=3600)
+    assert r.resolved_before(grown()) == frozenset()  # nothing applied yet
+    r.journal.record_applied("metawiki", "Bans", 5, NAMES, settled=True)
+    assert r.resolved_before(grown()) == frozenset(NAMES)
+    remember(r, since_ago=3600, full_ago=8 * 86400)  # the last full verification is older than 7 days
+    assert r.resolved_before(grown()) == frozenset()
+    r.journal.remember(r._memory_key(), "")  # no verification recorded
+    assert r.resolved_before(grown()) == frozenset()
+    r.objections(grown())
+    assert asked == [NAMES + ["Walter"]]
+
+
+def test_full_verify_every_days_0_resolves_every_name(tmp_path: Path) -> None:
+    r = reader(tmp_path, full_days=0)
+    assert r.journal is not None
+    r.journal.record_applied("metawiki", "Bans", 5, NAMES, settled=True)
+    remember(r, since_ago=3600, full_ago=3600)
+    assert r.resolved_before(grown()) == frozenset()

@@ -78,8 +78,10 @@ class SourceReader:
                      restrictions=self.source.restricts)
 
     def objections(self, bans: BanList) -> dict[str, str]:
-        """The cross-check of one list revision (1 + ⌈N/50⌉ requests), kept in the journal per revision so a
-        steady-state run pays nothing for it."""
+        """The cross-check of one list revision, kept in the journal per revision so a steady-state run pays
+        nothing for it: the rendered revision (one request, every row) and MediaWiki's resolution of the names
+        it has not resolved for this page before (⌈new names/50⌉ requests; every name on the first revision and
+        on a full verification's schedule, see :meth:`resolved_before`)."""
         from banbot.wiki.pages import interwiki_rows, rendered_html, resolve_names
 
         src = bans.source
@@ -89,7 +91,8 @@ class SourceReader:
         if known is not None:
             return known
         client = self.farm[src.location]
-        names = [e.user for e in bans.active]
+        before = self.resolved_before(bans)
+        names = [e.user for e in bans.active if e.user not in before]
         own = [host(w.api) for w in self.config.wikis.values()]
         rendered = read_rendered(rendered_html(client, src.revid), own)
         # where a link's prefix leads: one more request, only when a row links an account through a prefix
@@ -102,6 +105,20 @@ class SourceReader:
             log.warning("list: %d entries are not what readers see or MediaWiki resolves; reported as problems",
                         len(found))
         return found
+
+    def resolved_before(self, bans: BanList) -> frozenset[str]:
+        """The names MediaWiki resolved to themselves for this page's last applied revision (they were active
+        there, so the cross-check passed them), while the last full verification is less than
+        ``run.full_verify_every_days`` old. How MediaWiki resolves a name depends only on the name and the wiki's
+        configuration (title normalisation, user-name rules), so the same name resolves the same way; the
+        wiki's configuration is trusted for as long as a full verification trusts the accounts' state. Empty:
+        every name is resolved (no applied revision yet, no verification recorded, or one too old)."""
+        mem = self.memory() if self.journal is not None else None
+        days = self.config.full_verify_every_days
+        if self.journal is None or mem is None or days <= 0 or _age_s(mem["full"]) >= days * 86400:
+            return frozenset()
+        last = self.journal.last_applied(bans.source.location, bans.source.title)
+        return frozenset(last[1]) if last else frozenset()
 
     def unchanged(self, bans: BanList) -> str | None:
         """When this list revision was last applied and every account read and found settled, if that was

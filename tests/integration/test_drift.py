@@ -177,3 +177,26 @@ def test_a_verification_of_a_hundred_accounts_costs_what_the_logs_name(
                    for line in sent)
 
     assert account_reads(from_logs) < account_reads(full)
+
+
+@pytest.mark.parametrize("mode", ["plain", "centralauth"])
+def test_a_new_revision_asks_the_wikis_only_about_the_names_it_adds(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str, mode: str) -> None:
+    """A list that grows: the cross-check resolves, and the state read reads, only the added names; the names
+    of the applied revision are asked about nowhere (and the new entry is enforced)."""
+    old = make(farm, [f"{uniq} Kept {i}" for i in range(3)], ["rollbacker"])
+    new = make(farm, [f"{uniq} Added"], ["rollbacker"])[0]
+    cfg, page = start(farm, configure, uniq, mode, NOTICES_OFF)
+    farm.edit("metawiki", page, listed(old))
+    run(cfg)
+    farm.edit("metawiki", page, listed(old + [new]))
+    out, sent, err = run(cfg)
+    assert "observe: 1 accounts" in err, err
+    assert any(new in line and "ususers" in line for line in sent), sent  # the new name: resolved and read
+    for name in old:
+        assert not [line for line in sent if name in line and ("ususers" in line or "guiuser" in line)], (name, sent)
+    assert farm.groups("enwiki", new) == [] and farm.groups("metawiki", new) == []
+    if mode == "centralauth":
+        assert farm.global_info(new).get("locked") is True
+    else:
+        assert farm.blocked("metawiki", new)
