@@ -64,3 +64,15 @@ def test_a_private_wiki_is_read_with_the_bots_session() -> None:
     got, _ = entries_since(c, "2026-12-01T00:00:00Z", 5)  # type: ignore[arg-type]
     assert [e.title for e in got] == ["User:A", "User:B"]
     assert [public for _, public in c.sent] == [True, False, False]
+
+
+def test_a_missing_right_the_read_needs_ends_it_after_the_first_request_before_any_paging() -> None:
+    c = Client([page("User:A", more="x|1", rights=["read"]), page("User:B", more="x|2"), page()])
+    with pytest.raises(Unprovable, match=r"the suppression log \(suppressionlog\)"):
+        entries_since(c, "2026-12-01T00:00:00Z", 2,  # type: ignore[arg-type]
+                      require=("suppressionlog", "the suppression log"))
+    assert len(c.sent) == 1 and c.sent[0][0]["meta"] == "userinfo"
+    c = Client([page("User:A", rights=["suppressionlog"])])
+    got, rights = entries_since(c, "2026-12-01T00:00:00Z", 2,  # type: ignore[arg-type]
+                                require=("suppressionlog", "the suppression log"))
+    assert [e.title for e in got] == ["User:A"] and rights == ["suppressionlog"]

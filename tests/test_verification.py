@@ -69,11 +69,14 @@ def fake_logs(monkeypatch: pytest.MonkeyPatch, by_wiki: dict[str, list[LogEntry]
 
     asked: list[tuple[str, str, bool]] = []
 
-    def entries_since(client: Client, since: str, max_pages: int, *,
-                      rights: bool = False) -> tuple[list[LogEntry], list[str] | None]:
+    def entries_since(client: Client, since: str, max_pages: int, *, rights: bool = False,
+                      require: tuple[str, str] | None = None) -> tuple[list[LogEntry], list[str] | None]:
+        rights = rights or require is not None
         asked.append((client.dbname, since, rights))
         if isinstance(by_wiki, Exception):
             raise by_wiki
+        if require is not None and require[0] not in (granted or []):
+            raise Unprovable(f"this login cannot read {require[1]} ({require[0]})")
         return by_wiki.get(client.dbname, []), (granted if rights else None)
 
     granted = rights

@@ -26,7 +26,7 @@ from banbot.actions import Action, Plan, plan_from_json
 from banbot.banlist import BanEntry, BanList, ListSource, Protection, parse
 from banbot.config import RESTRICT_REASON, Config, EnforceConfig, FarmMode, SanctionKind, Source
 from banbot.enforce import KILL_SWITCH, Gateway, Report, apply_plan
-from banbot.errors import ConfigError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
+from banbot.errors import BanbotError, ConfigError, JournalError, PlanRejected, SourceUnreadable, UnsafeRun, WikiError
 from banbot.exits import Exit
 from banbot.journal import Journal, Status
 from banbot.links import ListLink, article_url, leads_to
@@ -141,6 +141,7 @@ class App:
         self.stopping = threading.Event()  # set by a signal handler: stop before the next write
         self._mode_checked = False
         self._link: ListLink | None = None  # how reasons and notices link the list, checked once a run
+        self.observed: dict[str, AccountState] | None = None  # what the last plan() planned from
         self.reader = SourceReader(config, self.source, farm, journal)  # the list (banbot.sources)
         self.vetting = Rails(config, self.source, farm, journal, self.reader.parse)  # its rails (banbot.rails)
 
@@ -272,16 +273,66 @@ class App:
         settled = self.journal.settled_users() if self.journal and lock_settles else set()
         return observe(self.farm, list(names), s or self.settings(), settled)
 
-    def plan(self, bans: BanList, only: Sequence[str] | None = None, s: PlanSettings | None = None) -> Plan:
+    def plan(self, bans: BanList, only: Sequence[str] | None = None, s: PlanSettings | None = None,
+             sealed: Mapping[str, Any] | None = None) -> Plan:
+        """The plan for ``bans`` from the farm as it is now. ``sealed``: a reviewed plan file's observations
+        (:mod:`banbot.sealed`); where they verify, only the accounts the logs name since are read again."""
         s = s or self.settings()
+        self.check_mode()
         doubts = self.doubts(bans)
         names = [e.user for e in bans.active if (only is None or e.user in only) and e.user not in doubts]
-        observed = self.observe(names, s)
+        observed = self._by_change(bans, names, s, sealed) if sealed is not None else None
+        observed = observed if observed is not None else self.observe(names, s)
+        self.observed = observed
         if self.config.mode == FarmMode.CENTRALAUTH:  # the wikis a verification reads the logs of
             self.reader.seen_wikis |= {a.wiki: a.url or "" for st in observed.values() for a in st.local}
         completed = self.journal.completed() if self.journal else {}
         pending = [r.key for r in self.journal.pending()] if self.journal else []
         return make_plan(bans, observed, s, only=only, completed=completed, pending=pending, doubts=doubts)
+
+    def _seal_basis(self, bans: BanList) -> list[Any]:
+        src = bans.source
+        return [src.location, src.title, src.revid, bans.section, str(self.config.mode), self.config.central]
+
+    def sealed_observations(self, bans: BanList) -> dict[str, Any] | None:
+        """What the last :meth:`plan` read, sealed for a reviewed apply (None: a list read from a file, or no
+        key can be made beside the journal; the apply then re-reads every account)."""
+        from banbot.sealed import load_key, seal
+
+        if bans.source.kind != "wiki" or self.reader.started is None or self.observed is None:
+            return None
+        key = load_key(self.config.journal, create=True)
+        if key is None:
+            log.info("plan: no plan key beside the journal (%s): apply --plan will re-read every account",
+                     self.config.journal)
+            return None
+        return seal(self.observed, self.reader.started, self._seal_basis(bans), key)
+
+    def _by_change(self, bans: BanList, names: list[str], s: PlanSettings,
+                   sealed: Mapping[str, Any]) -> dict[str, AccountState] | None:
+        """A reviewed plan's observations brought up to date by what the logs name since they were read (None:
+        they cannot be trusted or proven current, and every account is read)."""
+        from banbot.drift import Unprovable
+        from banbot.sealed import Unsealed, load_key, unseal
+        from banbot.sources import LOG_OVERLAP_S, _age_s, _earlier
+
+        try:
+            made_at, recorded = unseal(sealed, self._seal_basis(bans), load_key(self.config.journal, create=False))
+            age = _age_s(made_at)
+            if not -60 < age < self.config.verify_every_hours * 3600:  # ahead of our clock: never our own reads
+                raise Unsealed(f"its reads began {made_at}, not within run.verify_every_hours before now")
+            seen = {a.wiki: a.url or "" for st in recorded.values() for a in st.local}
+            since = _earlier(made_at, LOG_OVERLAP_S)
+            logged, wikis, entries = self.reader.logged(since, names, seen)
+        except (Unsealed, Unprovable, BanbotError) as e:
+            log.info("plan: reading every account: %s", e)
+            return None
+        again = [n for n in names if n in logged or n not in recorded]
+        log.info("plan: the reviewed plan's reads of %s, brought up to date from the logs since %s on %d wikis "
+                 "(%d entries): %d of %d accounts read again", made_at, since, wikis, entries, len(again), len(names))
+        fresh = self.observe(again, s) if again else {}
+        self.reader.full_at = made_at  # every account was read then, and the logs cover the time since
+        return {n: fresh[n] if n in fresh else recorded[n] for n in names}
 
     def listed_only(self, bans: BanList, raw_names: Sequence[str] | None) -> list[str] | None:
         only = canonical_names(raw_names)
@@ -527,7 +578,16 @@ def write(config: Config, policy: Policy, prepare: Callable[[App], tuple[BanList
     return Written(bans, plan, blockers, report)
 
 
-def load_plan_file(path: str | Path) -> Plan:
+@dataclass(frozen=True)
+class Reviewed:
+    """A reviewed plan file: the plan, and the observations ``plan --out`` sealed into it (:mod:`banbot.sealed`;
+    None: it carries none, and apply re-reads every account)."""
+
+    plan: Plan
+    sealed: Mapping[str, Any] | None = None
+
+
+def load_plan_file(path: str | Path) -> Reviewed:
     """A plan file, checked against its own digest: edited, truncated or foreign files are refused."""
     text = read_text_file(path)
     try:
@@ -543,7 +603,8 @@ def load_plan_file(path: str | Path) -> Plan:
         where = f" (action {', '.join(map(str, changed))})" if changed else ""
         raise PlanRejected(f"{path} does not match its digest: it was edited or truncated{where}; re-plan and review "
                            "again")
-    return plan
+    sealed = data.get("observed")
+    return Reviewed(plan, sealed if isinstance(sealed, dict) else None)
 
 
 def check_same(reviewed: Plan, fresh: Plan) -> None:

@@ -17,6 +17,7 @@ import json
 import logging
 import math
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from banbot.banlist import BanList, ListSource, link_prefixes, parse
@@ -59,6 +60,7 @@ class SourceReader:
         self.from_logs = False  # this pass read the logs: the next verification reads them from self.started
         self.seen_wikis: dict[str, str] = {}  # CentralAuth: wikis where this pass found local accounts (and URL)
         self.memory_key: str | None = None  # the journal's meta key of the list page read: its verifications
+        self.full_at: str | None = None  # every account was read then, if not in this pass (a reviewed plan's reads)
 
     def read(self, page: str | None = None, section: str | None = None) -> BanList:
         """The list at its current revision, checked against what MediaWiki renders and resolves."""
@@ -190,14 +192,13 @@ class SourceReader:
         wikis = {} if full else dict(mem["wikis"])
         wikis |= self.seen_wikis
         self.journal.remember(self._memory_key(), json.dumps(
-            {"since": self.started, "full": self.started if full else mem["full"], "wikis": wikis}, sort_keys=True))
+            {"since": self.started, "full": (self.full_at or self.started) if full else mem["full"], "wikis": wikis},
+            sort_keys=True))
 
     def drift(self, bans: BanList) -> list[str] | None:
         """The listed accounts the logs name since the last verification, on the central wiki, every configured
         wiki and (CentralAuth) every wiki where the last read found a listed account's local account. None: a
         full re-read is due (``run.full_verify_every_days``), or the logs cannot prove nothing changed."""
-        from banbot.wiki.logs import entries_since
-
         days = self.config.full_verify_every_days
         mem = self.memory()
         why = None
@@ -211,40 +212,45 @@ class SourceReader:
             self.verification = f"full re-read: {why}"
             log.info("verify: %s: %s", self.source.name, self.verification)
             return None
-        cfg = self.config
-        central = cfg.central
-        ca = cfg.mode == FarmMode.CENTRALAUTH
-        learn = getattr(self.farm.clients, "learn", None)
-        wikis = list(dict.fromkeys([central, *cfg.wikis]))
-        if ca:
-            for db, url in sorted(mem["wikis"].items()):
-                if db not in self.farm.clients and learn is not None and url:
-                    learn(db, url)
-                if db in self.farm.clients:
-                    wikis.append(db)
-                else:
-                    self.verification = f"full re-read: {db} (where a listed account has a local account) has no " \
-                                        "known address"
-                    return None
-            wikis = list(dict.fromkeys(wikis))
         listed = [e.user for e in bans.active]
         since = _earlier(str(mem["since"]), LOG_OVERLAP_S)
-        pages = max(2, math.ceil(len(listed) / 50))  # past that, reading the accounts costs no more
-        entries = []
         try:
-            for db in wikis:
-                got, rights = entries_since(self.farm[db], since, pages, rights=ca and db == central)
-                if ca and db == central and "suppressionlog" not in (rights or []):
-                    raise Unprovable("this login cannot read the suppression log (suppressionlog), where "
-                                     "CentralAuth records a lock or unlock made while suppressing an account")
-                entries += got
-            names = named(entries, listed, central, self.farm.central.username())
+            names, wikis, entries = self.logged(since, listed, mem["wikis"])
         except (Unprovable, BanbotError) as e:
             self.verification = f"full re-read: the logs cannot prove nothing changed ({e})"
             log.warning("verify: %s: %s", self.source.name, self.verification)
             return None
         self.from_logs = True
-        self.verification = (f"verified from the logs since {since} on {len(wikis)} wikis ({len(entries)} entries): "
+        self.verification = (f"verified from the logs since {since} on {wikis} wikis ({entries} entries): "
                              f"{len(names)} of {len(listed)} accounts re-read")
         log.info("verify: %s: %s", self.source.name, self.verification)
-        return [n for n in listed if n in names]
+        return names
+
+    def logged(self, since: str, listed: list[str], seen: Mapping[str, str]) -> tuple[list[str], int, int]:
+        """The listed accounts the logs name from ``since`` on (in list order), on the central wiki, every
+        configured wiki and (CentralAuth) every wiki in ``seen`` (where a read found a listed account's local
+        account, with its server); and how many wikis and entries were read. Raises :class:`Unprovable` (or a
+        wiki error) when the logs cannot prove that every other account is unchanged."""
+        from banbot.wiki.logs import entries_since
+
+        cfg = self.config
+        central = cfg.central
+        ca = cfg.mode == FarmMode.CENTRALAUTH
+        learn = getattr(self.farm.clients, "learn", None)
+        wikis = list(dict.fromkeys([central, *cfg.wikis]))
+        for db, url in sorted(seen.items()) if ca else ():
+            if db not in self.farm.clients and learn is not None and url:
+                learn(db, url)
+            if db not in self.farm.clients:
+                raise Unprovable(f"{db} (where a listed account has a local account) has no known address")
+            wikis.append(db)
+        wikis = list(dict.fromkeys(wikis))
+        pages = max(2, math.ceil(len(listed) / 50))  # past that, reading the accounts costs no more
+        entries = []
+        suppress = ("suppressionlog", "the suppression log, where CentralAuth records a lock or unlock made while "
+                    "suppressing an account")
+        for db in wikis:
+            got, _ = entries_since(self.farm[db], since, pages, require=suppress if ca and db == central else None)
+            entries += got
+        names = named(entries, listed, central, self.farm.central.username())
+        return [n for n in listed if n in names], len(wikis), len(entries)

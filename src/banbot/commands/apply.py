@@ -14,33 +14,36 @@ from banbot.errors import ConfigError, PlanRejected, UnsafeRun
 
 def run(args: argparse.Namespace) -> int:
     cfg = terminal.config(args)
-    reviewed = app.load_plan_file(args.plan) if args.plan else None
+    file = app.load_plan_file(args.plan) if args.plan else None
+    reviewed = file.plan if file else None
     if reviewed is not None and reviewed.source.kind == "wiki" and args.source is None and len(cfg.sources) > 1:
         found = cfg.source_of(reviewed.source.location, reviewed.source.title)
         if found is None:
             raise PlanRejected(f"{args.plan} is a plan for {reviewed.source.location}:{reviewed.source.title}, which "
                                "is none of the config's sources; add --source NAME")
-        return _apply(cfg, args, reviewed, found)
+        return _apply(cfg, args, file, found)
     sources = app.selected_sources(cfg, args.source, args.page)
     if len(sources) > 1 and (reviewed is not None or args.digest or args.user):
         raise ConfigError(f"the config has {len(sources)} sources ({', '.join(s.name for s in sources)}): a digest or "
                           "--user names one list's plan; add --source NAME")
     if len(sources) == 1:
-        return _apply(cfg, args, reviewed, sources[0])
+        return _apply(cfg, args, file, sources[0])
     codes = []
     for source in sources:  # each source on its own: one held back does not hold the others
         try:
-            codes.append(_apply(cfg, args, reviewed, source, name=source.name))
+            codes.append(_apply(cfg, args, file, source, name=source.name))
         except (UnsafeRun, PlanRejected) as e:
             print(f"banbot: [{source.name}] {e}", file=sys.stderr, flush=True)
             codes.append(int(e.exit_code))
     return int(app.worst(codes))
 
 
-def _apply(cfg: Config, args: argparse.Namespace, reviewed: Plan | None, source: Source, name: str = "") -> int:
+def _apply(cfg: Config, args: argparse.Namespace, file: app.Reviewed | None, source: Source, name: str = "") -> int:
     """Plan and apply one source (each asks its own confirmation and is held back on its own); ``name``: one of
-    several, each report (a JSON document a line) labelled with it."""
+    several, each report (a JSON document a line) labelled with it. A reviewed plan file is re-planned from the
+    observations it carries brought up to date by the logs, where they verify (:mod:`banbot.sealed`)."""
     fmt = terminal.output(args)
+    reviewed = file.plan if file else None
 
     def prepare(a: app.App) -> tuple[BanList, Plan]:
         bans = a.read_list(args.page, args.section)
@@ -49,7 +52,7 @@ def _apply(cfg: Config, args: argparse.Namespace, reviewed: Plan | None, source:
                 and set(reviewed.users) < {e.user for e in bans.active}:
             only = list(reviewed.users)  # a plan made with --user is re-made for those only
         # (on a new list revision the whole list is planned: the refusal then shows every account it adds)
-        plan = a.plan(bans, only)
+        plan = a.plan(bans, only, sealed=file.sealed if file and file.sealed is not None else None)
         if reviewed is not None:
             app.check_same(reviewed, plan)
         elif args.digest and (len(args.digest) < 12 or not plan.digest.startswith(args.digest)):

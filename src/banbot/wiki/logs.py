@@ -22,10 +22,13 @@ PROPS = "type|title|timestamp|details|ids|user"
 
 
 @tolerant
-def entries_since(client: WikiClient, since: str, max_pages: int, *,
-                  rights: bool = False) -> tuple[list[LogEntry], list[str] | None]:
+def entries_since(client: WikiClient, since: str, max_pages: int, *, rights: bool = False,
+                  require: tuple[str, str] | None = None) -> tuple[list[LogEntry], list[str] | None]:
     """Every log entry on this wiki from ``since`` (ISO 8601) on that this login may see, and (``rights``)
-    the login's rights, which ride along with the first request (``meta=userinfo``)."""
+    the login's rights, which ride along with the first request (``meta=userinfo``). ``require``: a right
+    without which the read proves nothing, and why; its absence raises :class:`Unprovable` after the first
+    request, before any paging."""
+    rights = rights or require is not None
     params: dict[str, Any] = {"action": "query", "list": "logevents", "leprop": PROPS, "lestart": since,
                               "ledir": "newer", "lelimit": "max"}
     if rights:
@@ -44,6 +47,8 @@ def entries_since(client: WikiClient, since: str, max_pages: int, *,
         query = data["query"]
         if rights and "userinfo" in query:
             held = [str(r) for r in query["userinfo"].get("rights", [])]
+            if require is not None and require[0] not in held:
+                raise Unprovable(f"this login cannot read {require[1]} ({require[0]})")
         out += [LogEntry.from_api(client.dbname, row) for row in query["logevents"]]
         more = data.get("continue")
         if not isinstance(more, dict) or not more:
