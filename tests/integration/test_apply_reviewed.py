@@ -144,3 +144,22 @@ def test_an_edited_plan_file_cannot_lift_a_hold_by_editing_what_was_observed(
     assert code == 0, err
     assert enforced(farm, mode, legit) and farm.groups("enwiki", legit) == []
     assert not enforced(farm, mode, innocent) and farm.groups("enwiki", innocent) == ["rollbacker"]
+
+
+def test_a_hidden_accounts_state_stays_out_of_the_plan_file_and_is_read_again(
+        farm: FarmHandle, configure: Callable[..., Path], uniq: str) -> None:
+    if not farm.real_ca:
+        pytest.skip("hiding an account needs the real CentralAuth")
+    shown = make(farm, [f"{uniq} Shown"], ["rollbacker"])[0]
+    hidden = make(farm, [f"{uniq} Suppressed"], wikis=("metawiki",))[0]
+    farm.make_users("enwiki", [{"name": hidden, "groups": ["rollbacker"]}])
+    farm.set_global({hidden: {"hidden": "suppressed"}})
+    cfg, page = start(farm, configure, uniq, "centralauth", NOTICES_OFF)
+    farm.edit("metawiki", page, rows(row(shown), row(hidden)))
+    plan_file = Path(cfg).with_name("plan.json")
+    doc = plan_out(cfg, plan_file)
+    assert set(doc["observed"]["states"]) == {shown}  # what is known of a suppressed account is not in the file
+    code, _, sent, err = apply(cfg, plan_file)
+    assert code == 0, err
+    assert account_reads(sent, hidden) and not account_reads(sent, shown), sent
+    assert enforced(farm, "centralauth", shown) and enforced(farm, "centralauth", hidden)
