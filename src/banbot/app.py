@@ -327,7 +327,8 @@ class App:
                 raise Unsealed(f"its reads began {made_at}, not within run.verify_every_hours before now")
             seen = {a.wiki: a.url or "" for st in recorded.values() for a in st.local}
             since = _earlier(made_at, LOG_OVERLAP_S)
-            logged, wikis, entries = self.reader.logged(since, names, seen)
+            unlocked = sum(1 for st in recorded.values() if st.exists and not st.locked)  # read in detail anyway
+            logged, wikis, entries = self.reader.logged(since, names, seen, detail=unlocked)
         except (Unsealed, Unprovable, BanbotError) as e:
             log.info("plan: reading every account: %s", e)
             return None
