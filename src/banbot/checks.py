@@ -94,8 +94,8 @@ def rights_check(db: str, needed: Mapping[str, str], rights: Collection[str]) ->
                  "and its BotPassword or OAuth consumer the grants that carry them (see user-config.py.sample)")
 
 
-SUPPRESSIONLOG_FIX = ("give the bot's group on {central} (its global group on CentralAuth: stewards have it on "
-                      "Wikimedia) the right suppressionlog, and its BotPassword or OAuth consumer the grant "
+SUPPRESSIONLOG_FIX = ("give a group the bot has on {central} the right suppressionlog (a global group such as "
+                      "steward, which has it on Wikimedia), and the bot's BotPassword or OAuth consumer the grant "
                       "viewrestrictedlogs")
 
 
