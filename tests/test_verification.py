@@ -256,7 +256,8 @@ def test_on_centralauth_with_the_batch_read_many_wikis_of_logs_cost_more_than_th
     asked = fake_logs(monkeypatch, {}, rights=["suppressionlog"])
     monkeypatch.setattr(Client, "has_globalusers", True)  # 3 accounts: one list=globalusers request
     assert r.drift(bans()) is None and not asked  # no log read at all
-    assert r.verification == "full re-read: reading the logs of 2 wikis costs more than reading the 3 accounts"
+    assert r.verification == ("full re-read: reading the logs of 2 wikis (2 requests) costs more than reading the 3 "
+                              "accounts")
 
 
 def test_on_centralauth_without_the_batch_read_the_logs_of_fewer_wikis_than_accounts_are_read(
@@ -279,3 +280,15 @@ def test_on_a_plain_farm_the_logs_never_cost_more(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(Client, "has_globalusers", True)
     asked = fake_logs(monkeypatch, {})
     assert r.drift(bans()) == [] and len(asked) == 2
+
+
+def test_a_wiki_never_opened_costs_its_siteinfo_as_well_as_its_log(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    r = reader(tmp_path, mode="centralauth")
+    new = Client("zhwiki")
+    new.knows_site = False  # type: ignore[attr-defined]
+    r.farm.clients["zhwiki"] = new  # type: ignore[attr-defined]
+    remember(r, since_ago=86400, full_ago=86400, wikis={"zhwiki": ""})
+    asked = fake_logs(monkeypatch, {}, rights=["suppressionlog"])
+    assert r.drift(bans()) is None and not asked  # 1 + 1 + 2 requests against 3 accounts
+    assert r.verification and "3 wikis (4 requests) costs more" in r.verification

@@ -172,15 +172,16 @@ class SourceReader:
         self.changed = (changed, verified)
         return changed
 
-    def _logs_cheaper(self, wikis: int, n: int, detail: int) -> bool:
-        """On CentralAuth, whether one log request a wiki costs less than reading n accounts: ⌈n/50⌉ requests
-        plus ``detail`` where the wiki has ``list=globalusers``, one request an account where it has not. (On a
-        plain farm the accounts cost ⌈n/50⌉ a wiki: the logs never cost more.)"""
+    def _logs_cheaper(self, cost: int, n: int, detail: int) -> bool:
+        """On CentralAuth, whether reading the logs (``cost`` requests) costs less than reading n accounts:
+        ⌈n/50⌉ requests plus ``detail`` where the wiki has ``list=globalusers``, one request an account where it
+        has not. (On a plain farm both read every configured wiki, the accounts ⌈n/50⌉ times: the logs never
+        cost more.)"""
         from banbot.wiki.centralauth import has_globalusers
 
-        if wikis <= math.ceil(n / 50) + detail:
+        if cost <= math.ceil(n / 50) + detail:
             return True
-        return wikis <= n and not has_globalusers(self.farm.central)
+        return cost <= n and not has_globalusers(self.farm.central)
 
     # --- verification from the logs (banbot.drift) -------------------------------------------------
     def _memory_key(self) -> str:
@@ -266,9 +267,11 @@ class SourceReader:
                 raise Unprovable(f"{db} (where a listed account has a local account) has no known address")
             wikis.append(db)
         wikis = list(dict.fromkeys(wikis))
-        if ca and not self._logs_cheaper(len(wikis), len(listed), detail):
-            raise Costlier(f"reading the logs of {len(wikis)} wikis costs more than reading the {len(listed)} "
-                           "accounts")
+        # a wiki this installation never opened costs its siteinfo first: two requests for its log, not one
+        cost = sum(1 if getattr(self.farm[db], "knows_site", True) else 2 for db in wikis) if ca else 0
+        if ca and not self._logs_cheaper(cost, len(listed), detail):
+            raise Costlier(f"reading the logs of {len(wikis)} wikis ({cost} requests) costs more than reading the "
+                           f"{len(listed)} accounts")
         pages = max(2, math.ceil(len(listed) / 50))  # past that, reading the accounts costs no more
         entries = []
         suppress = ("suppressionlog", "the suppression log, where CentralAuth records a lock or unlock made while "

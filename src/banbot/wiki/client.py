@@ -435,6 +435,12 @@ class WikiClient:
         self._general = dict(props["general"])
         self._fill_siteinfo(props)
 
+    @property
+    def knows_site(self) -> bool:
+        """Whether this wiki's siteinfo is known (cached from an earlier run, or read in this one): a first
+        request to a wiki that is not costs a session request before it."""
+        return self._si_known
+
     def _siteinfo_params(self) -> dict[str, str]:
         if self._si_live:
             return {}
