@@ -9,7 +9,7 @@ import json
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from rich import box
 from rich.console import Console
@@ -25,6 +25,12 @@ from banbot.results import Results
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def write_json(data: Any, out: TextIO) -> None:
+    """:func:`to_json` written in pieces, with its final newline (no whole-document string in memory)."""
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
 
 
 def width() -> int:

@@ -65,8 +65,17 @@ def load_key(journal: Path, *, create: bool) -> bytes | None:
     return key
 
 
+def _fields(obj: Any) -> dict[str, Any]:
+    """A frozen record's fields, those at their defaults left out (a long list's reads are large enough)."""
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if getattr(obj, f.name) != f.default}
+
+
 def state_data(st: AccountState) -> dict[str, Any]:
-    return dataclasses.asdict(st)
+    out = _fields(st)
+    for key in ("local", "talk"):
+        if key in out:
+            out[key] = [_fields(x) for x in out[key]]
+    return out
 
 
 def state_from_data(d: Mapping[str, Any]) -> AccountState:
@@ -79,8 +88,11 @@ def state_from_data(d: Mapping[str, Any]) -> AccountState:
 
 
 def _mac(key: bytes, body: Mapping[str, Any]) -> str:
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+    """Over the canonical JSON of ``body``, fed in pieces: ten thousand states never make one string."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for chunk in json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).iterencode(body):
+        mac.update(chunk.encode())
+    return mac.hexdigest()
 
 
 def seal(states: Mapping[str, AccountState], made_at: str, basis: Sequence[Any], key: bytes) -> dict[str, Any]:

@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out:  # before the plan is shown: a file that cannot be written is the one document on stdout
         doc = terminal.plan_document(plan) | ({"observed": sealed} if sealed else {})
         try:
-            Path(args.out).write_text(render.to_json(doc) + "\n", encoding="utf-8")
+            with Path(args.out).open("w", encoding="utf-8") as f:  # streamed: the reads of a long list are large
+                render.write_json(doc, f)
         except OSError as e:
             raise ConfigError(f"cannot write the plan to {args.out}: {e.strerror}; choose another --out") from None
         print(f"plan written to {args.out}", file=sys.stderr)
