@@ -162,3 +162,17 @@ def test_two_plans_making_the_key_at_once_share_the_one_made_first(tmp_path: Pat
     assert load_key(journal, create=True) == theirs
     monkeypatch.setattr(os, "open", real_open)
     assert load_key(journal, create=False) == theirs
+
+
+@pytest.mark.parametrize("text", ["", "\n", "00ff\n", bytes(range(31)).hex() + "\n", bytes(range(33)).hex() + "\n"])
+def test_a_key_file_cut_short_is_no_key(tmp_path: Path, text: str) -> None:
+    """A key file left empty or cut short (the disk filled while plan wrote it) holds a key anyone can guess —
+    an empty one — or not this installation's: no seal is made or believed with it, and it is not replaced
+    behind the operator's back."""
+    journal = tmp_path / "journal.sqlite"
+    fd = os.open(key_file(journal), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.write(fd, text.encode())
+    os.close(fd)
+    assert load_key(journal, create=False) is None
+    assert load_key(journal, create=True) is None
+    assert key_file(journal).read_text() == text
