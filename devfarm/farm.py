@@ -121,16 +121,31 @@ class FarmHandle:
 
     def with_readonly_login(self, config: Path, tmp: Path) -> Path:
         """Point a banbot config at a pywikibot folder that logs in as BanBot@readonly (grant: basic only)."""
+        return self._login_as(config, tmp, "readonly")
+
+    def _login_as(self, config: Path, tmp: Path, appid: str) -> Path:
+        """Point a banbot config at a pywikibot folder of its own that logs in as BanBot@``appid``."""
         src = Path(self.info["pywikibot_dir"])
-        pwb = tmp / "readonly-pywikibot"
+        pwb = tmp / f"{appid}-pywikibot"
         pwb.mkdir(exist_ok=True)
         (pwb / "user-config.py").write_text((src / "user-config.py").read_text())
         secret = self.info["bot"]["botpassword"]
-        (pwb / "user-password.py").write_text(f"('BanBot', BotPassword('readonly', '{secret}'))\n")
+        (pwb / "user-password.py").write_text(f"('BanBot', BotPassword('{appid}', '{secret}'))\n")
         for f in pwb.iterdir():
             f.chmod(0o600)
         config.write_text(config.read_text().replace(f'pywikibot_dir = "{src}"', f'pywikibot_dir = "{pwb}"'))
         return config
+
+    def with_bot_password(self, config: Path, tmp: Path, appid: str, grants: list[str]) -> Path:
+        """Point a banbot config at a pywikibot folder that logs in as BanBot@``appid``, a BotPassword with these
+        grants on every wiki of the farm (made once, with the farm's bot password; kept for later runs)."""
+        for db in self.info["wikis"]:
+            res = subprocess.run([sys.executable, str(ROOT / "scripts" / "wikifarm"), "maint", db, "createBotPassword",
+                                  "--appid", appid, "--grants", ",".join(grants), self.info["bot"]["username"],
+                                  self.info["bot"]["botpassword"]], capture_output=True, text=True)
+            if res.returncode and "already exist" not in res.stdout + res.stderr:
+                raise RuntimeError(res.stdout + res.stderr)
+        return self._login_as(config, tmp, appid)
 
     @property
     def real_ca(self) -> bool:

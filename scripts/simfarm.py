@@ -7,7 +7,8 @@ makes when it opens a site (served from responses recorded from the real farm, t
 API modules banbot uses, in the shapes recorded from MediaWiki 1.39 and CentralAuth (tests/fixtures/api/):
 ``prop=revisions|info``, ``list=users``, ``meta=globaluserinfo``, ``list=globalusers``, ``action=
 setglobalaccountstatus``, ``globaluserrights``, ``userrights`` (``Name@dbname`` from the central wiki),
-``block``, ``edit`` and ``parse`` (the list, rendered). State is generated from a seed: accounts with home
+``block``, ``edit``, ``parse`` (the list, rendered) and ``list=logevents`` (what banbot's writes and new
+accounts logged). State is generated from a seed: accounts with home
 wikis drawn from a Zipf-like distribution, local groups, global groups, talk pages. Every request can be
 delayed (``--latency-ms``), and is counted by wiki and module (logins by wiki too). Control: GET
 /_sim/counters, POST /_sim/reset, POST /_sim/grow?n=5. ``--no-globalusers`` answers as CentralAuth REL1_39
@@ -70,6 +71,7 @@ class Sim:
         self.writes = 0
         self.listed: list[str] = []
         self.users_local: dict[tuple[str, str], dict[str, Any]] = {("metawiki", "Admin"): {"groups": ["sysop"]}}
+        self.log: list[dict[str, Any]] = []  # every wiki's log entries (list=logevents), oldest first
         for i in range(accounts):
             self._new_account(f"Banned User {i:05d}")
         self._save("metawiki", "Project:Banbot/Run", "run", "Admin", protected=True)
@@ -91,8 +93,25 @@ class Sim:
                 local[w]["groups"] = [self.rng.choice(["rollbacker", "sysop", "autopatrolled"])]
         self.accounts[name] = {"id": len(self.accounts) + 10, "home": home, "locked": False, "local": local,
                                "groups": ["global-rollbacker"] if self.rng.random() < 0.05 else []}
+        for w in local:
+            self._log(w, "newusers", "create" if w == home else "autocreate", f"User:{name}", name)
         if self.rng.random() < 0.3:
             self._save(home, f"User talk:{name}", "Welcome to the wiki!", "Admin")
+
+    def _log(self, db: str, type_: str, action: str, title: str, user: str, params: dict[str, Any] | None = None
+             ) -> None:
+        self.log.append({"logid": len(self.log) + 1, "wiki": db, "type": type_, "action": action, "ns": 2,
+                         "title": title, "timestamp": now(), "user": user, "params": params or {}})
+
+    def logevents(self, db: str, params: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+        """``list=logevents&ledir=newer&lestart=…``, continued by log id (as MediaWiki: timestamp|id)."""
+        start, after = params.get("lestart", ""), int(params.get("lecontinue", "0|0").split("|")[-1])
+        limit = 5000 if params.get("lelimit") == "max" else int(params.get("lelimit", "10"))
+        rows = [{k: v for k, v in e.items() if k != "wiki"} for e in self.log
+                if e["wiki"] == db and e["timestamp"] >= start and e["logid"] > after]
+        more = {"lecontinue": f"{rows[limit]['timestamp']}|{rows[limit - 1]['logid']}", "continue": "-||"} \
+            if len(rows) > limit else None
+        return rows[:limit], more
 
     def _publish(self) -> None:
         rows = [f"* [[m:Special:CentralAuth/{n}|{n}]], since 5 March 2026" for n in self.listed]
@@ -248,6 +267,27 @@ class Sim:
                     p["type"] = sorted(set(p["type"]) | {"globalusers"})
         return body
 
+    def _lists(self, db: str, params: dict[str, str], lists: list[str], out: dict[str, Any]) -> dict[str, Any] | None:
+        """The ``list=`` modules of a query (an error response, or None when answered into ``out``)."""
+        q = out["query"]
+        if "globalusers" in lists:
+            if not self.globalusers:
+                return self._err("badvalue", "Unrecognized value for parameter \"list\": globalusers.")
+            rows = []
+            for n in params.get("gususers", "").split("|"):
+                acc = self.accounts.get(n)
+                rows.append({"name": n, "missing": True} if acc is None else
+                            {"centralid": acc["id"], "name": n, "locked": acc["locked"], "groups": list(acc["groups"])})
+            q["globalusers"] = rows
+        if "logevents" in lists:
+            q["logevents"], more = self.logevents(db, params)
+            if more:
+                out["continue"] = more
+        if "users" in lists:
+            props = set(params.get("usprop", "").split("|"))
+            q["users"] = [self.users_row(db, n, props) for n in params.get("ususers", "").split("|") if n]
+        return None
+
     def query(self, db: str, params: dict[str, str], logged_in: bool) -> dict[str, Any]:
         out: dict[str, Any] = {"batchcomplete": True, "query": {}}
         q = out["query"]
@@ -273,6 +313,8 @@ class Sim:
             asked = set(params.get("uiprop", "").split("|"))
             q["userinfo"] = {k: v for k, v in info.items() if k in ("id", "name", "anon") or k in asked
                              or (k == "messages" and "hasmsg" in asked)}
+            if logged_in and "rights" in asked:  # the bot is a steward's: it reads the suppression log
+                q["userinfo"]["rights"] = sorted(set(q["userinfo"].get("rights", [])) | {"suppressionlog"})
         if "tokens" in metas:
             types = params.get("type", "csrf").split("|")
             token = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678+\\" if logged_in else "+\\"
@@ -280,18 +322,9 @@ class Sim:
         if "globaluserinfo" in metas:
             props = set(params.get("guiprop", "").split("|"))
             q["globaluserinfo"] = self.globaluserinfo(params.get("guiuser", ""), props)
-        if "globalusers" in lists:
-            if not self.globalusers:
-                return self._err("badvalue", "Unrecognized value for parameter \"list\": globalusers.")
-            rows = []
-            for n in params.get("gususers", "").split("|"):
-                acc = self.accounts.get(n)
-                rows.append({"name": n, "missing": True} if acc is None else
-                            {"centralid": acc["id"], "name": n, "locked": acc["locked"], "groups": list(acc["groups"])})
-            q["globalusers"] = rows
-        if "users" in lists:
-            props = set(params.get("usprop", "").split("|"))
-            q["users"] = [self.users_row(db, n, props) for n in params.get("ususers", "").split("|") if n]
+        err = self._lists(db, params, lists, out)
+        if err is not None:
+            return err
         if params.get("titles") or params.get("revids"):
             if params.get("revids"):
                 wanted = {int(r) for r in params["revids"].split("|")}
@@ -310,7 +343,10 @@ class Sim:
         acc = self.accounts.get(p.get("user", ""))
         if acc is None:
             return self._err("nosuchuser", f"There is no user by the name \"{p.get('user')}\". Check your spelling.")
-        acc["locked"] = p.get("locked") == "lock"
+        was, acc["locked"] = acc["locked"], p.get("locked") == "lock"
+        if was != acc["locked"]:
+            self._log("metawiki", "globalauth", "setstatus", f"User:{p['user']}@global", "BanBot",
+                      {"added": ["locked"], "removed": []} if acc["locked"] else {"added": [], "removed": ["locked"]})
         return {"setglobalaccountstatus": {"user": p["user"], "locked": acc["locked"], "hidden": "",
                                            "reason": p.get("reason", "")}}
 
@@ -319,7 +355,10 @@ class Sim:
         if acc is None:
             return self._err("nosuchuser", f"There is no user by the name \"{p.get('user')}\". Check your spelling.")
         removed = [g for g in p.get("remove", "").split("|") if g in acc["groups"]]
+        old = list(acc["groups"])
         acc["groups"] = [g for g in acc["groups"] if g not in removed]
+        self._log("metawiki", "gblrights", "usergroups", f"User:{p['user']}", "BanBot",
+                  {"oldGroups": old, "newGroups": list(acc["groups"])})
         return {"globaluserrights": {"user": p["user"], "userid": acc["id"], "added": [], "removed": removed}}
 
     def w_userrights(self, db: str, p: dict[str, str]) -> dict[str, Any]:
@@ -330,7 +369,10 @@ class Sim:
         if local is None:
             return self._err("nosuchuser", f"There is no user by the name \"{p.get('user')}\". Check your spelling.")
         removed = [g for g in p.get("remove", "").split("|") if g in local["groups"]]
+        old = list(local["groups"])
         local["groups"] = [g for g in local["groups"] if g not in removed]
+        self._log(db, "rights", "rights", f"User:{p['user']}", "BanBot",
+                  {"oldgroups": old, "newgroups": list(local["groups"])})
         return {"userrights": {"user": p["user"], "userid": acc["id"], "added": [], "removed": removed}}
 
     def w_block(self, db: str, p: dict[str, str]) -> dict[str, Any]:
@@ -342,6 +384,7 @@ class Sim:
             return self._err("alreadyblocked", f"\"{p['user']}\" is already blocked.")
         local["blocked"] = self.next_rev
         self.next_rev += 1
+        self._log(db, "block", "reblock" if p.get("reblock") else "block", f"User:{p['user']}", "BanBot")
         return {"block": {"user": p["user"], "userID": acc["id"], "expiry": "infinite", "id": local["blocked"]}}
 
     def w_edit(self, db: str, p: dict[str, str]) -> dict[str, Any]:

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from banbot.checks import Check, journal_check, login_check, needed_rights, rights_check, summary
+from banbot.checks import (
+    Check,
+    journal_check,
+    login_check,
+    needed_rights,
+    rights_check,
+    summary,
+    verify_logs_check,
+    warnings,
+)
 from banbot.commands.check import journal
 from banbot.config import Config, load_config
 from banbot.journal import SCHEMA_VERSION, Journal
@@ -146,3 +156,44 @@ def test_a_failing_password_skips_the_logins_and_an_error_is_a_row_not_a_traceba
     monkeypatch.setattr(check, "logins", lambda c, b: [Check("login", "metawiki", True, "logged in as BanBot")])
     assert [c.check for c in check.gather(cfg)] == ["password", "login", "list", "kill-switch", "report-page",
                                                     "journal"]
+
+
+def test_a_centralauth_key_without_suppressionlog_is_a_warning_that_says_the_cost_and_the_fix(
+        tmp_path: Path) -> None:
+    """Without suppressionlog every due verification is a full re-read (banbot.drift): correct, so not a failure,
+    but it costs a request an account on REL1_39; the warning names the right and the grant that fix it."""
+    cfg = config(tmp_path, "centralauth")
+    row = verify_logs_check(cfg, ["centralauth-lock", "block"])
+    assert row is not None and row.ok and row.warning and row.target == "metawiki"
+    assert "lacks suppressionlog" in row.detail and "re-reads every listed account" in row.detail
+    assert "105 requests instead of 7" in row.detail
+    assert "suppressionlog" in row.fix and "viewrestrictedlogs" in row.fix and "metawiki" in row.fix
+    assert summary([row]) == (True, []) and warnings([row]) == [row.problem()]
+    held = verify_logs_check(cfg, ["suppressionlog"])
+    assert held is not None and held.ok and not held.warning and warnings([held]) == []
+
+
+def test_no_suppressionlog_warning_where_the_logs_are_not_read(tmp_path: Path) -> None:
+    assert verify_logs_check(config(tmp_path), []) is None  # a plain farm: no suppression log to read
+    off = verify_logs_check(config(tmp_path, "centralauth", "[run]\nverify_every_hours = 0\n"), [])
+    assert off is not None and off.ok and not off.warning and "not used" in off.detail
+    off = verify_logs_check(config(tmp_path, "centralauth", "[run]\nfull_verify_every_days = 0\n"), [])
+    assert off is not None and not off.warning
+
+
+def test_a_warning_is_a_line_of_its_own_and_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from banbot.cli import main
+    from banbot.commands import check
+
+    cfg = config(tmp_path, "centralauth")
+    row = verify_logs_check(cfg, [])
+    assert row is not None
+    monkeypatch.setattr(check, "gather", lambda c: [Check("login", "metawiki", True, "logged in as BanBot"), row])
+    assert main(["check", "--config", str(cfg.path), "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert " WARN " in out and "check: warning: verify-logs (metawiki): this key lacks suppressionlog" in out
+    assert "check: 2 checks, 0 failed, 1 warning" in out
+    assert main(["check", "--config", str(cfg.path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] and data["problems"] == [] and data["warnings"] == [row.problem()]

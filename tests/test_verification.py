@@ -21,6 +21,8 @@ NAMES = ["Mallory", "Eve", "Trent"]
 
 
 class Client:
+    has_globalusers = False  # CentralAuth REL1_39: one globaluserinfo an account
+
     def __init__(self, db: str) -> None:
         self.dbname = db
 
@@ -644,3 +646,49 @@ def test_a_log_is_read_for_at_most_as_many_requests_as_reading_the_accounts_woul
     monkeypatch.setattr(logs, "entries_since", entries_since)
     r.logged(stamp(3600), [f"User {i}" for i in range(listed)], {})
     assert bounds == [pages, pages]
+
+
+# --- the logs are read only where they cost less than the accounts --------------------------------------------
+def test_on_centralauth_with_the_batch_read_many_wikis_of_logs_cost_more_than_the_accounts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = reader(tmp_path, mode="centralauth")
+    remember(r, since_ago=86400, full_ago=86400, wikis={"enwiki": ""})
+    asked = fake_logs(monkeypatch, {}, rights=["suppressionlog"])
+    monkeypatch.setattr(Client, "has_globalusers", True)  # 3 accounts: one list=globalusers request
+    assert r.drift(bans()) is None and not asked  # no log read at all
+    assert r.verification == ("full re-read: reading the logs of 2 wikis (2 requests) costs more than reading the 3 "
+                              "accounts")
+
+
+def test_on_centralauth_without_the_batch_read_the_logs_of_fewer_wikis_than_accounts_are_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = reader(tmp_path, mode="centralauth")
+    remember(r, since_ago=86400, full_ago=86400, wikis={"enwiki": ""})
+    asked = fake_logs(monkeypatch, {}, rights=["suppressionlog"])
+    assert r.drift(bans()) == [] and len(asked) == 2  # 2 wikis against 3 globaluserinfo requests
+    r.farm.clients["zhwiki"] = Client("zhwiki")  # type: ignore[attr-defined]
+    r.farm.clients["dewiki"] = Client("dewiki")  # type: ignore[attr-defined]
+    asked.clear()
+    remember(r, since_ago=86400, full_ago=86400, wikis={"enwiki": "", "zhwiki": "", "dewiki": ""})
+    assert r.drift(bans()) is None and not asked  # 4 wikis against 3 accounts
+    assert r.verification and "costs more than reading the 3 accounts" in r.verification
+
+
+def test_on_a_plain_farm_the_logs_never_cost_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = reader(tmp_path)
+    remember(r, since_ago=86400, full_ago=86400)
+    monkeypatch.setattr(Client, "has_globalusers", True)
+    asked = fake_logs(monkeypatch, {})
+    assert r.drift(bans()) == [] and len(asked) == 2
+
+
+def test_a_wiki_never_opened_costs_its_siteinfo_as_well_as_its_log(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    r = reader(tmp_path, mode="centralauth")
+    new = Client("zhwiki")
+    new.knows_site = False  # type: ignore[attr-defined]
+    r.farm.clients["zhwiki"] = new  # type: ignore[attr-defined]
+    remember(r, since_ago=86400, full_ago=86400, wikis={"zhwiki": ""})
+    asked = fake_logs(monkeypatch, {}, rights=["suppressionlog"])
+    assert r.drift(bans()) is None and not asked  # 1 + 1 + 2 requests against 3 accounts
+    assert r.verification and "3 wikis (4 requests) costs more" in r.verification

@@ -296,7 +296,8 @@ class App:
 
     def sealed_observations(self, bans: BanList) -> dict[str, Any] | None:
         """What the last :meth:`plan` read, sealed for a reviewed apply (None: a list read from a file, or no
-        key can be made beside the journal; the apply then re-reads every account)."""
+        key can be made beside the journal; the apply then re-reads every account). Hidden accounts are left
+        out (apply reads them again)."""
         from banbot.sealed import load_key, seal
 
         if bans.source.kind != "wiki" or self.reader.started is None or self.observed is None:
@@ -306,7 +307,10 @@ class App:
             log.info("plan: no plan key beside the journal (%s): apply --plan will re-read every account",
                      self.config.journal)
             return None
-        return seal(self.observed, self.reader.started, self._seal_basis(bans), key)
+        # a hidden account's state (its wikis, groups, registration) stays out of a file reviewers may be handed:
+        # apply reads it again
+        return seal({n: st for n, st in self.observed.items() if not st.hidden}, self.reader.started,
+                    self._seal_basis(bans), key)
 
     def _by_change(self, bans: BanList, names: list[str], s: PlanSettings,
                    sealed: Mapping[str, Any]) -> dict[str, AccountState] | None:
@@ -323,7 +327,8 @@ class App:
                 raise Unsealed(f"its reads began {made_at}, not within run.verify_every_hours before now")
             seen = {a.wiki: a.url or "" for st in recorded.values() for a in st.local}
             since = _earlier(made_at, LOG_OVERLAP_S)
-            logged, wikis, entries = self.reader.logged(since, names, seen)
+            unlocked = sum(1 for st in recorded.values() if st.exists and not st.locked)  # read in detail anyway
+            logged, wikis, entries = self.reader.logged(since, names, seen, detail=unlocked)
         except (Unsealed, Unprovable, BanbotError) as e:
             log.info("plan: reading every account: %s", e)
             return None

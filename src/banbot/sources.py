@@ -47,6 +47,10 @@ def _earlier(stamp: str, seconds: int) -> str:
 LOG_OVERLAP_S = 15 * 60
 
 
+class Costlier(Unprovable):
+    """Reading the logs would cost more requests than reading the accounts: a full read, for its price."""
+
+
 class SourceReader:
     """Reads one source's list for one run; remembers what :meth:`unchanged` and :meth:`changes_only` found,
     which the apply step records."""
@@ -168,6 +172,17 @@ class SourceReader:
         self.changed = (changed, verified)
         return changed
 
+    def _logs_cheaper(self, cost: int, n: int, detail: int) -> bool:
+        """On CentralAuth, whether reading the logs (``cost`` requests) costs less than reading n accounts:
+        ⌈n/50⌉ requests plus ``detail`` where the wiki has ``list=globalusers``, one request an account where it
+        has not. (On a plain farm both read every configured wiki, the accounts ⌈n/50⌉ times: the logs never
+        cost more.)"""
+        from banbot.wiki.centralauth import has_globalusers
+
+        if cost <= math.ceil(n / 50) + detail:
+            return True
+        return cost <= n and not has_globalusers(self.farm.central)
+
     # --- verification from the logs (banbot.drift) -------------------------------------------------
     def _memory_key(self) -> str:
         return self.memory_key or f"verification:{self.source.wiki}:{self.source.page}"
@@ -216,6 +231,10 @@ class SourceReader:
         since = _earlier(str(mem["since"]), LOG_OVERLAP_S)
         try:
             names, wikis, entries = self.logged(since, listed, mem["wikis"])
+        except Costlier as e:
+            self.verification = f"full re-read: {e}"
+            log.info("verify: %s: %s", self.source.name, self.verification)
+            return None
         except (Unprovable, BanbotError) as e:
             self.verification = f"full re-read: the logs cannot prove nothing changed ({e})"
             log.warning("verify: %s: %s", self.source.name, self.verification)
@@ -226,11 +245,14 @@ class SourceReader:
         log.info("verify: %s: %s", self.source.name, self.verification)
         return names
 
-    def logged(self, since: str, listed: list[str], seen: Mapping[str, str]) -> tuple[list[str], int, int]:
+    def logged(self, since: str, listed: list[str], seen: Mapping[str, str],
+               detail: int = 0) -> tuple[list[str], int, int]:
         """The listed accounts the logs name from ``since`` on (in list order), on the central wiki, every
         configured wiki and (CentralAuth) every wiki in ``seen`` (where a read found a listed account's local
         account, with its server); and how many wikis and entries were read. Raises :class:`Unprovable` (or a
-        wiki error) when the logs cannot prove that every other account is unchanged."""
+        wiki error) when the logs cannot prove that every other account is unchanged, and :class:`Costlier`
+        when reading them would cost more than reading the accounts (``detail``: accounts a full read would
+        read one by one anyway)."""
         from banbot.wiki.logs import entries_since
 
         cfg = self.config
@@ -245,6 +267,11 @@ class SourceReader:
                 raise Unprovable(f"{db} (where a listed account has a local account) has no known address")
             wikis.append(db)
         wikis = list(dict.fromkeys(wikis))
+        # a wiki this installation never opened costs its siteinfo first: two requests for its log, not one
+        cost = sum(1 if getattr(self.farm[db], "knows_site", True) else 2 for db in wikis) if ca else 0
+        if ca and not self._logs_cheaper(cost, len(listed), detail):
+            raise Costlier(f"reading the logs of {len(wikis)} wikis ({cost} requests) costs more than reading the "
+                           f"{len(listed)} accounts")
         pages = max(2, math.ceil(len(listed) / 50))  # past that, reading the accounts costs no more
         entries = []
         suppress = ("suppressionlog", "the suppression log, where CentralAuth records a lock or unlock made while "

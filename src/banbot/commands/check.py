@@ -2,7 +2,9 @@
 
 Logs in on each wiki the config names and compares the bot's rights (as its grants narrow them) with what each
 sanction the config may apply needs; reads the list, the kill switch, the report page and the journal. One row
-per check; exit 0 only when all hold, else 1 with one line per problem saying what to do. Writes nothing.
+per check; exit 0 only when all hold, else 1 with one line per problem saying what to do. A warning (a check
+that holds at a cost: a CentralAuth key that cannot read the suppression log) is one line too, and exit 0.
+Writes nothing.
 """
 
 from __future__ import annotations
@@ -27,14 +29,20 @@ def run(args: argparse.Namespace) -> int:
     cfg = terminal.config(args)
     found = gather(cfg)
     ok, problems = checks.summary(found)
+    warned = checks.warnings(found)
     if terminal.output(args) == "json":
-        print(render.to_json({"ok": ok, "checks": [c.data() for c in found], "problems": problems}))
+        print(render.to_json({"ok": ok, "checks": [c.data() for c in found], "problems": problems,
+                              "warnings": warned}))
     else:
         print(render.table(["check", "target", "ok", "detail"],
-                           [(c.check, c.target, "ok" if c.ok else "FAIL", c.detail) for c in found]))
+                           [(c.check, c.target, ("WARN" if c.warning else "ok") if c.ok else "FAIL", c.detail)
+                            for c in found]))
         for line in problems:
             print(f"check: {line}")
-        print(f"\ncheck: {len(found)} checks, {len(problems)} failed")
+        for line in warned:
+            print(f"check: warning: {line}")
+        print(f"\ncheck: {len(found)} checks, {len(problems)} failed"
+              + (f", {len(warned)} warning{'s' if len(warned) > 1 else ''}" if warned else ""))
     return int(Exit.OK if ok else Exit.PENDING)
 
 
@@ -114,6 +122,8 @@ def logins(cfg: Config, bot: app.App) -> list[Check]:
         out.append(login)
         if login.ok:
             out.append(checks.rights_check(db, needed[db], user["rights"]))
+            logs = checks.verify_logs_check(cfg, user["rights"]) if db == cfg.central else None
+            out += [logs] if logs else []
     return out
 
 

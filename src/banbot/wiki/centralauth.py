@@ -13,9 +13,18 @@ from banbot.wiki.client import WikiClient, tolerant
 BATCH = 50
 
 
-@tolerant
 def has_globalusers(client: WikiClient) -> bool:
-    """``list=globalusers`` (the batch lock-state read) exists only on CentralAuth from May 2026 on."""
+    """``list=globalusers`` (the batch lock-state read) exists only on CentralAuth from May 2026 on. Asked once
+    a session (the answer is kept on the client: the state read and the choice of a log read both ask)."""
+    known = getattr(client, "has_globalusers", None)
+    if not isinstance(known, bool):
+        known = _asks_globalusers(client)
+        client.has_globalusers = known
+    return known
+
+
+@tolerant
+def _asks_globalusers(client: WikiClient) -> bool:
     data = client.call({"action": "paraminfo", "modules": "query"})
     for module in data.get("paraminfo", {}).get("modules", []):
         for param in module.get("parameters", []):

@@ -226,6 +226,7 @@ class WikiClient:
         self._si_live = False  # this run has seen the wiki's own general siteinfo
         self._general: dict[str, Any] | None = None  # that general siteinfo, as the wiki gave it this run
         self.readonly = readonly  # this run writes nothing here: reads of public data go without the session
+        self.has_globalusers: bool | None = None  # CentralAuth's list=globalusers, once asked (centralauth.py)
         self._kept = False
         site.ratelimit = self._ratelimit  # pywikibot's own needs userinfo and paraminfo it may not have
         cached = cache.get(api) if cache is not None and api else None
@@ -433,6 +434,12 @@ class WikiClient:
         self._si_live = True
         self._general = dict(props["general"])
         self._fill_siteinfo(props)
+
+    @property
+    def knows_site(self) -> bool:
+        """Whether this wiki's siteinfo is known (cached from an earlier run, or read in this one): a first
+        request to a wiki that is not costs a session request before it."""
+        return self._si_known
 
     def _siteinfo_params(self) -> dict[str, str]:
         if self._si_live:
