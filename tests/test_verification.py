@@ -692,3 +692,47 @@ def test_a_wiki_never_opened_costs_its_siteinfo_as_well_as_its_log(tmp_path: Pat
     asked = fake_logs(monkeypatch, {}, rights=["suppressionlog"])
     assert r.drift(bans()) is None and not asked  # 1 + 1 + 2 requests against 3 accounts
     assert r.verification and "3 wikis (4 requests) costs more" in r.verification
+
+
+@pytest.mark.parametrize(("listed", "detail", "batch", "reads"), [
+    (3, 1, True, True),  # 2 wikis against ⌈3/50⌉ = 1 request + 1 read one by one: the logs cost no more
+    (3, 0, True, False),  # against 1 request: more
+    (51, 0, True, True),  # against ⌈51/50⌉ = 2
+    (50, 0, True, False),  # against 1
+    (2, 0, False, True),  # without the batch read: 2 wikis against 2 accounts read one by one
+    (1, 0, False, False),  # against 1
+])
+def test_the_logs_are_read_when_they_cost_no_more_than_the_accounts_to_the_request(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: int, detail: int, batch: bool, reads: bool) -> None:
+    from banbot.sources import Costlier
+
+    r = reader(tmp_path, mode="centralauth")
+    monkeypatch.setattr(Client, "has_globalusers", batch)
+    asked = fake_logs(monkeypatch, {}, rights=["suppressionlog"])
+    names = [f"User {i}" for i in range(listed)]
+    if reads:
+        assert r.logged(stamp(3600), names, {}, detail=detail) == ([], 2, 0) and len(asked) == 2
+    else:
+        with pytest.raises(Costlier, match=f"of 2 wikis \\(2 requests\\) costs more than reading the {listed} acc"):
+            r.logged(stamp(3600), names, {}, detail=detail)
+        assert asked == []
+
+
+def test_a_due_verification_with_the_batch_read_weighs_the_logs_against_the_batch_requests_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """drift() reads no account one by one: 2 wikis of logs against ⌈51/50⌉ = 2 batch requests are read, against
+    ⌈50/50⌉ = 1 they are not — which the run log says, as information (a cost, not a doubt)."""
+    r = reader(tmp_path, mode="centralauth")
+    remember(r, since_ago=86400, full_ago=86400)
+    monkeypatch.setattr(Client, "has_globalusers", True)
+    asked = fake_logs(monkeypatch, {}, rights=["suppressionlog"])
+
+    def listed(n: int) -> BanList:
+        return BanList(ListSource("wiki", "metawiki", "Bans", 5), None,
+                       tuple(BanEntry(f"User {i}", None, False, i, f"* [[User:User {i}]]") for i in range(n)), ())
+
+    assert r.drift(listed(51)) == [] and len(asked) == 2
+    with caplog.at_level("INFO", logger="banbot.sources"):
+        assert r.drift(listed(50)) is None and len(asked) == 2
+    assert [m for m in caplog.messages if "full re-read: reading the logs of 2 wikis (2 requests) costs more" in m]
+    assert not [m for m in caplog.records if m.levelname == "WARNING"]
