@@ -98,3 +98,81 @@ def test_a_key_others_may_read_is_no_key(tmp_path: Path) -> None:
     os.chmod(key_file(journal), 0o644)
     assert load_key(journal, create=False) is None
     assert load_key(journal, create=True) is None  # and is not replaced behind the operator's back
+
+
+def test_a_plan_file_sealed_by_this_version_verifies_after_an_upgrade() -> None:
+    """The seal is over one canonical text (keys sorted, compact, UTF-8 as is) of a format numbered 1: a plan
+    reviewed before banbot is upgraded is still believed after it. A fixed key and observation give this seal."""
+    key = bytes(range(32))
+    states = {"Mallorý": AccountState("Mallorý", True, locked=False, registered="2020-01-01T00:00:00Z",
+                                      local=(LocalAccount("enwiki", ("sysop",), registered="2020-01-01T00:00:00Z"),))}
+    doc = seal(states, "2026-12-02T10:00:00Z", BASIS, key)
+    assert doc["version"] == 1
+    assert doc["mac"] == "359fe52154a5739deb630070558fb1852daccba99e8eeee593ade59f929ce522"
+    assert unseal(doc, BASIS, key) == ("2026-12-02T10:00:00Z", states)
+
+
+def test_a_plan_file_whose_keys_were_reordered_still_verifies(tmp_path: Path) -> None:
+    """A reviewer's tool may rewrite the file with its keys in another order (jq -S, an editor): the same
+    observations, the same seal."""
+    key = load_key(tmp_path / "journal.sqlite", create=True)
+    assert key is not None
+
+    def reversed_keys(v: object) -> object:
+        if isinstance(v, dict):
+            return {k: reversed_keys(v[k]) for k in reversed(list(v))}
+        return [reversed_keys(x) for x in v] if isinstance(v, list) else v
+
+    doc = reversed_keys(json.loads(json.dumps(seal(STATES, "2026-12-02T10:00:00Z", BASIS, key))))
+    assert unseal(doc, BASIS, key) == ("2026-12-02T10:00:00Z", STATES)
+
+
+def test_the_key_is_a_file_of_its_own_beside_the_journal(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.sqlite"
+    journal.write_bytes(b"SQLite format 3\x00")  # the journal is there first, private like its folder
+    os.chmod(journal, 0o600)
+    key = load_key(journal, create=True)
+    assert key is not None and key_file(journal) == tmp_path / "journal.sqlite.plan-key"
+    assert journal.read_bytes() == b"SQLite format 3\x00"
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o620, 0o610, 0o604, 0o602, 0o601])
+def test_any_access_for_the_group_or_others_makes_the_key_no_key(tmp_path: Path, mode: int) -> None:
+    journal = tmp_path / "journal.sqlite"
+    assert load_key(journal, create=True) is not None
+    os.chmod(key_file(journal), mode)
+    assert load_key(journal, create=False) is None
+
+
+def test_two_plans_making_the_key_at_once_share_the_one_made_first(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key did not exist when this plan looked, but another plan made it before this one could: this one
+    reads that key (its own exclusive create fails) and seals with it, so either plan's file verifies."""
+    journal = tmp_path / "journal.sqlite"
+    theirs = bytes(range(32))
+    real_open = os.open
+
+    def open_after_the_other(path: str, flags: int, mode: int = 0o777) -> int:
+        fd = real_open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, theirs.hex().encode() + b"\n")
+        os.close(fd)
+        return real_open(path, flags, mode)  # FileExistsError: O_EXCL
+
+    monkeypatch.setattr(os, "open", open_after_the_other)
+    assert load_key(journal, create=True) == theirs
+    monkeypatch.setattr(os, "open", real_open)
+    assert load_key(journal, create=False) == theirs
+
+
+@pytest.mark.parametrize("text", ["", "\n", "00ff\n", bytes(range(31)).hex() + "\n", bytes(range(33)).hex() + "\n"])
+def test_a_key_file_cut_short_is_no_key(tmp_path: Path, text: str) -> None:
+    """A key file left empty or cut short (the disk filled while plan wrote it) holds a key anyone can guess —
+    an empty one — or not this installation's: no seal is made or believed with it, and it is not replaced
+    behind the operator's back."""
+    journal = tmp_path / "journal.sqlite"
+    fd = os.open(key_file(journal), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.write(fd, text.encode())
+    os.close(fd)
+    assert load_key(journal, create=False) is None
+    assert load_key(journal, create=True) is None
+    assert key_file(journal).read_text() == text

@@ -30,6 +30,7 @@ from typing import Any
 from banbot.state import AccountState, LocalAccount, TalkPage
 
 VERSION = 1
+KEY_BYTES = 32
 
 
 class Unsealed(Exception):
@@ -43,12 +44,13 @@ def key_file(journal: Path) -> Path:
 
 def load_key(journal: Path, *, create: bool) -> bytes | None:
     """This installation's key (None: there is none, and ``create`` is off or the folder is not writable).
-    Created readable by its owner only; a key others may read is no key."""
+    Created readable by its owner only; a key others may read is no key, nor is a file not holding a whole key."""
     path = key_file(journal)
     try:
         if path.stat().st_mode & 0o077:
             return None
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        return key if len(key) == KEY_BYTES else None  # empty or cut short (a full disk): a key anyone can guess
     except FileNotFoundError:
         pass
     except (OSError, ValueError):
@@ -59,7 +61,7 @@ def load_key(journal: Path, *, create: bool) -> bytes | None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError:
         return load_key(journal, create=False) if path.exists() else None
-    key = secrets.token_bytes(32)
+    key = secrets.token_bytes(KEY_BYTES)
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(key.hex() + "\n")
     return key
