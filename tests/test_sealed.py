@@ -102,13 +102,15 @@ def test_a_key_others_may_read_is_no_key(tmp_path: Path) -> None:
 
 def test_a_plan_file_sealed_by_this_version_verifies_after_an_upgrade() -> None:
     """The seal is over one canonical text (keys sorted, compact, UTF-8 as is) of a format numbered 1: a plan
-    reviewed before banbot is upgraded is still believed after it. A fixed key and observation give this seal."""
+    reviewed before banbot is upgraded is still believed after it. A fixed key and observation give this seal.
+    (The seal is over the file's own text of the states, so a file written with every field, before fields at
+    their defaults were left out, still verifies; only this pinned value moved.)"""
     key = bytes(range(32))
     states = {"Mallorý": AccountState("Mallorý", True, locked=False, registered="2020-01-01T00:00:00Z",
                                       local=(LocalAccount("enwiki", ("sysop",), registered="2020-01-01T00:00:00Z"),))}
     doc = seal(states, "2026-12-02T10:00:00Z", BASIS, key)
     assert doc["version"] == 1
-    assert doc["mac"] == "359fe52154a5739deb630070558fb1852daccba99e8eeee593ade59f929ce522"
+    assert doc["mac"] == "933870238b1d95249cff4629b538dffb5c32f772bd3649b31244cf09447889bc"
     assert unseal(doc, BASIS, key) == ("2026-12-02T10:00:00Z", states)
 
 
@@ -176,3 +178,15 @@ def test_a_key_file_cut_short_is_no_key(tmp_path: Path, text: str) -> None:
     assert load_key(journal, create=False) is None
     assert load_key(journal, create=True) is None
     assert key_file(journal).read_text() == text
+
+
+def test_a_plan_file_written_with_every_field_still_unseals_to_the_same_states(tmp_path: Path) -> None:
+    import dataclasses
+
+    from banbot.sealed import VERSION, _mac
+
+    key = load_key(tmp_path / "journal.sqlite", create=True)
+    assert key is not None
+    body = {"version": VERSION, "basis": list(BASIS), "made_at": "2026-12-02T10:00:00Z",
+            "states": {n: json.loads(json.dumps(dataclasses.asdict(st))) for n, st in STATES.items()}}
+    assert unseal(body | {"mac": _mac(key, body)}, BASIS, key) == ("2026-12-02T10:00:00Z", STATES)
