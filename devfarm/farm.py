@@ -34,6 +34,22 @@ def start() -> dict[str, Any]:
     return json.loads((FARM_DIR / "farm.json").read_text())
 
 
+def farm_script(db: str, script: str, payload: Any) -> None:
+    """Run one of the farm's PHP maintenance scripts (scripts/farm_*.php) on ``db`` with a JSON ``payload``, the
+    way scripts/wikifarm's ``users`` and ``global`` do, without starting that Python script first: the tests
+    make accounts hundreds of times a run, and the detour cost about 0.08 s a time (0.21 s -> 0.13 s a call)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(payload, f)
+    try:
+        env = dict(os.environ, MW_CONFIG_FILE=str(FARM_DIR / "LocalSettings.php"))
+        res = subprocess.run(["php", str(ROOT / "scripts" / script), "--wiki", db, f.name], capture_output=True,
+                             text=True, env=env)
+        if res.returncode:
+            raise RuntimeError(f"{script} --wiki {db} failed:\n{res.stdout[-2000:]}{res.stderr[-2000:]}")
+    finally:
+        os.unlink(f.name)
+
+
 @dataclass
 class FarmHandle:
     info: dict[str, Any]
@@ -90,15 +106,8 @@ class FarmHandle:
         assert "protect" in r, r
 
     def make_users(self, db: str, spec: list[dict[str, Any]]) -> None:
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(spec, f)
-        try:
-            res = subprocess.run([sys.executable, str(ROOT / "scripts" / "wikifarm"), "users", db, f.name],
-                                 capture_output=True, text=True)
-            if res.returncode:
-                raise RuntimeError(res.stdout + res.stderr)
-        finally:
-            os.unlink(f.name)
+        """Create accounts / set their explicit groups (scripts/farm_users.php, as `scripts/wikifarm users`)."""
+        farm_script(db, "farm_users.php", spec)
 
     def users(self, db: str, *names: str) -> dict[str, dict[str, Any]]:
         rows = self.get(db, action="query", list="users", ususers="|".join(names),
@@ -145,15 +154,9 @@ class FarmHandle:
                 raise NotImplementedError("the double has no re-homed accounts")
             self.double("state", {"accounts": accounts})
             return
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(accounts, f)
-        try:
-            res = subprocess.run([sys.executable, str(ROOT / "scripts" / "wikifarm"), "global", f.name],
-                                 capture_output=True, text=True)
-            if res.returncode:
-                raise RuntimeError(res.stdout + res.stderr)
-        finally:
-            os.unlink(f.name)
+        if not (FARM_DIR / "centralauth.json").exists():
+            raise RuntimeError("this farm has no CentralAuth (set BANBOT_CENTRALAUTH_DIR and start, or reset)")
+        farm_script("metawiki", "farm_centralauth.php", {"accounts": accounts})  # as `scripts/wikifarm global`
 
     def lock_log(self, name: str) -> list[dict[str, Any]]:
         """Global lock/unlock log entries for ``name`` (CentralAuth writes none for a lock that changes nothing)."""
