@@ -54,6 +54,7 @@ def farm_script(db: str, script: str, payload: Any) -> None:
 class FarmHandle:
     info: dict[str, Any]
     _sessions: dict[str, requests.Session] = field(default_factory=dict)
+    _tokens: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (wiki, kind) -> Admin token
 
     @classmethod
     def load(cls) -> FarmHandle:
@@ -91,10 +92,19 @@ class FarmHandle:
         return dict(requests.get(self.api(db), params=params, headers={"User-Agent": UA}, timeout=30).json())
 
     def post(self, db: str, token: str = "csrf", **params: Any) -> dict[str, Any]:
+        """A write as the Admin. Its token is fetched once a wiki and kind and kept, as a client does (a session's
+        tokens stay valid while it lasts); a ``badtoken`` answer fetches it again and sends the write once more."""
         s = self.admin(db)
-        tok = s.get(self.api(db), params={"action": "query", "meta": "tokens", "type": token, "format": "json"}).json()
-        params.update(format="json", formatversion=2, token=tok["query"]["tokens"][f"{token}token"])
-        return dict(s.post(self.api(db), data=params, timeout=30).json())
+        params.update(format="json", formatversion=2)
+        for fresh in (False, True):
+            if fresh or (db, token) not in self._tokens:
+                tok = s.get(self.api(db), params={"action": "query", "meta": "tokens", "type": token,
+                                                  "format": "json"}).json()
+                self._tokens[(db, token)] = tok["query"]["tokens"][f"{token}token"]
+            r = dict(s.post(self.api(db), data={**params, "token": self._tokens[(db, token)]}, timeout=30).json())
+            if r.get("error", {}).get("code") != "badtoken":
+                break
+        return r
 
     def edit(self, db: str, title: str, text: str, summary: str = "test") -> int:
         r = self.post(db, action="edit", title=title, text=text, summary=summary)
