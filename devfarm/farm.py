@@ -124,6 +124,11 @@ class FarmHandle:
                         usprop="groupmemberships|blockinfo")["query"]["users"]
         return {r["name"]: r for r in rows}
 
+    def account(self, db: str, name: str) -> tuple[list[str], dict[str, Any] | None]:
+        """``groups`` and ``blocked`` from one read (they read the same list=users answer)."""
+        row = self.users(db, name)[name]
+        return sorted(m["group"] for m in row.get("groupmemberships", [])), (row if "blockid" in row else None)
+
     def groups(self, db: str, name: str) -> list[str]:
         return sorted(m["group"] for m in self.users(db, name)[name].get("groupmemberships", []))
 
