@@ -34,10 +34,27 @@ def start() -> dict[str, Any]:
     return json.loads((FARM_DIR / "farm.json").read_text())
 
 
+def farm_script(db: str, script: str, payload: Any) -> None:
+    """Run one of the farm's PHP maintenance scripts (scripts/farm_*.php) on ``db`` with a JSON ``payload``, the
+    way scripts/wikifarm's ``users`` and ``global`` do, without starting that Python script first: the tests
+    make accounts hundreds of times a run, and the detour cost about 0.08 s a time (0.21 s -> 0.13 s a call)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(payload, f)
+    try:
+        env = dict(os.environ, MW_CONFIG_FILE=str(FARM_DIR / "LocalSettings.php"))
+        res = subprocess.run(["php", str(ROOT / "scripts" / script), "--wiki", db, f.name], capture_output=True,
+                             text=True, env=env)
+        if res.returncode:
+            raise RuntimeError(f"{script} --wiki {db} failed:\n{res.stdout[-2000:]}{res.stderr[-2000:]}")
+    finally:
+        os.unlink(f.name)
+
+
 @dataclass
 class FarmHandle:
     info: dict[str, Any]
     _sessions: dict[str, requests.Session] = field(default_factory=dict)
+    _tokens: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (wiki, kind) -> Admin token
 
     @classmethod
     def load(cls) -> FarmHandle:
@@ -75,10 +92,19 @@ class FarmHandle:
         return dict(requests.get(self.api(db), params=params, headers={"User-Agent": UA}, timeout=30).json())
 
     def post(self, db: str, token: str = "csrf", **params: Any) -> dict[str, Any]:
+        """A write as the Admin. Its token is fetched once a wiki and kind and kept, as a client does (a session's
+        tokens stay valid while it lasts); a ``badtoken`` answer fetches it again and sends the write once more."""
         s = self.admin(db)
-        tok = s.get(self.api(db), params={"action": "query", "meta": "tokens", "type": token, "format": "json"}).json()
-        params.update(format="json", formatversion=2, token=tok["query"]["tokens"][f"{token}token"])
-        return dict(s.post(self.api(db), data=params, timeout=30).json())
+        params.update(format="json", formatversion=2)
+        for fresh in (False, True):
+            if fresh or (db, token) not in self._tokens:
+                tok = s.get(self.api(db), params={"action": "query", "meta": "tokens", "type": token,
+                                                  "format": "json"}).json()
+                self._tokens[(db, token)] = tok["query"]["tokens"][f"{token}token"]
+            r = dict(s.post(self.api(db), data={**params, "token": self._tokens[(db, token)]}, timeout=30).json())
+            if r.get("error", {}).get("code") != "badtoken":
+                break
+        return r
 
     def edit(self, db: str, title: str, text: str, summary: str = "test") -> int:
         r = self.post(db, action="edit", title=title, text=text, summary=summary)
@@ -90,20 +116,18 @@ class FarmHandle:
         assert "protect" in r, r
 
     def make_users(self, db: str, spec: list[dict[str, Any]]) -> None:
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(spec, f)
-        try:
-            res = subprocess.run([sys.executable, str(ROOT / "scripts" / "wikifarm"), "users", db, f.name],
-                                 capture_output=True, text=True)
-            if res.returncode:
-                raise RuntimeError(res.stdout + res.stderr)
-        finally:
-            os.unlink(f.name)
+        """Create accounts / set their explicit groups (scripts/farm_users.php, as `scripts/wikifarm users`)."""
+        farm_script(db, "farm_users.php", spec)
 
     def users(self, db: str, *names: str) -> dict[str, dict[str, Any]]:
         rows = self.get(db, action="query", list="users", ususers="|".join(names),
                         usprop="groupmemberships|blockinfo")["query"]["users"]
         return {r["name"]: r for r in rows}
+
+    def account(self, db: str, name: str) -> tuple[list[str], dict[str, Any] | None]:
+        """``groups`` and ``blocked`` from one read (they read the same list=users answer)."""
+        row = self.users(db, name)[name]
+        return sorted(m["group"] for m in row.get("groupmemberships", [])), (row if "blockid" in row else None)
 
     def groups(self, db: str, name: str) -> list[str]:
         return sorted(m["group"] for m in self.users(db, name)[name].get("groupmemberships", []))
@@ -160,15 +184,9 @@ class FarmHandle:
                 raise NotImplementedError("the double has no re-homed accounts")
             self.double("state", {"accounts": accounts})
             return
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(accounts, f)
-        try:
-            res = subprocess.run([sys.executable, str(ROOT / "scripts" / "wikifarm"), "global", f.name],
-                                 capture_output=True, text=True)
-            if res.returncode:
-                raise RuntimeError(res.stdout + res.stderr)
-        finally:
-            os.unlink(f.name)
+        if not (FARM_DIR / "centralauth.json").exists():
+            raise RuntimeError("this farm has no CentralAuth (set BANBOT_CENTRALAUTH_DIR and start, or reset)")
+        farm_script("metawiki", "farm_centralauth.php", {"accounts": accounts})  # as `scripts/wikifarm global`
 
     def lock_log(self, name: str) -> list[dict[str, Any]]:
         """Global lock/unlock log entries for ``name`` (CentralAuth writes none for a lock that changes nothing)."""

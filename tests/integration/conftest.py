@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,3 +44,52 @@ def baseline(farm: Any, cfg: str | Path, page: str) -> None:
     farm.protect("metawiki", page)
     code, _, err = banbot("run", "--config", str(cfg), "--init-journal")
     assert code == 0, err
+
+
+class Watch:
+    """`banbot watch` in a subprocess of its own session, its output (stdout and stderr) read line by line as it
+    comes, so a test waits for what the watch says it did (a pass over a given revision) instead of sleeping for
+    a guess of how long that takes."""
+
+    def __init__(self, cfg: str | Path, *args: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "banbot", "watch", "--config", str(cfg), *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True)
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=lambda: self.lines.extend(self.proc.stdout or ()), daemon=True)
+        self._reader.start()
+
+    def wait_for(self, pred: Callable[[str], bool], timeout: float = 60) -> str:
+        """The first output line ``pred`` accepts, once it has come (fails after ``timeout`` s or if the watch
+        ended)."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while True:
+            lines = list(self.lines)
+            for ln in lines[seen:]:
+                if pred(ln):
+                    return ln
+            seen = len(lines)
+            ended = self.proc.poll() is not None and not self._reader.is_alive() and seen == len(self.lines)
+            assert not ended, f"the watch ended ({self.proc.returncode}):\n" + "".join(self.lines)
+            assert time.monotonic() < deadline, f"no such line within {timeout} s:\n" + "".join(self.lines)
+            time.sleep(0.1)
+
+    def passed(self, revid: int | None = None, timeout: float = 60) -> str:
+        """Wait for the end of a pass (its one-line summary, ``run: <source> rev N (…``), over revision
+        ``revid`` of the list if given."""
+        tail = f" rev {revid} (" if revid is not None else " rev "
+        return self.wait_for(lambda ln: ln.startswith("run: ") and tail in ln, timeout)
+
+    def stop(self) -> str:
+        """SIGTERM, as a service manager stops it; everything it said."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        finally:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._reader.join(timeout=10)
+        return "".join(self.lines)

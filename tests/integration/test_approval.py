@@ -8,9 +8,7 @@ that nothing was touched while the plan waits and that it is enforced once a val
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +20,7 @@ from typing import Any
 import pytest
 from devfarm.farm import FarmHandle
 
-from integration.conftest import banbot
+from integration.conftest import Watch, banbot
 from integration.test_trust import WIKIS, enforced, listed, make, start, untouched
 
 pytestmark = pytest.mark.integration
@@ -201,27 +199,22 @@ def test_watch_applies_a_plan_once_it_is_approved(farm: FarmHandle, configure: C
     title = approval_page(farm, uniq)
     cfg, page = start(farm, configure, uniq, extra=rule(uniq, "above_actions = 1\n"))
     names = make(farm, [f"{uniq}A", f"{uniq}B"])
-    proc = subprocess.Popen([sys.executable, "-m", "banbot", "watch", "--config", cfg, "--poll", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    watch = Watch(cfg, "--poll", "1")
     try:
-        time.sleep(5)
-        farm.edit("metawiki", page, listed(names))
-        deadline = time.monotonic() + 30
-        while not posted(farm, title) and time.monotonic() < deadline:
-            time.sleep(0.5)
+        watch.passed()  # the first pass, at the start (5 s of sleep before)
+        rev = farm.edit("metawiki", page, listed(names))
+        # the pass over the new list is over (its summary line; 3 s of sleep after the request showed up, before):
+        # it asked for an approval and did nothing else
+        watch.passed(rev)
         [digest] = posted(farm, title)
-        time.sleep(3)
         untouched(farm, names[0], [])
         who, session = reviewer(farm, uniq)
         say(farm, session, title, f"{{{{approve|{digest}}}}} ~~~~")  # no list edit: the approval starts the pass
         deadline = time.monotonic() + 30
         while not done(farm, names) and time.monotonic() < deadline:
             time.sleep(0.5)
-        os.killpg(proc.pid, signal.SIGTERM)
-        out, _ = proc.communicate(timeout=10)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        out = watch.stop()
     for n in names:
         enforced(farm, n, WIKIS)
     assert "[approval]" in out and posted(farm, title) == [digest], out

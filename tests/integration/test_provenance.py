@@ -6,10 +6,6 @@ is enforced, so a bot that does nothing fails every test."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +14,7 @@ from typing import Any
 import pytest
 from devfarm.farm import FarmHandle
 
-from integration.conftest import banbot
+from integration.conftest import Watch, banbot
 from integration.test_trust import AC, central, enforced, listed, make, row, rows, start, untouched, vandal_session
 
 pytestmark = pytest.mark.integration
@@ -258,27 +254,26 @@ def test_watch_never_takes_a_flooded_lists_vandal_revision_as_its_baseline(
     session = vandal_session(farm, f"{uniq} Vandal")
     cfg, page = start(farm, configure, uniq, "plain", AC)
     farm.protect("metawiki", page, level="autoconfirmed")  # semi-protected
-    proc = subprocess.Popen([sys.executable, "-m", "banbot", "watch", "--config", cfg, "--poll", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    watch = Watch(cfg, "--poll", "1")
     try:
-        time.sleep(5)
+        watch.passed()  # the first pass, at the start: nothing listed yet
         farm.edit_as(session, "metawiki", page, listed([future]))
-        for i in range(3):  # a flood: passes run between the vandal's edits
-            time.sleep(1.5)
+        for i in range(3):  # a flood: a pass runs between the vandal's edits (each waited for, not guessed)
+            watch.passed(latest(farm, page))
             farm.edit_as(session, "metawiki", page, listed([future]) + f"\n<!-- {i} -->")
-        farm.edit("metawiki", page, listed([future, legit]))  # an admin lists a real ban on top of it
-        deadline = time.monotonic() + 30
-        while not farm.blocked("metawiki", legit) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert not farm.blocked("metawiki", legit)  # the whole list is held while the vandal's row stands
+        watch.passed(latest(farm, page))
+        admin = farm.edit("metawiki", page, listed([future, legit]))  # an admin lists a real ban on top of it
+        # the pass over the admin's revision is over (its summary line): the whole list is held while the vandal's
+        # row stands (before, a 30 s wait that always ran to its end stood for that pass)
+        watch.passed(admin)
+        assert not farm.blocked("metawiki", legit)
         farm.edit("metawiki", page, listed([legit]))  # the admin removes the vandal's row
         deadline = time.monotonic() + 30
         while "banbot:global-ban-notice" not in (farm.text("enwiki", f"User talk:{legit}") or "") \
                 and time.monotonic() < deadline:
             time.sleep(0.5)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
+        out = watch.stop()
     assert "not in safety.trusted_groups" in out, out
     enforced(farm, legit)
 

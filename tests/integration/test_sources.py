@@ -103,8 +103,9 @@ def restricted_only(farm: FarmHandle, name: str, groups: dict[str, list[str]], m
                     global_groups: list[str] | None = None) -> None:
     """Exactly these local groups left (per wiki), and nothing else done: no block, no notice, no lock."""
     for db, want in groups.items():
-        assert farm.groups(db, name) == sorted(want), (name, db, "groups")
-        assert not farm.blocked(db, name), (name, db, "blocked")
+        have, block = farm.account(db, name)  # groups and block from one read
+        assert have == sorted(want), (name, db, "groups")
+        assert not block, (name, db, "blocked")
         assert farm.text(db, f"User talk:{name}") is None, (name, db, "talk page")
     if mode == "centralauth":
         info = farm.global_info(name)

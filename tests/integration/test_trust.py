@@ -89,8 +89,9 @@ def untouched(farm: FarmHandle, name: str, groups: list[str], wikis: tuple[str, 
               mode: str = "plain") -> None:
     """No block, groups intact, no notice (no talk page at all), not locked."""
     for db in wikis:
-        assert farm.groups(db, name) == sorted(groups), (name, db, "groups")
-        assert not farm.blocked(db, name), (name, db, "blocked")
+        have, block = farm.account(db, name)  # groups and block from one read
+        assert have == sorted(groups), (name, db, "groups")
+        assert not block, (name, db, "blocked")
         assert farm.text(db, f"User talk:{name}") is None, (name, db, "talk page")
     if mode == "centralauth":
         info = farm.global_info(name)
@@ -101,9 +102,9 @@ def enforced(farm: FarmHandle, name: str, wikis: tuple[str, ...] = WIKIS, mode: 
     """Plain: blocked indefinitely by BanBot on each wiki, no groups, one notice on each wiki. CentralAuth:
     locked, no local groups, one notice on the home wiki (banbot does not block on CentralAuth farms)."""
     for db in wikis:
-        assert farm.groups(db, name) == [], (name, db, "groups")
+        have, b = farm.account(db, name)  # groups and block from one read
+        assert have == [], (name, db, "groups")
         if mode == "plain":
-            b = farm.blocked(db, name)
             assert b and b["blockedby"] == "BanBot" and b["blockexpiry"] == "infinite", (name, db, "block")
     if mode == "centralauth":
         assert farm.global_info(name).get("locked") is True, (name, "lock")

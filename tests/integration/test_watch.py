@@ -42,7 +42,12 @@ def test_watch_enforces_a_trusted_edit_within_seconds_and_costs_a_request_a_poll
                               daemon=True)
     reader.start()
     try:
-        time.sleep(6)  # the first pass (nothing to do), then polls
+        # the first pass (nothing to do; waited for by its summary line, not guessed at 6 s), then a few polls
+        deadline = time.monotonic() + 60
+        while not any(ln.startswith("run: ") for _, ln in list(lines)) and proc.poll() is None:
+            assert time.monotonic() < deadline, "".join(ln for _, ln in lines)
+            time.sleep(0.1)
+        time.sleep(2)
         farm.edit("metawiki", page, f"* [[User:{first}]], since {LISTED}\n* [[User:{name}]], since {LISTED}")
         edited = time.monotonic()
         def enforced() -> bool:  # the last action done: the block comes first, the group removal after it
