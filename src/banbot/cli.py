@@ -75,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", action="append", metavar="NAME", help="only this listed account (repeatable)")
     p.add_argument("--source-file", help="plan from a local list file (a preview; apply always reads the wiki)")
     p.add_argument("--format", choices=["table", "json", "wikitext"])
-    p.add_argument("--out", metavar="PLAN.json", help="also write the plan to this file for `apply --plan`")
+    p.add_argument("--out", metavar="PLAN.json",
+                   help="also write the plan to this file for `apply --plan`, with its reads sealed so that apply "
+                   "reads again only what the logs say changed")
     p.add_argument("--anonymous", action="store_true", help="do not log in (read-only preview)")
 
     p = add("apply", "carry out the plan, each action once, journaled", listopts)
