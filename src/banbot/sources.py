@@ -172,6 +172,19 @@ class SourceReader:
         self.changed = (changed, verified)
         return changed
 
+    def _weigh(self, wikis: list[str], n: int, detail: int) -> None:
+        """Raise :class:`Costlier` when reading the logs of ``wikis`` costs more than reading n accounts. A log
+        costs a request a wiki, and two on a wiki this installation never opened (its siteinfo comes first);
+        whether it was opened is asked only when one request a wiki would still be the cheaper read, so a farm
+        of a thousand wikis opens no client to learn that its logs cost more."""
+        cost = len(wikis)
+        if self._logs_cheaper(cost, n, detail):
+            cost = sum(1 if getattr(self.farm[db], "knows_site", True) else 2 for db in wikis)
+            if self._logs_cheaper(cost, n, detail):
+                return
+        raise Costlier(f"reading the logs of {len(wikis)} wikis ({cost} requests) costs more than reading the {n} "
+                       "accounts")
+
     def _logs_cheaper(self, cost: int, n: int, detail: int) -> bool:
         """On CentralAuth, whether reading the logs (``cost`` requests) costs less than reading n accounts:
         ⌈n/50⌉ requests plus ``detail`` where the wiki has ``list=globalusers``, one request an account where it
@@ -267,11 +280,8 @@ class SourceReader:
                 raise Unprovable(f"{db} (where a listed account has a local account) has no known address")
             wikis.append(db)
         wikis = list(dict.fromkeys(wikis))
-        # a wiki this installation never opened costs its siteinfo first: two requests for its log, not one
-        cost = sum(1 if getattr(self.farm[db], "knows_site", True) else 2 for db in wikis) if ca else 0
-        if ca and not self._logs_cheaper(cost, len(listed), detail):
-            raise Costlier(f"reading the logs of {len(wikis)} wikis ({cost} requests) costs more than reading the "
-                           f"{len(listed)} accounts")
+        if ca:
+            self._weigh(wikis, len(listed), detail)
         pages = max(2, math.ceil(len(listed) / 50))  # past that, reading the accounts costs no more
         entries = []
         suppress = ("suppressionlog", "the suppression log, where CentralAuth records a lock or unlock made while "

@@ -52,7 +52,7 @@ def _apply(cfg: Config, args: argparse.Namespace, file: app.Reviewed | None, sou
                 and set(reviewed.users) < {e.user for e in bans.active}:
             only = list(reviewed.users)  # a plan made with --user is re-made for those only
         # (on a new list revision the whole list is planned: the refusal then shows every account it adds)
-        plan = a.plan(bans, only, sealed=file.sealed if file and file.sealed is not None else None)
+        plan = a.plan(bans, only, sealed=file.sealed if file else None)
         if reviewed is not None:
             app.check_same(reviewed, plan)
         elif args.digest and (len(args.digest) < 12 or not plan.digest.startswith(args.digest)):
